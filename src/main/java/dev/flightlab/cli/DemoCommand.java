@@ -1,0 +1,67 @@
+package dev.flightlab.cli;
+
+import dev.flightlab.demo.DemoLog;
+import dev.flightlab.demo.DemoOptions;
+import dev.flightlab.demo.DemoScenario;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flightlab demo}: the original Python demo's flow, on an embedded server by default. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the original demo: upload two tables, list flights, fetch one back, then time",
+      "100 DoPuts of 131,072 rows. Starts an embedded server on a free loopback port unless",
+      "--server names one."
+    })
+final class DemoCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger("flightlab.demo");
+
+  @Option(names = "--server", description = "Run against this server (grpc://HOST:PORT) instead of an embedded one.")
+  URI server;
+
+  @Option(names = "--batches", defaultValue = "" + DemoOptions.DEFAULT_BATCHES, description = "DoPut operations in the benchmark phase. Default: ${DEFAULT-VALUE}.")
+  int batches;
+
+  @Option(names = "--rows-per-batch", defaultValue = "" + DemoOptions.DEFAULT_ROWS_PER_BATCH, description = "Rows in each benchmark table. Default: ${DEFAULT-VALUE}.")
+  int rowsPerBatch;
+
+  @Option(names = "--auth-token", defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}", description = "Bearer token for --server (default: $FLIGHTLAB_AUTH_TOKEN).")
+  String authToken;
+
+  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+  String logLevel;
+
+  @Option(names = "--verbose", description = "Print stack traces on failure.")
+  boolean verbose;
+
+  DemoOptions options() {
+    return new DemoOptions(server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Main.setLogLevel(logLevel);
+    DemoLog sink =
+        new DemoLog() {
+          @Override
+          public void info(String message) {
+            log.info(message);
+          }
+
+          @Override
+          public void error(String message) {
+            log.error(message);
+          }
+        };
+    try (RootAllocator allocator = new RootAllocator()) {
+      return new DemoScenario(options(), sink).run(allocator);
+    }
+  }
+}

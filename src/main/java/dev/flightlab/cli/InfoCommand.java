@@ -1,0 +1,58 @@
+package dev.flightlab.cli;
+
+import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.store.DatasetPath;
+import java.util.concurrent.Callable;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code flightlab info}: a dataset's schema, totals and endpoints. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a dataset's schema, rows, bytes and endpoints (GetFlightInfo).")
+final class InfoCommand implements Callable<Integer> {
+  @Mixin ClientMixin client;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", description = "Dataset path, e.g. /reports/daily_sales.")
+  String path;
+
+  @Override
+  public Integer call() throws Exception {
+    DatasetPath dataset = DatasetPath.parse(path);
+    try (RootAllocator allocator = new RootAllocator();
+        FlightLabClient c = client.connect(allocator)) {
+      FlightInfo info = c.info(dataset);
+      var out = spec.commandLine().getOut();
+      out.println("Path:      " + LsCommand.pathOf(info));
+      out.println("Rows:      " + info.getRecords());
+      out.println("Bytes:     " + info.getBytes() + " (IPC body bytes as the server counts them)");
+      Schema schema = info.getSchemaOptional().orElse(null);
+      if (schema != null) {
+        out.println("Schema:");
+        for (Field f : schema.getFields()) {
+          out.println("  " + f);
+        }
+        if (!schema.getCustomMetadata().isEmpty()) {
+          out.println("  metadata: " + schema.getCustomMetadata());
+        }
+      }
+      out.println("Endpoints:");
+      for (FlightEndpoint e : info.getEndpoints()) {
+        out.println(
+            "  ticket "
+                + new String(e.getTicket().getBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                + " at "
+                + e.getLocations());
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}

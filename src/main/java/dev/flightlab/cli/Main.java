@@ -1,0 +1,123 @@
+package dev.flightlab.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code flightlab} command: picocli root of every subcommand. */
+@Command(
+    name = "flightlab",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A fast Apache Arrow Flight dataset server, client, demo and benchmark.",
+    subcommands = {
+      ServeCommand.class,
+      DemoCommand.class,
+      LsCommand.class,
+      InfoCommand.class,
+      GetCommand.class,
+      PutCommand.class,
+      DropCommand.class,
+      ActionsCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  /** Exit code for a failed command (server error, bad file, lost connection). */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit code for bad flags or arguments. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    prepareJvm();
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured picocli command line. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::handleFailure);
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter err = ex.getCommandLine().getErr();
+          err.println("flightlab: " + ex.getMessage());
+          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_USAGE;
+        });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Sets JVM properties that must be in place before Netty or Arrow load. */
+  static void prepareJvm() {
+    // JDK 24+: Netty 4.2 stops using sun.misc.Unsafe by default, and Arrow's Netty allocator
+    // needs the buffer addresses it gives (FLIGHT-NOTES.md).
+    if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
+      System.setProperty("io.netty.noUnsafe", "false");
+    }
+  }
+
+  /** Sets the root log level ("info", "debug", "warn"...). */
+  static void setLogLevel(String level) {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Level parsed = Level.toLevel(level, null);
+    if (parsed == null) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(new Main()),
+          "unknown log level '" + level + "' (trace, debug, info, warn, error)");
+    }
+    root.setLevel(parsed);
+  }
+
+  private static int handleFailure(
+      Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
+    boolean verbose = parseResult.hasMatchedOption("--verbose");
+    PrintWriter err = cli.getErr();
+    err.println("flightlab " + cli.getCommandName() + ": " + describe(ex));
+    if (verbose) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return EXIT_FAILURE;
+  }
+
+  /** One line saying what went wrong: the Flight status and its message, or the exception's. */
+  static String describe(Throwable ex) {
+    if (ex instanceof FlightRuntimeException f) {
+      return f.status().code() + ": " + f.status().description();
+    }
+    if (ex.getCause() instanceof FlightRuntimeException f) {
+      return describe(f);
+    }
+    String message = ex.getMessage();
+    return message == null ? ex.getClass().getSimpleName() : message;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "flightlab " + (v == null ? "(development build)" : v),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.flightlab.data;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A table held as record batches with their original boundaries: what the client uploads and
+ * what a download returns.
+ *
+ * <p>Owns its batches, dictionaries and per-batch metadata; close it to free them. The schema is
+ * the in-memory one (dictionary-encoded fields hold their index type).
+ */
+public final class BatchSet implements AutoCloseable {
+  private final Schema schema;
+  private final List<ArrowRecordBatch> batches;
+  private final List<ArrowBuf> appMetadata;
+  private final DictionaryProvider.MapDictionaryProvider dictionaries;
+
+  private BatchSet(
+      Schema schema,
+      List<ArrowRecordBatch> batches,
+      List<ArrowBuf> appMetadata,
+      DictionaryProvider.MapDictionaryProvider dictionaries) {
+    this.schema = schema;
+    this.batches = Collections.unmodifiableList(batches);
+    this.appMetadata = Collections.unmodifiableList(appMetadata);
+    this.dictionaries = dictionaries;
+  }
+
+  /** Starts a batch set with the given in-memory schema. */
+  public static Builder builder(Schema schema) {
+    return new Builder(schema);
+  }
+
+  /** A batch set holding a copy-free reference to the single batch in {@code root}. */
+  public static BatchSet of(VectorSchemaRoot root) {
+    return builder(root.getSchema()).add(root, null).build();
+  }
+
+  /** The in-memory schema. */
+  public Schema schema() {
+    return schema;
+  }
+
+  /** The batches, in order. Borrowed: do not close. */
+  public List<ArrowRecordBatch> batches() {
+    return batches;
+  }
+
+  /** Each batch's app_metadata (null where it had none), parallel to {@link #batches()}. */
+  public List<ArrowBuf> appMetadata() {
+    return appMetadata;
+  }
+
+  /** The dictionaries dictionary-encoded fields refer to. Borrowed: do not close. */
+  public DictionaryProvider dictionaries() {
+    return dictionaries;
+  }
+
+  /** Rows across all batches. */
+  public long rowCount() {
+    long rows = 0;
+    for (ArrowRecordBatch b : batches) {
+      rows += b.getLength();
+    }
+    return rows;
+  }
+
+  /** Sum of the batches' IPC body lengths in bytes. */
+  public long ipcBodyBytes() {
+    long bytes = 0;
+    for (ArrowRecordBatch b : batches) {
+      bytes += b.computeBodyLength();
+    }
+    return bytes;
+  }
+
+  /**
+   * The size in bytes of this table written as an Arrow IPC stream: schema message, dictionary
+   * batches, record batch messages (headers, bodies, padding) and end-of-stream marker.
+   */
+  public long ipcStreamBytes(BufferAllocator allocator) {
+    CountingChannel counter = new CountingChannel();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        ArrowStreamWriter writer = new ArrowStreamWriter(root, dictionaries, counter)) {
+      VectorLoader loader = new VectorLoader(root);
+      writer.start();
+      for (ArrowRecordBatch b : batches) {
+        loader.load(b);
+        writer.writeBatch();
+      }
+      writer.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return counter.bytes;
+  }
+
+  /** Frees every batch, metadata buffer and dictionary. */
+  @Override
+  public void close() {
+    List<AutoCloseable> all = new ArrayList<>(batches);
+    for (ArrowBuf b : appMetadata) {
+      if (b != null) {
+        all.add(b);
+      }
+    }
+    for (long id : dictionaries.getDictionaryIds()) {
+      all.add(dictionaries.lookup(id).getVector());
+    }
+    try {
+      AutoCloseables.close(all);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not free batch set: " + e.getMessage(), e);
+    }
+  }
+
+  /** Collects batches for a {@link BatchSet}. */
+  public static final class Builder {
+    private final Schema schema;
+    private final List<ArrowRecordBatch> batches = new ArrayList<>();
+    private final List<ArrowBuf> appMetadata = new ArrayList<>();
+    private final DictionaryProvider.MapDictionaryProvider dictionaries =
+        new DictionaryProvider.MapDictionaryProvider();
+
+    private Builder(Schema schema) {
+      this.schema = schema;
+    }
+
+    /**
+     * Adds the batch now in {@code root} (its buffers are retained, not copied) and takes
+     * ownership of {@code metadata} (may be null).
+     */
+    public Builder add(VectorSchemaRoot root, ArrowBuf metadata) {
+      batches.add(new VectorUnloader(root, true, true).getRecordBatch());
+      appMetadata.add(metadata);
+      return this;
+    }
+
+    /** Adds a batch, taking ownership of it and of {@code metadata} (may be null). */
+    public Builder add(ArrowRecordBatch batch, ArrowBuf metadata) {
+      batches.add(batch);
+      appMetadata.add(metadata);
+      return this;
+    }
+
+    /** Takes ownership of a dictionary. */
+    public Builder dictionary(Dictionary dictionary) {
+      dictionaries.put(dictionary);
+      return this;
+    }
+
+    /** Finishes the set. */
+    public BatchSet build() {
+      return new BatchSet(schema, batches, appMetadata, dictionaries);
+    }
+  }
+
+  private static final class CountingChannel implements WritableByteChannel {
+    long bytes;
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      src.position(src.limit());
+      bytes += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,33 @@
+package dev.flightlab.demo;
+
+import java.net.URI;
+
+/**
+ * Options of the demo scenario.
+ *
+ * @param server a running server to use, or null to start an embedded one on a free loopback port
+ * @param batches DoPut operations in the benchmark phase (the original: 100)
+ * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
+ * @param authToken bearer token for the server, or null
+ */
+public record DemoOptions(URI server, int batches, int rowsPerBatch, String authToken) {
+  /** The original demo's number of benchmark DoPuts. */
+  public static final int DEFAULT_BATCHES = 100;
+
+  /** The original demo's rows per benchmark table. */
+  public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
+
+  public DemoOptions {
+    if (batches < 0) {
+      throw new IllegalArgumentException("--batches must be >= 0: " + batches);
+    }
+    if (rowsPerBatch < 1) {
+      throw new IllegalArgumentException("--rows-per-batch must be >= 1: " + rowsPerBatch);
+    }
+  }
+
+  /** The original demo on an embedded server. */
+  public static DemoOptions defaults() {
+    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, null);
+  }
+}

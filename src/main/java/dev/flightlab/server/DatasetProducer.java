@@ -1,0 +1,356 @@
+package dev.flightlab.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flightlab.store.Dataset;
+import dev.flightlab.store.DatasetInfo;
+import dev.flightlab.store.DatasetPath;
+import dev.flightlab.store.DatasetStore;
+import dev.flightlab.store.PutMode;
+import dev.flightlab.store.StoreStats;
+import dev.flightlab.store.StoredBatch;
+import dev.flightlab.store.WriteSession;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.BackpressureStrategy;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps each Flight RPC onto the {@link DatasetStore}.
+ *
+ * <p>Handlers run on the server's executor threads. DoGet streams a retained snapshot's batches
+ * without copying (zero-copy write), waiting for the client whenever the transport is not ready,
+ * and stops at once when the client cancels.
+ */
+public final class DatasetProducer extends NoOpFlightProducer {
+  private static final Logger log = LoggerFactory.getLogger(DatasetProducer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The actions this server answers, in the order ListActions reports them. */
+  public static final List<ActionType> ACTIONS =
+      List.of(
+          new ActionType("drop", "Remove one dataset. Body: the dataset path (UTF-8)."),
+          new ActionType("clear", "Remove every dataset. Body: empty."),
+          new ActionType(
+              "stats",
+              "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
+          new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
+
+  private final BufferAllocator allocator;
+  private final DatasetStore store;
+  private final Supplier<Location> location;
+  private final Duration clientWaitTimeout;
+  private final Instant startedAt = Instant.now();
+
+  /**
+   * Creates a producer.
+   *
+   * @param allocator allocator for stream roots and acks (stored batches live in the store's)
+   * @param store the datasets served
+   * @param location this server's location, for FlightInfo endpoints (known once started)
+   * @param clientWaitTimeout how long a DoGet waits for a stalled client before failing
+   */
+  public DatasetProducer(
+      BufferAllocator allocator,
+      DatasetStore store,
+      Supplier<Location> location,
+      Duration clientWaitTimeout) {
+    this.allocator = allocator;
+    this.store = store;
+    this.location = location;
+    this.clientWaitTimeout = clientWaitTimeout;
+  }
+
+  @Override
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    DatasetPath path;
+    try {
+      path = DatasetPath.fromTicket(ticket);
+    } catch (IllegalArgumentException e) {
+      listener.error(Statuses.invalid("DoGet: " + e.getMessage()));
+      return;
+    }
+    try (Dataset dataset = store.snapshot(path);
+        VectorSchemaRoot root = VectorSchemaRoot.create(dataset.memorySchema(), allocator)) {
+      BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+      backpressure.register(listener);
+      // Stored batches are immutable and retained by the snapshot, so gRPC may send them in place.
+      listener.setUseZeroCopy(true);
+      listener.start(root, dataset.dictionaries(), IpcOption.DEFAULT);
+      VectorLoader loader = new VectorLoader(root);
+      for (StoredBatch batch : dataset.batches()) {
+        if (!awaitClient(backpressure, listener, "DoGet '" + path + "'")) {
+          return;
+        }
+        loader.load(batch.batch());
+        listener.putNext(retained(batch.appMetadata()));
+      }
+      listener.completed();
+    } catch (Throwable t) {
+      if (listener.isCancelled()) {
+        log.debug("DoGet '{}' cancelled by the client", path);
+        return;
+      }
+      listener.error(Statuses.toFlight(t, "DoGet '" + path + "'"));
+    }
+  }
+
+  /** Waits until the client can take more; false when it cancelled (nothing more to send). */
+  private boolean awaitClient(
+      BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
+    while (true) {
+      switch (backpressure.waitForListener(clientWaitTimeout.toMillis())) {
+        case READY:
+          return true;
+        case CANCELLED:
+          log.debug("{} cancelled by the client", call);
+          return false;
+        case TIMEOUT:
+          throw CallStatus.TIMED_OUT
+              .withDescription(
+                  call
+                      + ": the client read nothing for "
+                      + clientWaitTimeout.toSeconds()
+                      + " s")
+              .toRuntimeException();
+        default:
+          if (listener.isCancelled()) {
+            return false;
+          }
+      }
+    }
+  }
+
+  @Override
+  public Runnable acceptPut(
+      CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
+    return () -> {
+      String what = "DoPut";
+      try {
+        DatasetPath path = DatasetPath.fromDescriptor(stream.getDescriptor());
+        what = "DoPut '" + path + "'";
+        PutMode mode = putMode(context);
+        VectorSchemaRoot root = stream.getRoot();
+        try (WriteSession session = store.beginWrite(path, mode, root.getSchema())) {
+          while (stream.next()) {
+            ArrowBuf metadata = stream.getLatestMetadata();
+            session.add(root, stream.getDictionaryProvider(), metadata);
+            ack(ackStream, metadata);
+          }
+          DatasetInfo info = session.commit(stream.getDictionaryProvider());
+          log.debug(
+              "Stored '{}' v{} ({}): {} rows in {} batches, {} IPC body bytes",
+              path,
+              info.version(),
+              mode.wireName(),
+              info.rowCount(),
+              info.batchCount(),
+              info.ipcBodyBytes());
+        }
+        ackStream.onCompleted();
+      } catch (Throwable t) {
+        FlightRuntimeException status = Statuses.toFlight(t, what);
+        log.debug("{} failed: {}", what, status.getMessage());
+        ackStream.onError(status);
+      }
+    };
+  }
+
+  private PutMode putMode(CallContext context) {
+    RequestHeaders headers = context.getMiddleware(RequestHeaders.KEY);
+    return headers == null ? PutMode.REPLACE : headers.putMode();
+  }
+
+  /** Acknowledges one held batch, echoing its app_metadata. */
+  private void ack(StreamListener<PutResult> ackStream, ArrowBuf metadata) {
+    if (metadata == null || metadata.readableBytes() == 0) {
+      ackStream.onNext(PutResult.empty());
+      return;
+    }
+    long length = metadata.readableBytes();
+    ArrowBuf copy = allocator.buffer(length);
+    copy.setBytes(0, metadata, metadata.readerIndex(), length);
+    copy.writerIndex(length);
+    try (PutResult result = PutResult.metadata(copy)) {
+      ackStream.onNext(result);
+    }
+  }
+
+  @Override
+  public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
+    try {
+      BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
+      backpressure.register(writer);
+      writer.setUseZeroCopy(true);
+      boolean started = false;
+      while (reader.next()) {
+        if (!awaitClient(backpressure, writer, "DoExchange")) {
+          return;
+        }
+        ArrowBuf metadata = retained(reader.getLatestMetadata());
+        if (reader.hasRoot()) {
+          if (!started) {
+            writer.start(reader.getRoot(), reader.getDictionaryProvider());
+            started = true;
+          }
+          writer.putNext(metadata);
+        } else if (metadata != null) {
+          writer.putMetadata(metadata);
+        }
+      }
+      if (!started && reader.hasRoot()) {
+        writer.start(reader.getRoot(), reader.getDictionaryProvider());
+      }
+      writer.completed();
+    } catch (Throwable t) {
+      if (!writer.isCancelled()) {
+        writer.error(Statuses.toFlight(t, "DoExchange"));
+      }
+    }
+  }
+
+  @Override
+  public void listFlights(
+      CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+    try {
+      DatasetPath prefix = null;
+      byte[] expression = criteria == null ? null : criteria.getExpression();
+      if (expression != null && expression.length > 0) {
+        String text = new String(expression, StandardCharsets.UTF_8);
+        if (!text.replace("/", "").isEmpty()) {
+          prefix = DatasetPath.parse(text);
+        }
+      }
+      for (DatasetInfo info : store.list(prefix)) {
+        listener.onNext(flightInfo(info));
+      }
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(Statuses.toFlight(t, "ListFlights"));
+    }
+  }
+
+  @Override
+  public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    DatasetPath path = pathOf(descriptor, "GetFlightInfo");
+    return flightInfo(store.info(path));
+  }
+
+  @Override
+  public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    DatasetPath path = pathOf(descriptor, "GetSchema");
+    return new SchemaResult(store.info(path).schema());
+  }
+
+  private static DatasetPath pathOf(FlightDescriptor descriptor, String call) {
+    try {
+      return DatasetPath.fromDescriptor(descriptor);
+    } catch (IllegalArgumentException e) {
+      throw Statuses.invalid(call + ": " + e.getMessage());
+    }
+  }
+
+  /** The FlightInfo of a dataset: its schema, totals and one endpoint on this server. */
+  private FlightInfo flightInfo(DatasetInfo info) {
+    FlightEndpoint endpoint = new FlightEndpoint(info.path().toTicket(), location.get());
+    return new FlightInfo(
+        info.schema(),
+        info.path().toDescriptor(),
+        List.of(endpoint),
+        info.ipcBodyBytes(),
+        info.rowCount());
+  }
+
+  @Override
+  public void listActions(CallContext context, StreamListener<ActionType> listener) {
+    ACTIONS.forEach(listener::onNext);
+    listener.onCompleted();
+  }
+
+  @Override
+  public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+    try {
+      ObjectNode out = JSON.createObjectNode();
+      switch (action.getType()) {
+        case "drop" -> {
+          String body = new String(action.getBody(), StandardCharsets.UTF_8);
+          DatasetPath path;
+          try {
+            path = DatasetPath.parse(body);
+          } catch (IllegalArgumentException e) {
+            throw Statuses.invalid("drop: " + e.getMessage());
+          }
+          DatasetInfo dropped = store.drop(path);
+          out.put("dropped", dropped.path().canonical());
+          out.put("rows", dropped.rowCount());
+          out.put("ipc_body_bytes", dropped.ipcBodyBytes());
+        }
+        case "clear" -> out.put("cleared", store.clear());
+        case "stats" -> {
+          StoreStats s = store.stats();
+          out.put("datasets", s.datasets());
+          out.put("rows", s.rows());
+          out.put("ipc_body_bytes", s.ipcBodyBytes());
+          out.put("memory_used_bytes", s.memoryUsedBytes());
+          out.put("memory_peak_bytes", s.memoryPeakBytes());
+          out.put("memory_limit_bytes", s.memoryLimitBytes());
+          out.put("uploads_in_progress", s.uploadsInProgress());
+          out.put("server_allocated_bytes", allocator.getAllocatedMemory());
+          Runtime rt = Runtime.getRuntime();
+          out.put("jvm_heap_used_bytes", rt.totalMemory() - rt.freeMemory());
+          out.put("jvm_max_direct_bytes", MemorySizes.maxDirectMemory());
+        }
+        case "health" -> {
+          out.put("status", "ok");
+          out.put("uptime_seconds", Duration.between(startedAt, Instant.now()).toSeconds());
+          out.put("datasets", store.stats().datasets());
+        }
+        default ->
+            throw CallStatus.UNIMPLEMENTED
+                .withDescription(
+                    "Unknown action '"
+                        + action.getType()
+                        + "' (known: drop, clear, stats, health)")
+                .toRuntimeException();
+      }
+      listener.onNext(new Result(JSON.writeValueAsBytes(out)));
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(Statuses.toFlight(t, "DoAction '" + action.getType() + "'"));
+    }
+  }
+
+  /** Hands gRPC its own reference to a stored metadata buffer (the message closes it). */
+  private static ArrowBuf retained(ArrowBuf metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    metadata.getReferenceManager().retain();
+    return metadata;
+  }
+}

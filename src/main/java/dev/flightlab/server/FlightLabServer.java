@@ -1,0 +1,176 @@
+package dev.flightlab.server;
+
+import dev.flightlab.store.DatasetStore;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The flightlab Flight server: a {@link DatasetStore} served over Arrow Flight.
+ *
+ * <p>Build with {@link #builder}, then {@link #start}; {@link #close} shuts down gracefully within
+ * the options' deadline, cancels what is left, frees every dataset and reports leaked memory.
+ *
+ * <pre>{@code
+ * try (FlightLabServer server = FlightLabServer.builder(ServerOptions.ephemeral()).build().start()) {
+ *   Location where = server.location();
+ * }
+ * }</pre>
+ */
+public final class FlightLabServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
+
+  private final ServerOptions options;
+  private final BufferAllocator ownedRoot;
+  private final BufferAllocator allocator;
+  private final DatasetStore store;
+  private final FlightServer flightServer;
+  private volatile Location location;
+  private boolean closed;
+
+  private FlightLabServer(ServerOptions options, BufferAllocator parent) {
+    this.options = options;
+    this.ownedRoot = parent == null ? new RootAllocator(Long.MAX_VALUE) : null;
+    BufferAllocator base = parent == null ? ownedRoot : parent;
+    this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
+    this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
+    Location bind =
+        options.tls()
+            ? Location.forGrpcTls(options.host(), options.port())
+            : Location.forGrpcInsecure(options.host(), options.port());
+    DatasetProducer producer =
+        new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
+    FlightServer.Builder builder =
+        FlightServer.builder(allocator, bind, producer)
+            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
+    if (options.tls()) {
+      try {
+        builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
+      }
+    }
+    this.flightServer = builder.build();
+  }
+
+  /** A builder for a server with the given options. */
+  public static Builder builder(ServerOptions options) {
+    return new Builder(options);
+  }
+
+  /** Binds and starts serving; returns this server. */
+  public FlightLabServer start() throws IOException {
+    flightServer.start();
+    String advertised = advertisedHost(options.host());
+    int port = flightServer.getPort();
+    location =
+        options.tls()
+            ? Location.forGrpcTls(advertised, port)
+            : Location.forGrpcInsecure(advertised, port);
+    log.info(
+        "flightlab serving on {} (memory limit {})",
+        location.getUri(),
+        MemorySizes.format(store.memoryLimitBytes()));
+    return this;
+  }
+
+  /** Where clients reach this server (the bound port, with a wildcard host made concrete). */
+  public Location location() {
+    return location;
+  }
+
+  /** The port the server is bound to. */
+  public int port() {
+    return flightServer.getPort();
+  }
+
+  /** The datasets this server holds. */
+  public DatasetStore store() {
+    return store;
+  }
+
+  /** The server's allocator (streams, acks); the store's is a child of it. */
+  public BufferAllocator allocator() {
+    return allocator;
+  }
+
+  /** Blocks until the server has shut down. */
+  public void awaitTermination() throws InterruptedException {
+    flightServer.awaitTermination();
+  }
+
+  /**
+   * Stops accepting calls, waits for calls in flight up to the shutdown timeout, cancels the rest,
+   * then frees every dataset and closes the allocators.
+   *
+   * @throws IllegalStateException when memory is still held after the deadline (a leak)
+   */
+  @Override
+  public synchronized void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    flightServer.shutdown();
+    long timeoutMillis = options.shutdownTimeout().toMillis();
+    if (!flightServer.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+      log.warn("Calls still running after {} ms: cancelling them", timeoutMillis);
+    }
+    // FlightServer.close() cancels what is left and waits for it.
+    try {
+      flightServer.close();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      log.warn("Flight server did not close cleanly: {}", e.toString());
+    }
+    store.close();
+    try {
+      allocator.close();
+    } finally {
+      if (ownedRoot != null) {
+        ownedRoot.close();
+      }
+    }
+    log.info("flightlab server stopped");
+  }
+
+  private static String advertisedHost(String host) {
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** Builds a {@link FlightLabServer}. */
+  public static final class Builder {
+    private final ServerOptions options;
+    private BufferAllocator allocator;
+
+    private Builder(ServerOptions options) {
+      this.options = options;
+    }
+
+    /** Uses a child of {@code parent} instead of a root allocator of the server's own. */
+    public Builder allocator(BufferAllocator parent) {
+      this.allocator = parent;
+      return this;
+    }
+
+    /** Creates the server (not started). */
+    public FlightLabServer build() {
+      return new FlightLabServer(options, allocator);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package dev.flightlab.server;
+
+import dev.flightlab.store.PutMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.apache.arrow.flight.CallHeaders;
+import org.apache.arrow.flight.CallInfo;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightServerMiddleware;
+import org.apache.arrow.flight.RequestContext;
+
+/**
+ * Call headers flightlab reads: the put mode and, when the server has a token, the bearer token.
+ *
+ * <p>{@value #PUT_MODE} selects what an upload does to an existing dataset: {@code replace} (the
+ * default), {@code append} or {@code create}.
+ */
+public final class RequestHeaders implements FlightServerMiddleware {
+  /** Header that selects the put mode. */
+  public static final String PUT_MODE = "flightlab-put-mode";
+
+  /** Header that carries the bearer token. */
+  public static final String AUTHORIZATION = "authorization";
+
+  static final FlightServerMiddleware.Key<RequestHeaders> KEY =
+      FlightServerMiddleware.Key.of("flightlab-request-headers");
+
+  private final String putMode;
+
+  private RequestHeaders(String putMode) {
+    this.putMode = putMode;
+  }
+
+  /** The put mode the call asked for, REPLACE when it asked for none. */
+  PutMode putMode() {
+    if (putMode == null || putMode.isBlank()) {
+      return PutMode.REPLACE;
+    }
+    return PutMode.parse(putMode);
+  }
+
+  @Override
+  public void onBeforeSendingHeaders(CallHeaders outgoingHeaders) {}
+
+  @Override
+  public void onCallCompleted(CallStatus status) {}
+
+  @Override
+  public void onCallErrored(Throwable err) {}
+
+  /** Reads the headers of each call; rejects calls without the right token when one is set. */
+  static final class Factory implements FlightServerMiddleware.Factory<RequestHeaders> {
+    private final byte[] expectedAuthorization;
+
+    Factory(String token) {
+      this.expectedAuthorization =
+          token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public RequestHeaders onCallStarted(
+        CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
+      if (expectedAuthorization != null) {
+        String given = incomingHeaders.get(AUTHORIZATION);
+        if (given == null
+            || !MessageDigest.isEqual(
+                expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
+          throw CallStatus.UNAUTHENTICATED
+              .withDescription(
+                  given == null
+                      ? "This server needs a bearer token (authorization header)"
+                      : "The bearer token was not accepted")
+              .toRuntimeException();
+        }
+      }
+      return new RequestHeaders(incomingHeaders.get(PUT_MODE));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.flightlab.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.dictionary.Dictionary;
+
+/**
+ * The batches of one committed upload, in the allocator they were accounted to.
+ *
+ * <p>Reference counted: every {@link Dataset} version that lists the segment holds one reference
+ * (an append shares the earlier segments with the new version). The last release frees the
+ * batches and closes the allocator, or hands it to the store to close once gRPC has let go of
+ * buffers still queued for sending.
+ */
+final class Segment {
+  private final BufferAllocator allocator;
+  private final List<StoredBatch> batches;
+  private final Map<Long, Dictionary> dictionaries;
+  private final long bytesHeld;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final DatasetStore owner;
+
+  Segment(
+      DatasetStore owner,
+      BufferAllocator allocator,
+      List<StoredBatch> batches,
+      Map<Long, Dictionary> dictionaries) {
+    this.owner = owner;
+    this.allocator = allocator;
+    this.batches = List.copyOf(batches);
+    this.dictionaries = Map.copyOf(dictionaries);
+    this.bytesHeld = allocator.getAllocatedMemory();
+  }
+
+  List<StoredBatch> batches() {
+    return batches;
+  }
+
+  Map<Long, Dictionary> dictionaries() {
+    return dictionaries;
+  }
+
+  long bytesHeld() {
+    return bytesHeld;
+  }
+
+  Segment retain() {
+    if (refs.getAndIncrement() <= 0) {
+      throw new IllegalStateException("segment already freed");
+    }
+    return this;
+  }
+
+  void release() {
+    int left = refs.decrementAndGet();
+    if (left == 0) {
+      batches.forEach(StoredBatch::free);
+      dictionaries.values().forEach(d -> d.getVector().close());
+      owner.closeWhenDrained(allocator);
+    } else if (left < 0) {
+      throw new IllegalStateException("segment released too often");
+    }
+  }
+}

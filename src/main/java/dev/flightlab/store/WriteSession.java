@@ -1,0 +1,207 @@
+package dev.flightlab.store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * One upload in progress: batches are taken over zero-copy into the session's own allocator and
+ * counted against the store's memory limit; nothing is visible to readers until {@link #commit}.
+ *
+ * <p>Not thread-safe: one upload stream feeds one session. Closing a session that did not commit
+ * frees everything it held.
+ */
+public final class WriteSession implements AutoCloseable {
+  private final DatasetStore store;
+  private final DatasetPath path;
+  private final PutMode mode;
+  private final BufferAllocator allocator;
+  private final Schema memorySchema;
+  private final List<StoredBatch> batches = new ArrayList<>();
+  private final Map<Long, Dictionary> dictionaries = new HashMap<>();
+  private final Map<Long, Long> dictionaryIdentity = new HashMap<>();
+  private boolean dictionariesCaptured;
+  private boolean finished;
+
+  WriteSession(
+      DatasetStore store,
+      DatasetPath path,
+      PutMode mode,
+      BufferAllocator allocator,
+      Schema memorySchema) {
+    this.store = store;
+    this.path = path;
+    this.mode = mode;
+    this.allocator = allocator;
+    this.memorySchema = memorySchema;
+  }
+
+  /** The dataset this upload writes. */
+  public DatasetPath path() {
+    return path;
+  }
+
+  /** Batches held so far. */
+  public int batchCount() {
+    return batches.size();
+  }
+
+  /**
+   * Takes over the batch now in {@code root} (the root is left empty) with its app_metadata.
+   *
+   * @param root the reader's root, loaded with one batch
+   * @param provider the reader's dictionaries, captured with the first batch
+   * @param appMetadata the batch's app_metadata or null; copied, the caller keeps its buffer
+   * @throws org.apache.arrow.flight.FlightRuntimeException RESOURCE_EXHAUSTED over the memory
+   *     limit, INVALID_ARGUMENT when dictionaries are replaced mid-stream
+   */
+  public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
+    checkOpen();
+    captureDictionaries(provider);
+    int rows = root.getRowCount();
+    List<FieldVector> owned = new ArrayList<>(root.getFieldVectors().size());
+    for (FieldVector vector : root.getFieldVectors()) {
+      // Ownership of the vector's buffers moves to this session's allocator (no copy).
+      TransferPair transfer = vector.getTransferPair(allocator);
+      transfer.transfer();
+      owned.add((FieldVector) transfer.getTo());
+    }
+    ArrowRecordBatch batch;
+    try (VectorSchemaRoot taken = new VectorSchemaRoot(root.getSchema().getFields(), owned, rows)) {
+      batch = new VectorUnloader(taken, true, true).getRecordBatch();
+    }
+    ArrowBuf metadata = null;
+    if (appMetadata != null && appMetadata.readableBytes() > 0) {
+      long length = appMetadata.readableBytes();
+      metadata = allocator.buffer(length);
+      metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
+      metadata.writerIndex(length);
+    }
+    StoredBatch stored = new StoredBatch(batch, metadata, rows, batch.computeBodyLength());
+    batches.add(stored);
+    store.checkMemoryLimit(path);
+    return stored;
+  }
+
+  /**
+   * Publishes the upload as a new immutable version of the dataset, atomically.
+   *
+   * @param provider the reader's dictionaries (captured here when no batch arrived)
+   * @return the published version, not retained: read it only under {@link DatasetStore#snapshot}
+   */
+  public DatasetInfo commit(DictionaryProvider provider) {
+    checkOpen();
+    captureDictionaries(provider);
+    finished = true;
+    return store.publish(this);
+  }
+
+  Schema memorySchema() {
+    return memorySchema;
+  }
+
+  PutMode mode() {
+    return mode;
+  }
+
+  BufferAllocator allocator() {
+    return allocator;
+  }
+
+  List<StoredBatch> batches() {
+    return batches;
+  }
+
+  Map<Long, Dictionary> dictionaries() {
+    return dictionaries;
+  }
+
+  /** Frees what the session holds unless it committed. */
+  @Override
+  public void close() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    batches.forEach(StoredBatch::free);
+    batches.clear();
+    dictionaries.values().forEach(d -> d.getVector().close());
+    dictionaries.clear();
+    store.abandon(this);
+  }
+
+  /** Frees the session's allocator once the store has taken or dropped its buffers. */
+  void closeAllocator() {
+    try {
+      AutoCloseables.close(allocator);
+    } catch (Exception e) {
+      throw new IllegalStateException("upload to '" + path + "' leaked memory: " + e.getMessage(), e);
+    }
+  }
+
+  private void captureDictionaries(DictionaryProvider provider) {
+    if (provider == null) {
+      return;
+    }
+    if (!dictionariesCaptured) {
+      for (long id : provider.getDictionaryIds()) {
+        Dictionary source = provider.lookup(id);
+        FieldVector vector = source.getVector();
+        FieldVector copy;
+        if (vector.getValueCount() == 0) {
+          copy = vector.getField().createVector(allocator);
+          copy.setValueCount(0);
+        } else {
+          // Slices the dictionary's buffers into this session's allocator (no copy).
+          TransferPair split = vector.getTransferPair(allocator);
+          split.splitAndTransfer(0, vector.getValueCount());
+          copy = (FieldVector) split.getTo();
+        }
+        dictionaries.put(id, new Dictionary(copy, source.getEncoding()));
+        dictionaryIdentity.put(id, identity(vector));
+      }
+      dictionariesCaptured = true;
+      return;
+    }
+    for (Map.Entry<Long, Long> entry : dictionaryIdentity.entrySet()) {
+      Dictionary now = provider.lookup(entry.getKey());
+      if (now != null && identity(now.getVector()) != entry.getValue()) {
+        throw CallStatus.INVALID_ARGUMENT
+            .withDescription(
+                "Upload to '"
+                    + path
+                    + "' replaced dictionary "
+                    + entry.getKey()
+                    + " mid-stream: send each dictionary once, before the first batch")
+            .toRuntimeException();
+      }
+    }
+  }
+
+  private static long identity(FieldVector vector) {
+    long h = 17;
+    for (ArrowBuf buf : vector.getFieldBuffers()) {
+      h = h * 31 + buf.memoryAddress();
+    }
+    return h;
+  }
+
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("upload to '" + path + "' already finished");
+    }
+  }
+}
