@@ -12,7 +12,8 @@ final class ClientMixin {
   @Option(
       names = "--server",
       defaultValue = ClientOptions.DEFAULT_SERVER,
-      description = "Flight server location (grpc://, grpc+tcp:// or grpc+tls://). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Flight server location (grpc://, grpc+tcp:// or grpc+tls://). Default: ${DEFAULT-VALUE}.")
   URI server;
 
   @Option(

@@ -23,19 +23,33 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("flightlab.demo");
 
-  @Option(names = "--server", description = "Run against this server (grpc://HOST:PORT) instead of an embedded one.")
+  @Option(
+      names = "--server",
+      description = "Run against this server (grpc://HOST:PORT) instead of an embedded one.")
   URI server;
 
-  @Option(names = "--batches", defaultValue = "" + DemoOptions.DEFAULT_BATCHES, description = "DoPut operations in the benchmark phase. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--batches",
+      defaultValue = "" + DemoOptions.DEFAULT_BATCHES,
+      description = "DoPut operations in the benchmark phase. Default: ${DEFAULT-VALUE}.")
   int batches;
 
-  @Option(names = "--rows-per-batch", defaultValue = "" + DemoOptions.DEFAULT_ROWS_PER_BATCH, description = "Rows in each benchmark table. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--rows-per-batch",
+      defaultValue = "" + DemoOptions.DEFAULT_ROWS_PER_BATCH,
+      description = "Rows in each benchmark table. Default: ${DEFAULT-VALUE}.")
   int rowsPerBatch;
 
-  @Option(names = "--auth-token", defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}", description = "Bearer token for --server (default: $FLIGHTLAB_AUTH_TOKEN).")
+  @Option(
+      names = "--auth-token",
+      defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
+      description = "Bearer token for --server (default: $FLIGHTLAB_AUTH_TOKEN).")
   String authToken;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flightlab drop}: removes a dataset. */
-@Command(name = "drop", mixinStandardHelpOptions = true, description = "Remove a dataset (the drop action).")
+@Command(
+    name = "drop",
+    mixinStandardHelpOptions = true,
+    description = "Remove a dataset (the drop action).")
 final class DropCommand implements Callable<Integer> {
   @Mixin ClientMixin client;
 
@@ -28,7 +31,9 @@ final class DropCommand implements Callable<Integer> {
       JsonNode result = c.drop(dataset);
       spec.commandLine()
           .getOut()
-          .printf("Dropped '%s' (%d rows)%n", result.path("dropped").asText(), result.path("rows").asLong());
+          .printf(
+              "Dropped '%s' (%d rows)%n",
+              result.path("dropped").asText(), result.path("rows").asLong());
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -32,10 +32,15 @@ final class GetCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Dataset path, e.g. /reports/daily_sales.")
   String path;
 
-  @Option(names = "--limit", defaultValue = "10", description = "Rows to print. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--limit",
+      defaultValue = "10",
+      description = "Rows to print. Default: ${DEFAULT-VALUE}.")
   int limit;
 
-  @Option(names = {"-o", "--output"}, description = "Write the whole dataset to this file instead of printing.")
+  @Option(
+      names = {"-o", "--output"},
+      description = "Write the whole dataset to this file instead of printing.")
   Path output;
 
   @Override

@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flightlab info}: a dataset's schema, totals and endpoints. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show a dataset's schema, rows, bytes and endpoints (GetFlightInfo).")
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description = "Show a dataset's schema, rows, bytes and endpoints (GetFlightInfo).")
 final class InfoCommand implements Callable<Integer> {
   @Mixin ClientMixin client;
 

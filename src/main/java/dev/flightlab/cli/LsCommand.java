@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flightlab ls}: lists datasets with rows and bytes. */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List datasets (ListFlights), optionally under a path prefix.")
+@Command(
+    name = "ls",
+    mixinStandardHelpOptions = true,
+    description = "List datasets (ListFlights), optionally under a path prefix.")
 final class LsCommand implements Callable<Integer> {
   @Mixin ClientMixin client;
 

@@ -16,7 +16,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code flightlab put}: uploads an Arrow IPC file or stream as a dataset. */
-@Command(name = "put", mixinStandardHelpOptions = true, description = "Upload an Arrow IPC file or stream as a dataset (DoPut), batch boundaries kept.")
+@Command(
+    name = "put",
+    mixinStandardHelpOptions = true,
+    description = "Upload an Arrow IPC file or stream as a dataset (DoPut), batch boundaries kept.")
 final class PutCommand implements Callable<Integer> {
   @Mixin ClientMixin client;
 
@@ -28,7 +31,10 @@ final class PutCommand implements Callable<Integer> {
   @Parameters(index = "1", description = "Dataset path, e.g. /reports/daily_sales.")
   String path;
 
-  @Option(names = "--mode", defaultValue = "replace", description = "replace, append or create. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--mode",
+      defaultValue = "replace",
+      description = "replace, append or create. Default: ${DEFAULT-VALUE}.")
   String mode;
 
   @Override

@@ -16,10 +16,16 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the Flight dataset server until Ctrl-C/SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = ServerOptions.DEFAULT_HOST, description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--host",
+      defaultValue = ServerOptions.DEFAULT_HOST,
+      description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
 
-  @Option(names = "--port", defaultValue = "" + ServerOptions.DEFAULT_PORT, description = "Port to bind (0 picks a free one). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--port",
+      defaultValue = "" + ServerOptions.DEFAULT_PORT,
+      description = "Port to bind (0 picks a free one). Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(
@@ -39,16 +45,21 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--auth-token",
       defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
-      description = "Require this bearer token on every call (default: $FLIGHTLAB_AUTH_TOKEN, none when unset).")
+      description =
+          "Require this bearer token on every call (default: $FLIGHTLAB_AUTH_TOKEN, none when unset).")
   String authToken;
 
   @Option(
       names = "--shutdown-timeout",
       defaultValue = "10s",
-      description = "How long shutdown waits for calls in flight (e.g. 10s, 500ms). Default: ${DEFAULT-VALUE}.")
+      description =
+          "How long shutdown waits for calls in flight (e.g. 10s, 500ms). Default: ${DEFAULT-VALUE}.")
   String shutdownTimeout;
 
-  @Option(names = "--log-level", defaultValue = "info", description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--log-level",
+      defaultValue = "info",
+      description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")
@@ -102,14 +113,17 @@ final class ServeCommand implements Callable<Integer> {
           return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
         }
         if (t.endsWith("s")) {
-          return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+          return Duration.ofMillis(
+              (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
         }
         if (t.endsWith("m")) {
-          return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
+          return Duration.ofMillis(
+              (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 60_000));
         }
         return Duration.ofMillis((long) (Double.parseDouble(t) * 1000));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 10s, 500ms, 2m)");
+        throw new IllegalArgumentException(
+            "not a duration: '" + text + "' (examples: 10s, 500ms, 2m)");
       }
     }
   }

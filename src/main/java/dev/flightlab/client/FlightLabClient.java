@@ -55,7 +55,8 @@ public final class FlightLabClient implements AutoCloseable {
   private final Location location;
   private final CallOption[] baseOptions;
 
-  private FlightLabClient(BufferAllocator allocator, FlightClient client, Location location, String token) {
+  private FlightLabClient(
+      BufferAllocator allocator, FlightClient client, Location location, String token) {
     this.allocator = allocator;
     this.client = client;
     this.location = location;
@@ -280,7 +281,8 @@ public final class FlightLabClient implements AutoCloseable {
     try {
       return JSON.readTree(results.get(0));
     } catch (IOException e) {
-      throw new IllegalStateException("action '" + type + "' returned non-JSON: " + results.get(0), e);
+      throw new IllegalStateException(
+          "action '" + type + "' returned non-JSON: " + results.get(0), e);
     }
   }
 

@@ -20,8 +20,8 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * A table held as record batches with their original boundaries: what the client uploads and
- * what a download returns.
+ * A table held as record batches with their original boundaries: what the client uploads and what a
+ * download returns.
  *
  * <p>Owns its batches, dictionaries and per-batch metadata; close it to free them. The schema is
  * the in-memory one (dictionary-encoded fields hold their index type).
@@ -144,8 +144,8 @@ public final class BatchSet implements AutoCloseable {
     }
 
     /**
-     * Adds the batch now in {@code root} (its buffers are retained, not copied) and takes
-     * ownership of {@code metadata} (may be null).
+     * Adds the batch now in {@code root} (its buffers are retained, not copied) and takes ownership
+     * of {@code metadata} (may be null).
      */
     public Builder add(VectorSchemaRoot root, ArrowBuf metadata) {
       batches.add(new VectorUnloader(root, true, true).getRecordBatch());

@@ -74,15 +74,17 @@ public final class DemoTables {
   }
 
   /**
-   * Benchmark table {@code i}: event_id = i * rows + row, event_type "event", split into batches
-   * of at most {@code rowsPerBatch} rows.
+   * Benchmark table {@code i}: event_id = i * rows + row, event_type "event", split into batches of
+   * at most {@code rowsPerBatch} rows.
    */
   public static BatchSet benchmarkTable(
       BufferAllocator allocator, int index, int rows, int rowsPerBatch) {
     BatchSet.Builder out = BatchSet.builder(BENCHMARK);
     byte[] event = "event".getBytes(StandardCharsets.UTF_8);
     long first = (long) index * rows;
-    for (int start = 0; start < rows || (rows == 0 && start == 0); start += Math.max(1, rowsPerBatch)) {
+    for (int start = 0;
+        start < rows || (rows == 0 && start == 0);
+        start += Math.max(1, rowsPerBatch)) {
       int n = Math.min(rowsPerBatch, rows - start);
       try (VectorSchemaRoot root = VectorSchemaRoot.create(BENCHMARK, allocator)) {
         BigIntVector id = (BigIntVector) root.getVector("event_id");

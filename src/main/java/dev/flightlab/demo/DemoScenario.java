@@ -20,8 +20,8 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The original Python demo's flow, line for line: upload two small tables, list flights, fetch
- * one back, then time 100 DoPuts of 131,072 rows and print the original's metrics block.
+ * The original Python demo's flow, line for line: upload two small tables, list flights, fetch one
+ * back, then time 100 DoPuts of 131,072 rows and print the original's metrics block.
  */
 public final class DemoScenario {
   /** The first demo table's path. */
@@ -100,8 +100,7 @@ public final class DemoScenario {
 
   private void fetch(FlightLabClient client) {
     try (BatchSet table = client.get(DAILY_SALES)) {
-      log.info(
-          "Successfully retrieved " + table.rowCount() + " rows from '" + DAILY_SALES + "'.");
+      log.info("Successfully retrieved " + table.rowCount() + " rows from '" + DAILY_SALES + "'.");
       try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), client.allocator())) {
         VectorLoader loader = new VectorLoader(root);
         for (var batch : table.batches()) {
@@ -144,7 +143,8 @@ public final class DemoScenario {
     double mb = totalBytes / MIB;
     log.info("--- Overall Performance Metrics (Benchmark do_put operations) ---");
     log.info(String.format(Locale.ROOT, "Total data sent (benchmark): %.2f MB", mb));
-    log.info(String.format(Locale.ROOT, "Total time spent in do_put calls: %.4f seconds", putSeconds));
+    log.info(
+        String.format(Locale.ROOT, "Total time spent in do_put calls: %.4f seconds", putSeconds));
     log.info("Successful do_put operations: " + ok + " of " + n);
     log.info(
         String.format(

@@ -23,7 +23,8 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /** Reads and writes tables as Arrow IPC files (random access) and streams. */
 public final class ArrowFiles {
-  private static final byte[] FILE_MAGIC = "ARROW1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] FILE_MAGIC =
+      "ARROW1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private ArrowFiles() {}
 
@@ -72,7 +73,8 @@ public final class ArrowFiles {
           var transfer = d.getVector().getTransferPair(allocator);
           transfer.transfer();
           out.dictionary(
-              new Dictionary((org.apache.arrow.vector.FieldVector) transfer.getTo(), d.getEncoding()));
+              new Dictionary(
+                  (org.apache.arrow.vector.FieldVector) transfer.getTo(), d.getEncoding()));
         }
       } catch (IOException | RuntimeException e) {
         out.build().close();

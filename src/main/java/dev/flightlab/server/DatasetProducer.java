@@ -23,7 +23,6 @@ import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightProducer;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
@@ -133,10 +132,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
         case TIMEOUT:
           throw CallStatus.TIMED_OUT
               .withDescription(
-                  call
-                      + ": the client read nothing for "
-                      + clientWaitTimeout.toSeconds()
-                      + " s")
+                  call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
               .toRuntimeException();
         default:
           if (listener.isCancelled()) {
@@ -333,9 +329,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
         default ->
             throw CallStatus.UNIMPLEMENTED
                 .withDescription(
-                    "Unknown action '"
-                        + action.getType()
-                        + "' (known: drop, clear, stats, health)")
+                    "Unknown action '" + action.getType() + "' (known: drop, clear, stats, health)")
                 .toRuntimeException();
       }
       listener.onNext(new Result(JSON.writeValueAsBytes(out)));

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** Parses and prints byte sizes, and knows how much direct memory the JVM allows. */
 public final class MemorySizes {
   private static final Pattern SIZE =
-      Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|%)?\\s*");
+      Pattern.compile(
+          "(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib|%)?\\s*");
 
   /** Share of the JVM's direct memory the store may hold unless told otherwise. */
   public static final double DEFAULT_DIRECT_MEMORY_SHARE = 0.75;

@@ -68,28 +68,52 @@ public record ServerOptions(
   /** A copy with another port. */
   public ServerOptions withPort(int newPort) {
     return new ServerOptions(
-        host, newPort, memoryLimitBytes, tlsCertChain, tlsPrivateKey, authToken, shutdownTimeout,
+        host,
+        newPort,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
         clientWaitTimeout);
   }
 
   /** A copy with another memory limit in bytes. */
   public ServerOptions withMemoryLimit(long bytes) {
     return new ServerOptions(
-        host, port, bytes, tlsCertChain, tlsPrivateKey, authToken, shutdownTimeout,
+        host,
+        port,
+        bytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
         clientWaitTimeout);
   }
 
   /** A copy that requires a bearer token. */
   public ServerOptions withAuthToken(String token) {
     return new ServerOptions(
-        host, port, memoryLimitBytes, tlsCertChain, tlsPrivateKey, token, shutdownTimeout,
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        token,
+        shutdownTimeout,
         clientWaitTimeout);
   }
 
   /** A copy that serves TLS with the given PEM files. */
   public ServerOptions withTls(Path certChain, Path privateKey) {
     return new ServerOptions(
-        host, port, memoryLimitBytes, certChain, privateKey, authToken, shutdownTimeout,
+        host,
+        port,
+        memoryLimitBytes,
+        certChain,
+        privateKey,
+        authToken,
+        shutdownTimeout,
         clientWaitTimeout);
   }
 

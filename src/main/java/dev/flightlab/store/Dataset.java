@@ -61,7 +61,8 @@ public final class Dataset implements AutoCloseable {
     this.bytesHeld = held;
     this.version = version;
     this.committedAt = committedAt;
-    this.dictionaries = new SegmentDictionaries(segments.isEmpty() ? Map.of() : segments.get(0).dictionaries());
+    this.dictionaries =
+        new SegmentDictionaries(segments.isEmpty() ? Map.of() : segments.get(0).dictionaries());
   }
 
   /** The dataset's path. */

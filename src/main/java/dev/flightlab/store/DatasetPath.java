@@ -12,12 +12,12 @@ import org.apache.arrow.flight.Ticket;
 /**
  * The normalised key of a dataset: a canonical path such as {@code /reports/daily_sales}.
  *
- * <p>Normalisation rule: the descriptor's path segments are joined with "/", the result is split
- * on "/", empty parts are dropped, and the remaining parts are joined behind a leading "/". So
- * {@code ["/reports/daily_sales"]}, {@code ["reports", "daily_sales"]} and {@code
- * ["reports/", "/daily_sales/"]} all name {@code /reports/daily_sales}. Parts "." and "..",
- * control characters and an empty result are rejected. A ticket is the canonical path's UTF-8
- * bytes (any path that normalises to it is accepted).
+ * <p>Normalisation rule: the descriptor's path segments are joined with "/", the result is split on
+ * "/", empty parts are dropped, and the remaining parts are joined behind a leading "/". So {@code
+ * ["/reports/daily_sales"]}, {@code ["reports", "daily_sales"]} and {@code ["reports/",
+ * "/daily_sales/"]} all name {@code /reports/daily_sales}. Parts "." and "..", control characters
+ * and an empty result are rejected. A ticket is the canonical path's UTF-8 bytes (any path that
+ * normalises to it is accepted).
  */
 public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
 
@@ -115,8 +115,7 @@ public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
 
   /** True when this path equals the prefix or lies below it ("/a" matches "/a" and "/a/b"). */
   public boolean isUnder(DatasetPath prefix) {
-    return canonical.equals(prefix.canonical)
-        || canonical.startsWith(prefix.canonical + "/");
+    return canonical.equals(prefix.canonical) || canonical.startsWith(prefix.canonical + "/");
   }
 
   @Override

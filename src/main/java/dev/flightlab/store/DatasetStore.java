@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Uploads write through a {@link WriteSession} and publish one immutable {@link
  * Dataset} version atomically; readers take a {@link #snapshot} that stays valid (and keeps its
  * buffers) until they close it, whatever happens to the path meanwhile. All buffers are accounted
- * to child allocators of the store's allocator, and an upload that would take the store over
- * {@code memoryLimitBytes} fails with RESOURCE_EXHAUSTED.
+ * to child allocators of the store's allocator, and an upload that would take the store over {@code
+ * memoryLimitBytes} fails with RESOURCE_EXHAUSTED.
  */
 public final class DatasetStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
@@ -89,7 +89,9 @@ public final class DatasetStore implements AutoCloseable {
     while (true) {
       Dataset d = datasets.get(path);
       if (d == null) {
-        throw CallStatus.NOT_FOUND.withDescription("No dataset '" + path + "'").toRuntimeException();
+        throw CallStatus.NOT_FOUND
+            .withDescription("No dataset '" + path + "'")
+            .toRuntimeException();
       }
       if (d.tryRetain()) {
         return d;
@@ -311,7 +313,8 @@ public final class DatasetStore implements AutoCloseable {
     if (dictionaries.isEmpty()) {
       return memorySchema;
     }
-    DictionaryProvider.MapDictionaryProvider provider = new DictionaryProvider.MapDictionaryProvider();
+    DictionaryProvider.MapDictionaryProvider provider =
+        new DictionaryProvider.MapDictionaryProvider();
     dictionaries.values().forEach(provider::put);
     Set<Long> used = new HashSet<>();
     List<Field> fields = new ArrayList<>();

@@ -10,9 +10,9 @@ import org.apache.arrow.vector.dictionary.Dictionary;
  * The batches of one committed upload, in the allocator they were accounted to.
  *
  * <p>Reference counted: every {@link Dataset} version that lists the segment holds one reference
- * (an append shares the earlier segments with the new version). The last release frees the
- * batches and closes the allocator, or hands it to the store to close once gRPC has let go of
- * buffers still queued for sending.
+ * (an append shares the earlier segments with the new version). The last release frees the batches
+ * and closes the allocator, or hands it to the store to close once gRPC has let go of buffers still
+ * queued for sending.
  */
 final class Segment {
   private final BufferAllocator allocator;

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
@@ -141,15 +140,6 @@ public final class WriteSession implements AutoCloseable {
     dictionaries.values().forEach(d -> d.getVector().close());
     dictionaries.clear();
     store.abandon(this);
-  }
-
-  /** Frees the session's allocator once the store has taken or dropped its buffers. */
-  void closeAllocator() {
-    try {
-      AutoCloseables.close(allocator);
-    } catch (Exception e) {
-      throw new IllegalStateException("upload to '" + path + "' leaked memory: " + e.getMessage(), e);
-    }
   }
 
   private void captureDictionaries(DictionaryProvider provider) {
