@@ -49,7 +49,10 @@ public final class FlightLabServer implements AutoCloseable {
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
-            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
+            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
+            .transportHint(
+                "grpc.builderConsumer",
+                (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) Transport::tune);
     if (options.tls()) {
       try {
         builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
