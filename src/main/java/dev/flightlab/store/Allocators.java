@@ -18,8 +18,12 @@ import org.apache.arrow.memory.rounding.RoundingPolicy;
  * straight from the OS; smaller ones keep Arrow's power-of-two rounding and Netty's pools.
  */
 public final class Allocators {
-  /** Requests at least this large are allocated at their exact size (rounded to 4 KiB). */
-  public static final long EXACT_THRESHOLD_BYTES = 256 * 1024;
+  /**
+   * Requests at least this large are allocated at their exact size (rounded to 4 KiB); system
+   * property {@code flightlab.exactAllocationBytes} overrides it.
+   */
+  public static final long EXACT_THRESHOLD_BYTES =
+      Long.getLong("flightlab.exactAllocationBytes", 256 * 1024);
 
   private static final long PAGE = 4096;
 
