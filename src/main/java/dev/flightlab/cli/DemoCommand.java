@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the original demo: upload two tables, list flights, fetch one back, then time",
-      "100 DoPuts of 131,072 rows. Starts an embedded server on a free loopback port unless",
-      "--server names one."
+      "Run the original demo flow on an embedded server (or --server).",
+      "Uploads two tables, lists flights, fetches one back, then times 100 DoPuts of 131,072",
+      "rows. The embedded server runs on a free loopback port in the same JVM."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("flightlab.demo");
@@ -48,6 +48,11 @@ final class DemoCommand implements Callable<Integer> {
   String authToken;
 
   @Option(
+      names = "--tls-trusted-certs",
+      description = "PEM file of certificates to trust for a grpc+tls:// --server.")
+  Path trustedCertificates;
+
+  @Option(
       names = "--log-level",
       defaultValue = "info",
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
@@ -57,7 +62,8 @@ final class DemoCommand implements Callable<Integer> {
   boolean verbose;
 
   DemoOptions options() {
-    return new DemoOptions(server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken));
+    return new DemoOptions(
+        server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken), trustedCertificates);
   }
 
   @Override

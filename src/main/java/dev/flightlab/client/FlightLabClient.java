@@ -7,8 +7,8 @@ import dev.flightlab.server.Transport;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
 import io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -81,9 +81,9 @@ public final class FlightLabClient implements AutoCloseable {
       NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
         if (options.trustedCertificates() != null) {
-          try (InputStream pem = Files.newInputStream(options.trustedCertificates())) {
-            builder.trustedCertificates(pem);
-          }
+          // Read whole: the builder reads the stream later, in build().
+          builder.trustedCertificates(
+              new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
         }
         builder.verifyServer(options.verifyServer());
       }

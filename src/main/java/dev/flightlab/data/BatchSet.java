@@ -48,7 +48,7 @@ public final class BatchSet implements AutoCloseable {
     return new Builder(schema);
   }
 
-  /** A batch set holding a copy-free reference to the single batch in {@code root}. */
+  /** A batch set that takes over the single batch in {@code root} (no copy; root left empty). */
   public static BatchSet of(VectorSchemaRoot root) {
     return builder(root.getSchema()).add(root, null).build();
   }

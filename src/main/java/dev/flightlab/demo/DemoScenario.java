@@ -65,6 +65,9 @@ public final class DemoScenario {
 
   private int runAgainst(URI server, BufferAllocator allocator) throws Exception {
     ClientOptions clientOptions = ClientOptions.of(server).withAuthToken(options.authToken());
+    if (options.trustedCertificates() != null) {
+      clientOptions = clientOptions.withTrustedCertificates(options.trustedCertificates());
+    }
     try (FlightLabClient client = FlightLabClient.connect(clientOptions, allocator)) {
       log.info("Flight client initialized, connecting to " + server);
       upload(client, USER_SESSIONS, DemoTables.userSessions(client.allocator(), nowSeconds()));
