@@ -5,6 +5,7 @@ import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
 import dev.flightlab.store.Allocators;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
