@@ -220,7 +220,7 @@ public final class SchemaSpec {
     List<Field> parseSpec() {
       skipWhitespace();
       if (atEnd()) {
-        throw error("empty schema spec", pos);
+        throw new IllegalArgumentException("empty schema spec '" + src + "'");
       }
       List<Named> fields = parseFieldList(-1, -1);
       List<Field> out = new ArrayList<>(fields.size());
