@@ -3,6 +3,7 @@ package dev.flightlab.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flightlab.store.Allocators;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -180,6 +181,39 @@ class DataGeneratorTest {
         assertThat(a.batches().get(i).getNodes().toString())
             .isEqualTo(b.batches().get(i).getNodes().toString());
       }
+    }
+  }
+
+  @Test
+  void bytesDoNotDependOnWhatTheMemoryHeldBefore() {
+    GeneratorOptions options = DEFAULTS.withNullFraction(0.3);
+    List<byte[]> clean;
+    try (BatchSet a = generate(ALL_TYPES, 300, 128, options)) {
+      clean = bytesOf(a);
+    }
+    for (int size = 1; size <= 1 << 16; size <<= 1) {
+      for (int k = 0; k < 8; k++) {
+        try (ArrowBuf dirty = allocator.buffer(size)) {
+          dirty.setOne(0L, dirty.capacity());
+        }
+      }
+    }
+    try (BatchSet b = generate(ALL_TYPES, 300, 128, options)) {
+      assertThat(bytesOf(b)).containsExactlyElementsOf(clean);
+    }
+  }
+
+  @Test
+  void exactSizeAllocatorsGiveTheSameBytes() {
+    // buffers of 256 KiB and more come straight from malloc there, not zeroed
+    Schema schema = SchemaSpec.parse("int64,utf8,bool,list<int32>");
+    List<byte[]> pooled;
+    try (BatchSet a = DataGenerator.generate(schema, 50_000, 50_000, DEFAULTS, allocator)) {
+      pooled = bytesOf(a);
+    }
+    try (BufferAllocator exact = Allocators.newRoot();
+        BatchSet b = DataGenerator.generate(schema, 50_000, 50_000, DEFAULTS, exact)) {
+      assertThat(bytesOf(b)).containsExactlyElementsOf(pooled);
     }
   }
 
