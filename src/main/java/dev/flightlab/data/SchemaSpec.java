@@ -82,7 +82,8 @@ public final class SchemaSpec {
    * <p>Default names ({@code c<i>}) are left out and runs of equal types collapse to {@code xN}.
    * Dictionary fields render as {@code dictionary<utf8>} (an in-memory schema does not hold the
    * value type; utf8 is the only one specs produce). Types outside the grammar render as Arrow's
-   * own {@code toString()}, which does not parse back.
+   * own {@code toString()}, and names holding whitespace or one of {@code ,:<>()} are written as
+   * they are; neither parses back.
    */
   public static String describe(Schema schema) {
     return describeFields(schema.getFields());
