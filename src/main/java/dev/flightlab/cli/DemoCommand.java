@@ -3,9 +3,10 @@ package dev.flightlab.cli;
 import dev.flightlab.demo.DemoLog;
 import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
+import dev.flightlab.store.Allocators;
 import java.net.URI;
 import java.util.concurrent.Callable;
-import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -74,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
             log.error(message);
           }
         };
-    try (RootAllocator allocator = new RootAllocator()) {
+    try (BufferAllocator allocator = Allocators.newRoot()) {
       return new DemoScenario(options(), sink).run(allocator);
     }
   }

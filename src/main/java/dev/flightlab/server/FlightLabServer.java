@@ -1,5 +1,6 @@
 package dev.flightlab.server;
 
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -8,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ public final class FlightLabServer implements AutoCloseable {
 
   private FlightLabServer(ServerOptions options, BufferAllocator parent) {
     this.options = options;
-    this.ownedRoot = parent == null ? new RootAllocator(Long.MAX_VALUE) : null;
+    this.ownedRoot = parent == null ? Allocators.newRoot() : null;
     BufferAllocator base = parent == null ? ownedRoot : parent;
     this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
     this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
@@ -49,7 +49,10 @@ public final class FlightLabServer implements AutoCloseable {
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
-            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
+            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
+            .transportHint(
+                "grpc.builderConsumer",
+                (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) Transport::tune);
     if (options.tls()) {
       try {
         builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
