@@ -10,6 +10,9 @@ public final class Transport {
    */
   public static final int FLOW_CONTROL_WINDOW_BYTES = 16 << 20;
 
+  /** Bytes a server stream may queue before it reports not ready (gRPC's default is 32 KiB). */
+  public static final int SERVER_BACKPRESSURE_THRESHOLD_BYTES = 10 << 20;
+
   private Transport() {}
 
   /** Applies flightlab's settings to a gRPC Netty server builder. */

@@ -70,7 +70,6 @@ public final class WriteSession implements AutoCloseable {
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
     captureDictionaries(provider);
-    int rows = root.getRowCount();
     ArrowRecordBatch batch = Batches.takeOver(root, allocator);
     ArrowBuf metadata = null;
     if (appMetadata != null && appMetadata.readableBytes() > 0) {
@@ -79,7 +78,7 @@ public final class WriteSession implements AutoCloseable {
       metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
       metadata.writerIndex(length);
     }
-    StoredBatch stored = new StoredBatch(batch, metadata, rows, batch.computeBodyLength());
+    StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     store.checkMemoryLimit(path);
     return stored;
