@@ -41,9 +41,23 @@ public final class OutboundFlightData {
   }
 
   private final CompositeByteBuf payload;
+  private final int ipcHeaderBytes;
+  private final long ipcBodyBytes;
 
-  private OutboundFlightData(CompositeByteBuf payload) {
+  private OutboundFlightData(CompositeByteBuf payload, int ipcHeaderBytes, long ipcBodyBytes) {
     this.payload = payload;
+    this.ipcHeaderBytes = ipcHeaderBytes;
+    this.ipcBodyBytes = ipcBodyBytes;
+  }
+
+  /** Length of the IPC message header (flatbuffer) this message carries, in bytes. */
+  public int ipcHeaderBytes() {
+    return ipcHeaderBytes;
+  }
+
+  /** Length of the IPC body this message carries, in bytes (buffers and padding). */
+  public long ipcBodyBytes() {
+    return ipcBodyBytes;
   }
 
   /** The schema message that opens a stream; the descriptor goes with it on DoPut. */
@@ -114,7 +128,8 @@ public final class OutboundFlightData {
     if (bodyLength > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("message body over 2 GiB: " + bodyLength + " bytes");
     }
-    ByteBuf prefix = Unpooled.buffer(64 + (header == null ? 0 : header.remaining()));
+    int headerBytes = header == null ? 0 : header.remaining();
+    ByteBuf prefix = Unpooled.buffer(64 + headerBytes);
     if (descriptor != null) {
       writeTag(prefix, FlightDataFields.DESCRIPTOR);
       writeVarint(prefix, descriptor.length);
@@ -154,7 +169,7 @@ public final class OutboundFlightData {
     }
     CompositeByteBuf payload = new RetainingCompositeByteBuf(retained);
     payload.addComponents(true, parts);
-    return new OutboundFlightData(payload);
+    return new OutboundFlightData(payload, headerBytes, header == null ? 0 : bodyLength);
   }
 
   private static long pad(List<ByteBuf> parts, long position, long to) {
