@@ -12,7 +12,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -148,7 +147,7 @@ public final class BatchSet implements AutoCloseable {
      * of {@code metadata} (may be null).
      */
     public Builder add(VectorSchemaRoot root, ArrowBuf metadata) {
-      batches.add(new VectorUnloader(root, true, true).getRecordBatch());
+      batches.add(RecordBatches.unload(root, RecordBatches.allocatorOf(root)));
       appMetadata.add(metadata);
       return this;
     }

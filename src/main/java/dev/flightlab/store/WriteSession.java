@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import dev.flightlab.data.RecordBatches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +10,6 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -80,7 +80,7 @@ public final class WriteSession implements AutoCloseable {
     }
     ArrowRecordBatch batch;
     try (VectorSchemaRoot taken = new VectorSchemaRoot(root.getSchema().getFields(), owned, rows)) {
-      batch = new VectorUnloader(taken, true, true).getRecordBatch();
+      batch = RecordBatches.unload(taken, allocator);
     }
     ArrowBuf metadata = null;
     if (appMetadata != null && appMetadata.readableBytes() > 0) {
