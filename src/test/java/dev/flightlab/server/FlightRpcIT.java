@@ -218,7 +218,7 @@ class FlightRpcIT {
 
   @Test
   void doExchangeEchoesEveryTypeWithDictionaries() throws Exception {
-    try (BatchSet sent = AllTypes.table(fx.allocator(), "x", 8, 9);
+    try (BatchSet sent = AllTypes.table(fx.allocator(), "x", 8, 0, 9);
         BatchSet got = exchange(sent)) {
       Tables.assertSameTable(sent, got, fx.allocator());
     }
