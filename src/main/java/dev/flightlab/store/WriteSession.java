@@ -104,8 +104,10 @@ public final class WriteSession implements AutoCloseable {
   public DatasetInfo commit(DictionaryProvider provider) {
     checkOpen();
     captureDictionaries(provider);
+    // Finished only once published: a rejected commit leaves the session for close() to free.
+    DatasetInfo published = store.publish(this);
     finished = true;
-    return store.publish(this);
+    return published;
   }
 
   Schema memorySchema() {
