@@ -143,15 +143,16 @@ public final class ServerFixture implements AutoCloseable {
     }
     try {
       AutoCloseables.close(all);
-    } finally {
-      assertThat(data.getAllocatedMemory())
-          .as("test data still allocated:%n%s", data.toVerboseString())
-          .isZero();
-      data.close();
-      assertThat(root.getAllocatedMemory())
-          .as("memory leaked:%n%s", root.toVerboseString())
-          .isZero();
-      root.close();
+    } catch (Exception e) {
+      throw new AssertionError(
+          "closing the clients and the server failed; allocators now:\n" + root.toVerboseString(),
+          e);
     }
+    assertThat(data.getAllocatedMemory())
+        .as("test data still allocated:%n%s", data.toVerboseString())
+        .isZero();
+    data.close();
+    assertThat(root.getAllocatedMemory()).as("memory leaked:%n%s", root.toVerboseString()).isZero();
+    root.close();
   }
 }
