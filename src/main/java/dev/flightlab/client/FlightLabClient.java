@@ -248,11 +248,11 @@ public final class FlightLabClient implements AutoCloseable {
 
   private static ArrowDictionaryBatch dictionaryBatch(Dictionary dictionary) {
     FieldVector vector = dictionary.getVector();
-    try (VectorSchemaRoot one =
-        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount())) {
-      ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
-      return new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, false);
-    }
+    // A root over the caller's vector, not closed: closing it would free the dictionary.
+    VectorSchemaRoot one =
+        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
+    ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
+    return new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, false);
   }
 
   /** The call option that selects a put mode (REPLACE sends nothing: it is the default). */
