@@ -3,14 +3,10 @@ package dev.flightlab.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.data.RecordBatches;
-import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.store.StoreStats;
-import dev.flightlab.store.StoredBatch;
-import dev.flightlab.store.WriteSession;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,29 +20,25 @@ import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps each Flight RPC onto the {@link DatasetStore}.
+ * Maps the Flight RPCs other than DoGet and DoPut onto the {@link DatasetStore}: ListFlights,
+ * GetFlightInfo, GetSchema, ListActions, DoAction and DoExchange (an echo).
  *
- * <p>Handlers run on the server's executor threads. DoGet streams a retained snapshot's batches
- * without copying (zero-copy write), waiting for the client whenever the transport is not ready,
- * and stops at once when the client cancels.
+ * <p>DoGet and DoPut are served by {@link FlightDataPlane}, under Arrow's API. Handlers run on the
+ * server's executor threads.
  */
 public final class DatasetProducer extends NoOpFlightProducer {
   private static final Logger log = LoggerFactory.getLogger(DatasetProducer.class);
@@ -87,40 +79,6 @@ public final class DatasetProducer extends NoOpFlightProducer {
     this.clientWaitTimeout = clientWaitTimeout;
   }
 
-  @Override
-  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    DatasetPath path;
-    try {
-      path = DatasetPath.fromTicket(ticket);
-    } catch (IllegalArgumentException e) {
-      listener.error(Statuses.invalid("DoGet: " + e.getMessage()));
-      return;
-    }
-    try (Dataset dataset = store.snapshot(path);
-        VectorSchemaRoot root = VectorSchemaRoot.create(dataset.memorySchema(), allocator)) {
-      BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-      backpressure.register(listener);
-      // Stored batches are immutable and retained by the snapshot, so gRPC may send them in place.
-      listener.setUseZeroCopy(true);
-      listener.start(root, dataset.dictionaries(), IpcOption.DEFAULT);
-      VectorLoader loader = new VectorLoader(root);
-      for (StoredBatch batch : dataset.batches()) {
-        if (!awaitClient(backpressure, listener, "DoGet '" + path + "'")) {
-          return;
-        }
-        loader.load(batch.batch());
-        listener.putNext(retained(batch.appMetadata()));
-      }
-      listener.completed();
-    } catch (Throwable t) {
-      if (listener.isCancelled()) {
-        log.debug("DoGet '{}' cancelled by the client", path);
-        return;
-      }
-      listener.error(Statuses.toFlight(t, "DoGet '" + path + "'"));
-    }
-  }
-
   /** Waits until the client can take more; false when it cancelled (nothing more to send). */
   private boolean awaitClient(
       BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
@@ -141,61 +99,6 @@ public final class DatasetProducer extends NoOpFlightProducer {
             return false;
           }
       }
-    }
-  }
-
-  @Override
-  public Runnable acceptPut(
-      CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
-    return () -> {
-      String what = "DoPut";
-      try {
-        DatasetPath path = DatasetPath.fromDescriptor(stream.getDescriptor());
-        what = "DoPut '" + path + "'";
-        PutMode mode = putMode(context);
-        VectorSchemaRoot root = stream.getRoot();
-        try (WriteSession session = store.beginWrite(path, mode, root.getSchema())) {
-          while (stream.next()) {
-            ArrowBuf metadata = stream.getLatestMetadata();
-            session.add(root, stream.getDictionaryProvider(), metadata);
-            ack(ackStream, metadata);
-          }
-          DatasetInfo info = session.commit(stream.getDictionaryProvider());
-          log.debug(
-              "Stored '{}' v{} ({}): {} rows in {} batches, {} IPC body bytes",
-              path,
-              info.version(),
-              mode.wireName(),
-              info.rowCount(),
-              info.batchCount(),
-              info.ipcBodyBytes());
-        }
-        ackStream.onCompleted();
-      } catch (Throwable t) {
-        FlightRuntimeException status = Statuses.toFlight(t, what);
-        log.debug("{} failed: {}", what, status.getMessage());
-        ackStream.onError(status);
-      }
-    };
-  }
-
-  private PutMode putMode(CallContext context) {
-    RequestHeaders headers = context.getMiddleware(RequestHeaders.KEY);
-    return headers == null ? PutMode.REPLACE : headers.putMode();
-  }
-
-  /** Acknowledges one held batch, echoing its app_metadata. */
-  private void ack(StreamListener<PutResult> ackStream, ArrowBuf metadata) {
-    if (metadata == null || metadata.readableBytes() == 0) {
-      ackStream.onNext(PutResult.empty());
-      return;
-    }
-    long length = metadata.readableBytes();
-    ArrowBuf copy = allocator.buffer(length);
-    copy.setBytes(0, metadata, metadata.readerIndex(), length);
-    copy.writerIndex(length);
-    try (PutResult result = PutResult.metadata(copy)) {
-      ackStream.onNext(result);
     }
   }
 
