@@ -121,11 +121,7 @@ final class ServeCommand implements Callable<Integer> {
     Path absolute = file.toAbsolutePath();
     Path tmp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
     Files.writeString(tmp, port + "\n", StandardCharsets.US_ASCII);
-    Files.move(
-        tmp,
-        absolute,
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Parses "10s", "500ms", "2m" or a number of seconds. */

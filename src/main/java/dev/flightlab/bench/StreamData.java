@@ -1,0 +1,103 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.DataSizes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * One stream's data, ready to send: the batches, their sizes measured once, and an 8-byte sequence
+ * number per batch to send as app_metadata (so acks and echoes can be matched to the batch they
+ * answer, and latencies timed without allocating during the run).
+ */
+final class StreamData implements AutoCloseable {
+  private final BatchSet data;
+  private final boolean owned;
+  private final List<ArrowBuf> sequence;
+  private final AtomicLongArray sentNanos;
+  final long rows;
+  final long batches;
+  final long logicalBytes;
+  final long ipcBodyBytes;
+  final long ipcStreamBytes;
+  private Long checksum;
+
+  /**
+   * Measures {@code data} and prepares its sequence numbers.
+   *
+   * @param owned whether closing this closes {@code data} (false when streams share one set)
+   */
+  StreamData(BatchSet data, boolean owned, BufferAllocator allocator) {
+    this.data = data;
+    this.owned = owned;
+    this.rows = data.rowCount();
+    this.batches = data.batches().size();
+    this.logicalBytes = DataSizes.logicalBytes(data);
+    this.ipcBodyBytes = data.ipcBodyBytes();
+    this.ipcStreamBytes = data.ipcStreamBytes(allocator);
+    this.sequence = new ArrayList<>((int) batches);
+    try {
+      for (int i = 0; i < batches; i++) {
+        ArrowBuf seq = allocator.buffer(Long.BYTES);
+        seq.setLong(0, i);
+        seq.writerIndex(Long.BYTES);
+        sequence.add(seq);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    this.sentNanos = new AtomicLongArray((int) batches);
+  }
+
+  /** The batches. Borrowed. */
+  BatchSet data() {
+    return data;
+  }
+
+  /**
+   * Batch {@code i}'s sequence number as app_metadata, with a reference of its own for the message
+   * that sends it (the message closes what it sends).
+   */
+  ArrowBuf sequenceForSending(int i) {
+    ArrowBuf seq = sequence.get(i);
+    seq.getReferenceManager().retain();
+    return seq;
+  }
+
+  /** When each batch was handed to Flight (System.nanoTime), reused by every iteration. */
+  AtomicLongArray sentNanos() {
+    return sentNanos;
+  }
+
+  /** The content checksum, computed on first use. */
+  long checksum(BufferAllocator allocator) {
+    if (checksum == null) {
+      checksum = Checksums.of(data, allocator);
+    }
+    return checksum;
+  }
+
+  /** Reads a sequence number from app_metadata; -1 when it is not one of ours. */
+  static long sequenceOf(ArrowBuf metadata, long batches) {
+    if (metadata == null || metadata.readableBytes() != Long.BYTES) {
+      return -1;
+    }
+    long seq = metadata.getLong(metadata.readerIndex());
+    return seq >= 0 && seq < batches ? seq : -1;
+  }
+
+  @Override
+  public void close() {
+    for (ArrowBuf b : sequence) {
+      b.close();
+    }
+    sequence.clear();
+    if (owned) {
+      data.close();
+    }
+  }
+}
