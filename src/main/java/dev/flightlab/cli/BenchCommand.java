@@ -491,7 +491,8 @@ public final class BenchCommand implements Callable<Integer> {
   private List<String> commandLine() {
     List<String> args = new ArrayList<>();
     List<String> original = spec.commandLine().getParseResult().originalArgs();
-    for (int i = 0; i < original.size(); i++) {
+    int first = original.indexOf(spec.name()) + 1;
+    for (int i = first; i < original.size(); i++) {
       String a = original.get(i);
       if (a.equals("--auth-token") && i + 1 < original.size()) {
         args.add(a);

@@ -122,7 +122,7 @@ public final class HtmlReport implements ReportWriter {
             + Fmt.num(e.maxDirectBytes() / Metrics.MIB / 1024, 2)
             + " GiB");
     row(out, "Arrow Java", e.arrowVersion() + "; flightlab " + e.flightlabVersion());
-    row(out, "JVM flags", String.join(" ", e.jvmArgs()));
+    row(out, "JVM flags", e.jvmArgs().isEmpty() ? "(none)" : String.join(" ", e.jvmArgs()));
     row(out, "Command", "flightlab bench " + String.join(" ", r.commandLine()));
     BenchOptions o = r.options();
     row(
@@ -206,6 +206,7 @@ public final class HtmlReport implements ReportWriter {
               + "</th>");
     }
     out.println("</tr>");
+    Map<String, String> kinds = new LinkedHashMap<>();
     for (PointResult p : r.points()) {
       for (String phase : p.phaseNames()) {
         Summary s = p.summary(phase);
@@ -230,11 +231,13 @@ public final class HtmlReport implements ReportWriter {
                 l.present() ? Fmt.micros(l.p90Nanos()) : "-",
                 l.present() ? Fmt.micros(l.p99Nanos()) : "-",
                 l.present() ? Fmt.micros(l.p999Nanos()) : "-",
-                l.present() ? Fmt.micros(l.maxNanos()) : "-",
-                any == null ? "" : any.latencyKind());
+                l.present() ? Fmt.micros(l.maxNanos()) : "-");
+        if (any != null) {
+          kinds.putIfAbsent(phase, any.latencyKind());
+        }
         out.print("<tr>");
         for (int i = 0; i < cells.size(); i++) {
-          boolean left = i < 2 || i == cells.size() - 1;
+          boolean left = i < 2;
           out.print(
               "<td" + (left ? " class=\"l\"" : "") + ">" + Html.escape(cells.get(i)) + "</td>");
         }
@@ -242,6 +245,11 @@ public final class HtmlReport implements ReportWriter {
       }
     }
     out.println("</table>");
+    out.println("<p>Latency samples:");
+    kinds.forEach(
+        (phase, kind) ->
+            out.println("<br><b>" + Html.escape(phase) + "</b>: " + Html.escape(kind)));
+    out.println("</p>");
   }
 
   private static PhaseResult anyPhase(PointResult p, String phase) {
@@ -337,25 +345,29 @@ public final class HtmlReport implements ReportWriter {
     SvgChart chart =
         new SvgChart(
                 "Latency percentile distribution (measured iterations)",
-                "percentile",
+                "percentile (the last point of each series is its maximum)",
                 "latency (us, log scale)")
             .logY();
     int maxNines = 2;
     for (PointResult p : r.points()) {
       for (Map.Entry<String, org.HdrHistogram.Histogram> e : p.latency().entrySet()) {
         List<SvgChart.Point> points = new ArrayList<>();
+        double lastX = 0;
         for (double[] d : LatencyStats.distribution(e.getValue())) {
-          double pct = Math.min(d[0], 99.999);
-          double x = -Math.log10(1 - pct / 100.0);
+          // 100% is infinitely far on this scale: the maximum goes one decade past the last
+          // percentile below it.
+          double x =
+              d[0] >= 100.0
+                  ? Math.min(5, Math.floor(lastX) + 1)
+                  : -Math.log10(1 - Math.min(d[0], 99.999) / 100.0);
+          lastX = Math.max(lastX, x);
           maxNines = Math.max(maxNines, (int) Math.ceil(x - 1e-9));
           points.add(
               SvgChart.Point.of(
                   x,
                   Metrics.micros(d[1]),
                   seriesName(p, e.getKey())
-                      + ": p"
-                      + Fmt.num(d[0], 3)
-                      + " = "
+                      + (d[0] >= 100.0 ? ": max = " : ": p" + Fmt.num(d[0], 3) + " = ")
                       + Fmt.micros(d[1])
                       + " us"));
         }

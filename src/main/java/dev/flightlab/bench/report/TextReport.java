@@ -133,7 +133,7 @@ public final class TextReport implements ReportWriter {
                 ? "park while gRPC is not ready"
                 : "spin in putNext (Arrow's default)"));
     if (p.warmups().isEmpty()) {
-      out.println("Warm-up:  none (" + o.effectiveWarmup() + ")");
+      out.println("Warm-up:  none (--warmup " + o.effectiveWarmup() + ")");
     } else {
       out.println(
           "Warm-up:  "
