@@ -276,8 +276,14 @@ public final class BenchRunner {
       if (e.status().code() == FlightStatusCode.UNIMPLEMENTED) {
         return false;
       }
+      String what =
+          e.status().code() == FlightStatusCode.UNAVAILABLE
+              ? "cannot reach the server at "
+              : "the server at " + server.uri() + " refused ListActions: ";
       throw new BenchFailure(
-          "cannot reach the server at " + server.uri() + ": " + Concurrently.describe(e), e);
+          (what.startsWith("cannot") ? what + server.uri() + ": " : what)
+              + Concurrently.describe(e),
+          e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
@@ -40,13 +41,22 @@ final class StreamOps {
    * With {@link SendWait#PARK}, waits until gRPC can take more, sleeping between checks, so that
    * Flight's own wait inside putNext (a busy spin) finds the stream ready. With SPIN, leaves the
    * waiting to putNext.
+   *
+   * @param callOver true once the call has ended (the server failed or finished it): a stream that
+   *     ended is never ready again
+   * @return false when the call ended: stop sending and collect its result
    */
-  static void awaitReady(FlightClient.ClientStreamListener stream, SendWait sendWait) {
+  static boolean awaitReady(
+      FlightClient.ClientStreamListener stream, SendWait sendWait, BooleanSupplier callOver) {
     if (sendWait == SendWait.PARK) {
       while (!stream.isReady()) {
+        if (callOver.getAsBoolean()) {
+          return false;
+        }
         LockSupport.parkNanos(PARK_NANOS);
       }
     }
+    return !callOver.getAsBoolean();
   }
 
   /**
@@ -98,7 +108,14 @@ final class StreamOps {
       for (int i = 0; i < batches.size(); i++) {
         loader.load(batches.get(i));
         ArrowBuf metadata = sequence ? data.sequenceForSending(i) : null;
-        awaitReady(stream, sendWait);
+        if (!awaitReady(stream, sendWait, acks::isCancelled)) {
+          if (metadata != null) {
+            metadata.close();
+          }
+          // The server ended the call early: its answer says why.
+          stream.getResult();
+          throw new BenchFailure("DoPut ended after " + i + " of " + batches.size() + " batches");
+        }
         sent.set(i, System.nanoTime());
         stream.putNext(metadata);
       }
@@ -240,8 +257,13 @@ final class StreamOps {
       List<ArrowRecordBatch> batches = set.batches();
       for (int i = 0; i < batches.size(); i++) {
         loader.load(batches.get(i));
+        if (!awaitReady(writer, sendWait, reader::isDone)) {
+          // The server ended the exchange early: the reader has its answer.
+          reader.get();
+          throw new BenchFailure(
+              "DoExchange ended after " + i + " of " + batches.size() + " batches");
+        }
         ArrowBuf metadata = data.sequenceForSending(i);
-        awaitReady(writer, sendWait);
         sent.set(i, System.nanoTime());
         writer.putNext(metadata);
       }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -76,9 +76,9 @@ public final class FlightLabClient implements AutoCloseable {
       FlightClient.Builder builder = FlightClient.builder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
         if (options.trustedCertificates() != null) {
-          try (InputStream pem = Files.newInputStream(options.trustedCertificates())) {
-            builder.trustedCertificates(pem);
-          }
+          // The builder reads the stream only in build(): hand it the bytes, not an open file.
+          builder.trustedCertificates(
+              new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
         }
         builder.verifyServer(options.verifyServer());
       }

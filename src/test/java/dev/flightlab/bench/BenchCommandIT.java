@@ -177,4 +177,87 @@ class BenchCommandIT {
     assertThat(root.path("server").path("flightlab").asBoolean()).isTrue();
     assertThat(root.path("server_stats_after").path("jvm_heap_used_bytes").asLong()).isPositive();
   }
+
+  @Test
+  void tlsAndTokenReachAStartedServer() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Process openssl;
+    try {
+      openssl =
+          new ProcessBuilder(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1",
+                  "-keyout",
+                  key.toString(),
+                  "-out",
+                  cert.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("openssl.log").toFile())
+              .start();
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no openssl to make a test certificate");
+      return;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl failed");
+    Path json = dir.resolve("tls.json");
+    Outcome o =
+        bench(
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString(),
+            "--auth-token",
+            "s3cret",
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "-o",
+            json.toString(),
+            "-q");
+    assertThat(o.err()).isEmpty();
+    assertThat(o.code()).isZero();
+    String text = Files.readString(json);
+    assertThat(JSON.readTree(text).path("server").path("location").asText())
+        .startsWith("grpc+tls://");
+    assertThat(text).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aWrongTokenIsRefusedNotUnreachable() throws Exception {
+    try (RootAllocator root = new RootAllocator()) {
+      FlightLabServer server =
+          FlightLabServer.builder(ServerOptions.ephemeral().withAuthToken("right"))
+              .allocator(root)
+              .build()
+              .start();
+      try {
+        Outcome o =
+            bench(
+                "--server",
+                "grpc://127.0.0.1:" + server.port(),
+                "--auth-token",
+                "wrong",
+                "--warmup",
+                "0",
+                "-q");
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err()).contains("refused").contains("UNAUTHENTICATED").doesNotContain("wrong");
+      } finally {
+        server.close();
+      }
+      assertThat(root.getAllocatedMemory()).isZero();
+    }
+  }
 }
