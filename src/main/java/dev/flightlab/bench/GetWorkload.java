@@ -1,6 +1,7 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.client.IpcCompression;
+import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataSizes;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.store.DatasetPath;
@@ -53,15 +54,29 @@ final class GetWorkload extends Workload {
   private DataInfo prepareExisting(DatasetPath path) throws Exception {
     long start = System.nanoTime();
     Ticket ticket = ticketOf(ctx.client(0).info(path), path);
-    long logical = 0;
-    long ipc = 0;
     long[] counts;
-    try (StreamOps.Received received = new StreamOps.Received()) {
+    StreamOps.Received received = new StreamOps.Received();
+    BatchSet.Builder builder = null;
+    try {
       counts = StreamOps.get(ctx.client(0), ticket, new StreamOutcome(), received);
+      // Move what arrived into a batch set (no copies) to measure it like generated data.
+      builder = BatchSet.builder(received.schema);
       for (ArrowRecordBatch b : received.batches) {
-        logical += DataSizes.logicalBytes(received.schema, b);
-        ipc += b.computeBodyLength();
+        builder.add(b, null);
       }
+      received.batches.clear();
+      if (received.dictionaries != null) {
+        for (long id : received.dictionaries.getDictionaryIds()) {
+          builder.dictionary(received.dictionaries.lookup(id));
+        }
+        received.dictionaries = null;
+      }
+    } finally {
+      received.close();
+    }
+    try (BatchSet set = builder.build()) {
+      long logical = DataSizes.logicalBytes(set);
+      long ipc = StreamData.ipcBodyBytes(set.batches());
       for (int s = 0; s < options.streams(); s++) {
         tickets.add(ticket);
         expected.add(new long[] {counts[0], counts[1], logical, ipc});
@@ -70,7 +85,7 @@ final class GetWorkload extends Workload {
       return new DataInfo(
           "dataset " + path,
           "-",
-          SchemaSpec.describe(received.schema),
+          SchemaSpec.describe(set.schema()),
           options.streams(),
           counts[0] * options.streams(),
           counts[1] * options.streams(),

@@ -1,6 +1,9 @@
 package dev.flightlab.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Progress on stderr while a run goes on: one line, redrawn in place. Only for terminals; {@link
@@ -58,15 +61,32 @@ public interface Progress {
   }
 
   /**
-   * The progress a command should show: a line on stderr when it is an interactive terminal, not in
-   * CI ($CI set) and not quiet.
+   * The progress a command should show: a line on stderr when stderr is a terminal, not in CI ($CI
+   * set) and not quiet.
    */
   static Progress forTerminal(boolean quiet) {
     boolean ci = System.getenv("CI") != null;
     boolean dumb = "dumb".equals(System.getenv("TERM"));
-    if (quiet || ci || dumb || System.console() == null) {
+    if (quiet || ci || dumb || !stderrIsTerminal()) {
       return NONE;
     }
     return line(System.err);
+  }
+
+  /**
+   * Whether stderr is a terminal: on Linux, where file descriptor 2 points; elsewhere, whether the
+   * JVM has a console (which also needs stdin and stdout to be terminals).
+   */
+  static boolean stderrIsTerminal() {
+    Path fd = Path.of("/proc/self/fd/2");
+    try {
+      if (Files.isSymbolicLink(fd)) {
+        String target = Files.readSymbolicLink(fd).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // fall back to the console check
+    }
+    return System.console() != null;
   }
 }

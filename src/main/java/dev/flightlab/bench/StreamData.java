@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
  * One stream's data, ready to send: the batches, their sizes measured once, and an 8-byte sequence
@@ -36,7 +38,7 @@ final class StreamData implements AutoCloseable {
     this.rows = data.rowCount();
     this.batches = data.batches().size();
     this.logicalBytes = DataSizes.logicalBytes(data);
-    this.ipcBodyBytes = data.ipcBodyBytes();
+    this.ipcBodyBytes = ipcBodyBytes(data.batches());
     this.ipcStreamBytes = data.ipcStreamBytes(allocator);
     this.sequence = new ArrayList<>((int) batches);
     try {
@@ -51,6 +53,24 @@ final class StreamData implements AutoCloseable {
       throw e;
     }
     this.sentNanos = new AtomicLongArray((int) batches);
+  }
+
+  /**
+   * IPC body bytes of {@code batches}, from each batch's buffer layout as recorded when it was made
+   * (the end of its last buffer, padded to 8). Unlike ArrowRecordBatch.computeBodyLength, this does
+   * not read the buffers' writer indexes, which a reader reusing its vectors may have reset since
+   * (ArrowReader does, for every batch but the last).
+   */
+  static long ipcBodyBytes(List<ArrowRecordBatch> batches) {
+    long sum = 0;
+    for (ArrowRecordBatch b : batches) {
+      List<ArrowBuffer> layout = b.getBuffersLayout();
+      if (!layout.isEmpty()) {
+        ArrowBuffer last = layout.get(layout.size() - 1);
+        sum += (last.getOffset() + last.getSize() + 7) & ~7L;
+      }
+    }
+    return sum;
   }
 
   /** The batches. Borrowed. */

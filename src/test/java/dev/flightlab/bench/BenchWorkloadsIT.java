@@ -266,4 +266,31 @@ class BenchWorkloadsIT {
                 }));
     assertThat(p.iterations().get(0).phase("put").rows()).isEqualTo(4_000);
   }
+
+  @Test
+  void aDataFileIsSentByEveryStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("data.arrow");
+    long ipc;
+    try (BatchSet data =
+        DataGenerator.generate(
+            SchemaSpec.parse("int64,utf8,dictionary<utf8>"),
+            3_000,
+            700,
+            dev.flightlab.data.GeneratorOptions.defaults(),
+            root)) {
+      dev.flightlab.io.ArrowFiles.write(data, file, root);
+      ipc = data.ipcBodyBytes();
+    }
+    PointResult p =
+        onlyPoint(
+            run(
+                b -> {
+                  b.dataFile = file;
+                  b.streams = 2;
+                }));
+    assertThat(p.data().source()).isEqualTo("file " + file);
+    assertThat(p.data().ipcBodyBytes()).isEqualTo(2 * ipc);
+    assertThat(p.iterations().get(0).phase("put").rows()).isEqualTo(6_000);
+  }
 }
