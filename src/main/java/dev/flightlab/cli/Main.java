@@ -95,7 +95,8 @@ public final class Main implements Runnable {
       ex.printStackTrace(err);
     }
     err.flush();
-    return EXIT_FAILURE;
+    // A bad argument found while running (a malformed path, size or mode) is a usage error.
+    return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
   }
 
   /** One line saying what went wrong: the Flight status and its message, or the exception's. */

@@ -30,14 +30,19 @@ public final class BatchSet implements AutoCloseable {
   private final Schema schema;
   private final List<ArrowRecordBatch> batches;
   private final List<ArrowBuf> appMetadata;
+  // Counted when each batch was added: a root loaded from a batch in the same allocator shares
+  // its buffer objects, and unloading that root again moves their writer indices.
+  private final long ipcBodyBytes;
   private final DictionaryProvider.MapDictionaryProvider dictionaries;
 
   private BatchSet(
       Schema schema,
       List<ArrowRecordBatch> batches,
       List<ArrowBuf> appMetadata,
-      DictionaryProvider.MapDictionaryProvider dictionaries) {
+      DictionaryProvider.MapDictionaryProvider dictionaries,
+      long ipcBodyBytes) {
     this.schema = schema;
+    this.ipcBodyBytes = ipcBodyBytes;
     this.batches = Collections.unmodifiableList(batches);
     this.appMetadata = Collections.unmodifiableList(appMetadata);
     this.dictionaries = dictionaries;
@@ -48,7 +53,7 @@ public final class BatchSet implements AutoCloseable {
     return new Builder(schema);
   }
 
-  /** A batch set holding a copy-free reference to the single batch in {@code root}. */
+  /** A batch set that takes over the single batch in {@code root} (no copy; root left empty). */
   public static BatchSet of(VectorSchemaRoot root) {
     return builder(root.getSchema()).add(root, null).build();
   }
@@ -84,11 +89,7 @@ public final class BatchSet implements AutoCloseable {
 
   /** Sum of the batches' IPC body lengths in bytes. */
   public long ipcBodyBytes() {
-    long bytes = 0;
-    for (ArrowRecordBatch b : batches) {
-      bytes += b.computeBodyLength();
-    }
-    return bytes;
+    return ipcBodyBytes;
   }
 
   /**
@@ -168,7 +169,11 @@ public final class BatchSet implements AutoCloseable {
 
     /** Finishes the set. */
     public BatchSet build() {
-      return new BatchSet(schema, batches, appMetadata, dictionaries);
+      long bodyBytes = 0;
+      for (ArrowRecordBatch b : batches) {
+        bodyBytes += b.computeBodyLength();
+      }
+      return new BatchSet(schema, batches, appMetadata, dictionaries, bodyBytes);
     }
   }
 

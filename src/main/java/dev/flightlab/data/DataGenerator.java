@@ -32,12 +32,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * wrapped in {@link ArrowRecordBatch}es.
  *
  * <p>Values: integers cover their type's whole range; floats are uniform in [-10^6, 10^6); decimals
- * have up to min(precision, 18) digits of either sign; dates and timestamps lie in the year before
- * {@link #EPOCH_SECONDS} (fixed, not the clock); utf8 values are ASCII letters, digits, '-' and
- * '_'; binary values are arbitrary bytes; lists hold 0..{@link #MAX_LIST_LENGTH} elements (mean 4);
- * dictionary fields get uniform int32 indices into a dictionary of distinct utf8 values, built once
- * per field and shared by all batches. With a cardinality N &gt; 0 each column draws its values
- * from N keys fixed per column (so at most N distinct values, across all batches).
+ * have up to min(precision - 1, 18) digits (at least 1) of either sign; dates and timestamps lie in
+ * the year before {@link #EPOCH_SECONDS} (fixed, not the clock); utf8 values are ASCII letters,
+ * digits, '-' and '_'; binary values are arbitrary bytes; lists hold 0..{@link #MAX_LIST_LENGTH}
+ * elements (mean 4); dictionary fields get uniform int32 indices into a dictionary of distinct utf8
+ * values, built once per field and shared by all batches. With a cardinality N &gt; 0 each column
+ * draws its values from N keys fixed per column (so at most N distinct values, across all batches).
  */
 public final class DataGenerator {
   /** Dates and timestamps lie in the year before this instant, 2025-01-01T00:00:00Z. */
@@ -53,10 +53,18 @@ public final class DataGenerator {
   private static final long SECONDS_PER_DAY = 86_400;
   private static final long DAYS_PER_YEAR = 365;
   private static final int CHUNK = 4096; // a multiple of 64
-  private static final int STAGING_BYTES = 1 << 16;
   private static final byte[] ALPHABET =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
           .getBytes(StandardCharsets.US_ASCII);
+
+  /** Two ALPHABET characters per entry, little-endian, indexed by 12 random bits. */
+  private static final long[] PAIRS = new long[4096];
+
+  static {
+    for (int i = 0; i < PAIRS.length; i++) {
+      PAIRS[i] = (ALPHABET[i & 63] & 0xFFL) | (ALPHABET[i >>> 6] & 0xFFL) << 8;
+    }
+  }
 
   private DataGenerator() {}
 
@@ -420,7 +428,10 @@ public final class DataGenerator {
       if (kind == Kind.TIMESTAMP) {
         unitsPerSecond = unitsPerSecond((ArrowType.Timestamp) type);
       } else if (kind == Kind.DECIMAL) {
-        decimalDigits = Math.min(18, ((ArrowType.Decimal) type).getPrecision());
+        // one digit short of the precision: Arrow Java's DecimalVector.validateScalars rejects a
+        // value whose precision equals the type's (DecimalUtility.checkPrecisionAndScaleNoThrow)
+        int precision = ((ArrowType.Decimal) type).getPrecision();
+        decimalDigits = Math.max(1, Math.min(18, precision - 1));
       }
       long width = byteWidth(kind);
       ArrowBuf data = allocate(kind == Kind.BOOL ? (count + 7L) / 8 : count * width);
@@ -564,7 +575,6 @@ public final class DataGenerator {
       ArrowBuf offsets = allocate((count + 1L) * (large ? 8 : 4));
       ArrowBuf data = allocate(total);
       random = new SplittableRandom(streamSeed);
-      Staging out = new Staging(data);
       long offset = 0;
       if (large) {
         offsets.setLong(0, 0);
@@ -576,9 +586,9 @@ public final class DataGenerator {
         if (validity == null || isValid(validity, i)) {
           int length = strings.length(key);
           if (binary) {
-            strings.writeBytes(key, length, out);
+            strings.writeBytes(key, data, offset, length);
           } else {
-            strings.writeText(key, length, out);
+            strings.writeText(key, data, offset, length);
           }
           offset += length;
         }
@@ -588,7 +598,6 @@ public final class DataGenerator {
           offsets.setInt((i + 1L) * 4, (int) offset);
         }
       }
-      out.flush();
     }
   }
 
@@ -639,33 +648,6 @@ public final class DataGenerator {
     return (raw >>> 11) * 0x1.0p-53 * 2e6 - 1e6;
   }
 
-  /** Collects bytes on the heap and copies them into a buffer in large blocks. */
-  private static final class Staging {
-    private final ArrowBuf target;
-    private final byte[] block = new byte[STAGING_BYTES];
-    private int used;
-    private long written;
-
-    Staging(ArrowBuf target) {
-      this.target = target;
-    }
-
-    void put(byte b) {
-      block[used++] = b;
-      if (used == block.length) {
-        flush();
-      }
-    }
-
-    void flush() {
-      if (used > 0) {
-        target.setBytes(written, block, 0, used);
-        written += used;
-        used = 0;
-      }
-    }
-  }
-
   /** String lengths and contents as pure functions of a 64-bit key. */
   private static final class StringGen {
     private final int averageLength;
@@ -684,26 +666,38 @@ public final class DataGenerator {
       return averageLength - spread + (int) Math.floorMod(mix(key ^ LENGTH_SALT), 2 * spread + 1);
     }
 
-    void writeText(long key, int length, Staging out) {
+    /** Writes {@code length} characters at {@code at}, eight per store where it can. */
+    void writeText(long key, ArrowBuf data, long at, int length) {
       long state = key;
       int i = 0;
-      while (i < length) {
+      for (; i + 8 <= length; i += 8) {
         long z = mix(state += GOLDEN);
-        for (int k = 0; k < 10 && i < length; k++, i++) {
-          out.put(ALPHABET[(int) (z & 63)]);
-          z >>>= 6;
+        long packed =
+            PAIRS[(int) z & 4095]
+                | PAIRS[(int) (z >>> 12) & 4095] << 16
+                | PAIRS[(int) (z >>> 24) & 4095] << 32
+                | PAIRS[(int) (z >>> 36) & 4095] << 48;
+        data.setLong(at + i, packed); // little-endian: character k is byte k
+      }
+      if (i < length) {
+        long z = mix(state += GOLDEN);
+        for (int k = 0; i < length; k++, i++) {
+          data.setByte(at + i, ALPHABET[(int) (z >>> (6 * k)) & 63]);
         }
       }
     }
 
-    void writeBytes(long key, int length, Staging out) {
+    /** Writes {@code length} random bytes at {@code at}. */
+    void writeBytes(long key, ArrowBuf data, long at, int length) {
       long state = key;
       int i = 0;
-      while (i < length) {
+      for (; i + 8 <= length; i += 8) {
+        data.setLong(at + i, mix(state += GOLDEN));
+      }
+      if (i < length) {
         long z = mix(state += GOLDEN);
-        for (int k = 0; k < 8 && i < length; k++, i++) {
-          out.put((byte) z);
-          z >>>= 8;
+        for (int k = 0; i < length; k++, i++) {
+          data.setByte(at + i, (byte) (z >>> (8 * k)));
         }
       }
     }
@@ -711,12 +705,10 @@ public final class DataGenerator {
     /** Text for {@code value[0..length)}, the same characters writeText gives. */
     void fillText(long key, byte[] value, int length) {
       long state = key;
-      int i = 0;
-      while (i < length) {
+      for (int i = 0; i < length; i += 8) {
         long z = mix(state += GOLDEN);
-        for (int k = 0; k < 10 && i < length; k++, i++) {
-          value[i] = ALPHABET[(int) (z & 63)];
-          z >>>= 6;
+        for (int k = 0; k < 8 && i + k < length; k++) {
+          value[i + k] = ALPHABET[(int) (z >>> (6 * k)) & 63];
         }
       }
     }

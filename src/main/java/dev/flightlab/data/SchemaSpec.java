@@ -82,7 +82,8 @@ public final class SchemaSpec {
    * <p>Default names ({@code c<i>}) are left out and runs of equal types collapse to {@code xN}.
    * Dictionary fields render as {@code dictionary<utf8>} (an in-memory schema does not hold the
    * value type; utf8 is the only one specs produce). Types outside the grammar render as Arrow's
-   * own {@code toString()}, which does not parse back.
+   * own {@code toString()}, and names holding whitespace or one of {@code ,:<>()} are written as
+   * they are; neither parses back.
    */
   public static String describe(Schema schema) {
     return describeFields(schema.getFields());
@@ -220,7 +221,7 @@ public final class SchemaSpec {
     List<Field> parseSpec() {
       skipWhitespace();
       if (atEnd()) {
-        throw error("empty schema spec", pos);
+        throw new IllegalArgumentException("empty schema spec '" + src + "'");
       }
       List<Named> fields = parseFieldList(-1, -1);
       List<Field> out = new ArrayList<>(fields.size());

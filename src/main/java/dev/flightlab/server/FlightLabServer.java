@@ -1,14 +1,23 @@
 package dev.flightlab.server;
 
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetStore;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth.ServerAuthHandler;
+import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +41,20 @@ public final class FlightLabServer implements AutoCloseable {
   private final BufferAllocator allocator;
   private final DatasetStore store;
   private final FlightServer flightServer;
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "flightlab-call-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+  private static final AtomicInteger THREADS = new AtomicInteger();
   private volatile Location location;
   private boolean closed;
 
   private FlightLabServer(ServerOptions options, BufferAllocator parent) {
     this.options = options;
-    this.ownedRoot = parent == null ? new RootAllocator(Long.MAX_VALUE) : null;
+    this.ownedRoot = parent == null ? Allocators.newRoot() : null;
     BufferAllocator base = parent == null ? ownedRoot : parent;
     this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
     this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
@@ -47,9 +64,24 @@ public final class FlightLabServer implements AutoCloseable {
             : Location.forGrpcInsecure(options.host(), options.port());
     DatasetProducer producer =
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
+    FlightDataPlane dataPlane = new FlightDataPlane(allocator, store);
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
-            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
+            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
+            .transportHint(
+                "grpc.builderConsumer",
+                (Consumer<NettyServerBuilder>)
+                    netty -> {
+                      Transport.tune(netty);
+                      // Registered after Arrow's service of the same name, so it replaces it.
+                      netty.addService(
+                          ServerInterceptors.intercept(
+                              dataPlane.bind(
+                                  FlightGrpcUtils.createFlightService(
+                                      allocator, producer, ServerAuthHandler.NO_OP, executor)),
+                              new ServerBackpressureThresholdInterceptor(
+                                  Transport.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
+                    });
     if (options.tls()) {
       try {
         builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
@@ -131,6 +163,7 @@ public final class FlightLabServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flight server did not close cleanly: {}", e.toString());
     }
+    executor.shutdownNow();
     store.close();
     try {
       allocator.close();

@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import dev.flightlab.data.Batches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +10,6 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -70,18 +70,7 @@ public final class WriteSession implements AutoCloseable {
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
     captureDictionaries(provider);
-    int rows = root.getRowCount();
-    List<FieldVector> owned = new ArrayList<>(root.getFieldVectors().size());
-    for (FieldVector vector : root.getFieldVectors()) {
-      // Ownership of the vector's buffers moves to this session's allocator (no copy).
-      TransferPair transfer = vector.getTransferPair(allocator);
-      transfer.transfer();
-      owned.add((FieldVector) transfer.getTo());
-    }
-    ArrowRecordBatch batch;
-    try (VectorSchemaRoot taken = new VectorSchemaRoot(root.getSchema().getFields(), owned, rows)) {
-      batch = new VectorUnloader(taken, true, true).getRecordBatch();
-    }
+    ArrowRecordBatch batch = Batches.takeOver(root, allocator);
     ArrowBuf metadata = null;
     if (appMetadata != null && appMetadata.readableBytes() > 0) {
       long length = appMetadata.readableBytes();
@@ -89,7 +78,7 @@ public final class WriteSession implements AutoCloseable {
       metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
       metadata.writerIndex(length);
     }
-    StoredBatch stored = new StoredBatch(batch, metadata, rows, batch.computeBodyLength());
+    StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     store.checkMemoryLimit(path);
     return stored;
@@ -104,8 +93,10 @@ public final class WriteSession implements AutoCloseable {
   public DatasetInfo commit(DictionaryProvider provider) {
     checkOpen();
     captureDictionaries(provider);
+    // publish takes nothing over before it can fail: on failure close() still frees the upload.
+    DatasetInfo published = store.publish(this);
     finished = true;
-    return store.publish(this);
+    return published;
   }
 
   Schema memorySchema() {
