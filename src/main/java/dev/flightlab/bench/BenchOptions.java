@@ -35,7 +35,8 @@ import java.util.Locale;
  * @param iterations measured iterations (unless {@code duration} is set)
  * @param duration measure for at least this long instead of a count, or null
  * @param compression IPC body compression of the batches the client sends
- * @param sendWait how senders wait while gRPC's buffer is full
+ * @param sendWait how Arrow's client waits while gRPC's buffer is full ({@code --client arrow})
+ * @param client which client implementation moves the data
  * @param sweeps parameters to sweep; the run covers their grid
  * @param pathPrefix where the benchmark's datasets go on the server
  * @param dataset for {@code get}: read this existing dataset instead of uploading first, or null
@@ -72,6 +73,7 @@ public record BenchOptions(
     Duration duration,
     IpcCompression compression,
     SendWait sendWait,
+    ClientKind client,
     List<Sweep> sweeps,
     String pathPrefix,
     String dataset,
@@ -102,6 +104,7 @@ public record BenchOptions(
     public static final int ITERATIONS = 5;
     public static final String COMPRESSION = "none";
     public static final String SEND_WAIT = "park";
+    public static final String CLIENT = "flightlab";
     public static final String PATH_PREFIX = "/flightlab-bench";
     public static final int METADATA_CALLS = 1_000;
     public static final String FORMAT = "text";
@@ -269,6 +272,7 @@ public record BenchOptions(
         null,
         IpcCompression.NONE,
         SendWait.PARK,
+        ClientKind.FLIGHTLAB,
         List.of(),
         Defaults.PATH_PREFIX,
         null,
@@ -307,6 +311,7 @@ public record BenchOptions(
         }
         case "connections" -> b.connections = Math.toIntExact(parseCount(value));
         case "compression" -> b.compression = IpcCompression.parse(value);
+        case "client" -> b.client = ClientKind.parse(value);
         case "schema" -> {
           SchemaSpec.parse(value);
           b.schema = value;
@@ -356,6 +361,7 @@ public record BenchOptions(
     public Duration duration;
     public IpcCompression compression;
     public SendWait sendWait;
+    public ClientKind client;
     public List<Sweep> sweeps;
     public String pathPrefix;
     public String dataset;
@@ -392,6 +398,7 @@ public record BenchOptions(
       duration = o.duration;
       compression = o.compression;
       sendWait = o.sendWait;
+      client = o.client;
       sweeps = o.sweeps;
       pathPrefix = o.pathPrefix;
       dataset = o.dataset;
@@ -431,6 +438,7 @@ public record BenchOptions(
           duration,
           compression,
           sendWait,
+          client,
           sweeps,
           pathPrefix,
           dataset,

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
  * {@code --op get}: every stream downloads a dataset. Before timing, each stream's generated data
@@ -35,7 +34,8 @@ final class GetWorkload extends Workload {
       StreamOutcome ignored = new StreamOutcome();
       StreamOps.put(
           ctx.client(s),
-          path.toDescriptor(),
+          options.client(),
+          path,
           streams.get(s),
           IpcCompression.NONE,
           options.sendWait(),
@@ -54,27 +54,9 @@ final class GetWorkload extends Workload {
   private DataInfo prepareExisting(DatasetPath path) throws Exception {
     long start = System.nanoTime();
     Ticket ticket = ticketOf(ctx.client(0).info(path), path);
-    long[] counts;
-    StreamOps.Received received = new StreamOps.Received();
-    BatchSet.Builder builder = null;
-    try {
-      counts = StreamOps.get(ctx.client(0), ticket, new StreamOutcome(), received);
-      // Move what arrived into a batch set (no copies) to measure it like generated data.
-      builder = BatchSet.builder(received.schema);
-      for (ArrowRecordBatch b : received.batches) {
-        builder.add(b, null);
-      }
-      received.batches.clear();
-      if (received.dictionaries != null) {
-        for (long id : received.dictionaries.getDictionaryIds()) {
-          builder.dictionary(received.dictionaries.lookup(id));
-        }
-        received.dictionaries = null;
-      }
-    } finally {
-      received.close();
-    }
-    try (BatchSet set = builder.build()) {
+    StreamOutcome probe = new StreamOutcome();
+    try (BatchSet set = StreamOps.get(ctx.client(0), options.client(), ticket, probe, true)) {
+      long[] counts = {probe.rows, probe.batches};
       long logical = DataSizes.logicalBytes(set);
       long ipc = StreamData.ipcBodyBytes(set.batches());
       for (int s = 0; s < options.streams(); s++) {
@@ -111,7 +93,8 @@ final class GetWorkload extends Workload {
             options.streams(),
             (s, out) -> {
               long[] want = expected.get(s);
-              long[] got = StreamOps.get(ctx.client(s), tickets.get(s), out, null);
+              StreamOps.get(ctx.client(s), options.client(), tickets.get(s), out, false);
+              long[] got = {out.rows, out.batches};
               if (got[0] != want[0] || got[1] != want[1]) {
                 throw new BenchFailure(
                     "DoGet returned "
@@ -125,7 +108,6 @@ final class GetWorkload extends Workload {
               }
               out.logicalBytes += want[2];
               out.ipcBodyBytes += want[3];
-              out.wireBodyBytes += want[3];
             });
     return List.of(merge("get", StreamOps.GET_LATENCY, outcomes, measured));
   }

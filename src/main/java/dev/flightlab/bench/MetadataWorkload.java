@@ -44,7 +44,8 @@ final class MetadataWorkload extends Workload {
               ctx.allocator())) {
         StreamOps.put(
             ctx.client(s),
-            path.toDescriptor(),
+            options.client(),
+            path,
             d,
             IpcCompression.NONE,
             options.sendWait(),

@@ -46,7 +46,8 @@ final class PutWorkload extends Workload {
   private void put(int s, StreamData data, StreamOutcome out) {
     StreamOps.put(
         ctx.client(s),
-        paths.get(s).toDescriptor(),
+        options.client(),
+        paths.get(s),
         data,
         options.compression(),
         options.sendWait(),

@@ -1,6 +1,7 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.client.IpcCompression;
+import dev.flightlab.data.BatchSet;
 import dev.flightlab.store.DatasetPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,8 @@ final class RoundtripWorkload extends Workload {
             (s, out) ->
                 StreamOps.put(
                     ctx.client(s),
-                    paths.get(s).toDescriptor(),
+                    options.client(),
+                    paths.get(s),
                     streams.get(s),
                     IpcCompression.NONE,
                     options.sendWait(),
@@ -50,50 +52,46 @@ final class RoundtripWorkload extends Workload {
         tickets.add(GetWorkload.ticketOf(ctx.client(s).info(paths.get(s)), paths.get(s)));
       }
     }
-    List<StreamOps.Received> received = new ArrayList<>();
-    for (int s = 0; s < options.streams(); s++) {
-      received.add(new StreamOps.Received());
-    }
+    // Each stream fills its own slot; the runner reads them after every stream has ended.
+    BatchSet[] received = new BatchSet[options.streams()];
     try {
       Concurrently.Outcomes gets =
           Concurrently.run(
               ctx.streamThreads(),
               options.streams(),
               (s, out) -> {
-                StreamOps.get(ctx.client(s), tickets.get(s), out, received.get(s));
+                received[s] =
+                    StreamOps.get(ctx.client(s), options.client(), tickets.get(s), out, true);
                 StreamData d = streams.get(s);
                 out.logicalBytes += d.logicalBytes;
                 out.ipcBodyBytes += d.ipcBodyBytes;
-                out.wireBodyBytes += d.ipcBodyBytes;
               });
       verify(received);
       return List.of(
           merge("put", StreamOps.PUT_LATENCY, puts, measured),
           merge("get", StreamOps.GET_LATENCY, gets, measured));
     } finally {
-      received.forEach(StreamOps.Received::close);
+      for (BatchSet r : received) {
+        if (r != null) {
+          r.close();
+        }
+      }
     }
   }
 
-  private void verify(List<StreamOps.Received> received) {
+  private void verify(BatchSet[] received) {
     verified = false;
-    for (int s = 0; s < received.size(); s++) {
-      StreamOps.Received r = received.get(s);
+    for (int s = 0; s < received.length; s++) {
+      BatchSet r = received[s];
       StreamData sent = streams.get(s);
-      long got = Checksums.of(r.schema, r.batches, r.dictionaries, ctx.allocator());
+      long got = Checksums.of(r, ctx.allocator());
       long want = sent.checksum(ctx.allocator());
       if (got != want) {
         throw new BenchFailure(
             String.format(
                 "roundtrip stream %d: the download's checksum %016x differs from the upload's"
                     + " %016x (%d rows in %d batches back, %d in %d sent)",
-                s + 1,
-                got,
-                want,
-                r.batches.stream().mapToLong(b -> b.getLength()).sum(),
-                r.batches.size(),
-                sent.rows,
-                sent.batches));
+                s + 1, got, want, r.rowCount(), r.batches().size(), sent.rows, sent.batches));
       }
     }
     verified = true;

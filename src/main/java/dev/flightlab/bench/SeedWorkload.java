@@ -57,7 +57,8 @@ final class SeedWorkload extends Workload {
                 long before = out.callNanosSum;
                 StreamOps.put(
                     ctx.client(0),
-                    paths.get(i).toDescriptor(),
+                    options.client(),
+                    paths.get(i),
                     streams.get(i),
                     IpcCompression.NONE,
                     options.sendWait(),

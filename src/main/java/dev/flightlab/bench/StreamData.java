@@ -2,6 +2,8 @@ package dev.flightlab.bench;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataSizes;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -88,6 +90,11 @@ final class StreamData implements AutoCloseable {
     return seq;
   }
 
+  /** The sequence numbers as app_metadata, one per batch (borrowed: senders retain them). */
+  List<ArrowBuf> sequence() {
+    return sequence;
+  }
+
   /** When each batch was handed to Flight (System.nanoTime), reused by every iteration. */
   AtomicLongArray sentNanos() {
     return sentNanos;
@@ -99,6 +106,16 @@ final class StreamData implements AutoCloseable {
       checksum = Checksums.of(data, allocator);
     }
     return checksum;
+  }
+
+  /** Reads a sequence number from an ack's app_metadata; -1 when it is not one of ours. */
+  static long sequenceOf(ByteBuffer metadata, long batches) {
+    if (metadata == null || metadata.remaining() != Long.BYTES) {
+      return -1;
+    }
+    // ArrowBuf.setLong wrote it in the platform's byte order.
+    long seq = metadata.duplicate().order(ByteOrder.nativeOrder()).getLong();
+    return seq >= 0 && seq < batches ? seq : -1;
   }
 
   /** Reads a sequence number from app_metadata; -1 when it is not one of ours. */

@@ -2,7 +2,11 @@ package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.client.IpcCompression;
+import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.store.DatasetPath;
+import dev.flightlab.store.PutMode;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -26,10 +30,10 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 /** The timed body of one stream for each RPC: what the workloads compose. */
 final class StreamOps {
   /** Latency kinds, as reports label them. */
-  static final String PUT_LATENCY = "putNext to the server's ack of that batch";
+  static final String PUT_LATENCY = "batch handed to the transport to the server's ack of it";
 
   static final String GET_LATENCY = "time between consecutive batches arriving";
-  static final String EXCHANGE_LATENCY = "putNext to the echo of that batch arriving";
+  static final String EXCHANGE_LATENCY = "batch handed to the transport to its echo arriving";
   static final String CALL_LATENCY = "whole call";
 
   /** How long a parked sender sleeps between readiness checks. */
@@ -60,14 +64,86 @@ final class StreamOps {
   }
 
   /**
-   * One DoPut of {@code data} to {@code descriptor}, timed from opening the call to the server's
-   * final answer.
+   * One DoPut of {@code data} to {@code path} with the chosen client, timed from opening the call
+   * to the server's final answer.
    *
    * <p>With {@code sequence}, each batch carries its sequence number as app_metadata, and the
-   * server's per-batch acks (flightlab echoes them) give each batch's latency; the first ack gives
-   * the time to first batch. Batches go out zero-copy: they are immutable until the run ends.
+   * server's per-batch acks (flightlab echoes them) give each batch's latency, from the moment the
+   * batch is handed to the transport to its ack; the first ack gives the time to first batch.
+   * Batches go out zero-copy: they are immutable until the run ends.
    */
   static void put(
+      FlightLabClient client,
+      ClientKind kind,
+      DatasetPath path,
+      StreamData data,
+      IpcCompression compression,
+      SendWait sendWait,
+      boolean sequence,
+      StreamOutcome out) {
+    if (kind == ClientKind.FLIGHTLAB) {
+      putFlightlab(client, path, data, compression, sequence, out);
+    } else {
+      putArrow(client, path.toDescriptor(), data, compression, sendWait, sequence, out);
+    }
+  }
+
+  private static void putFlightlab(
+      FlightLabClient client,
+      DatasetPath path,
+      StreamData data,
+      IpcCompression compression,
+      boolean sequence,
+      StreamOutcome out) {
+    long start = System.nanoTime();
+    AtomicLongArray sent = data.sentNanos();
+    Histogram latency = out.latency;
+    long[] firstAck = {-1};
+    long[] wire = {0};
+    FlightLabClient.UploadListener listener =
+        new FlightLabClient.UploadListener() {
+          @Override
+          public void sending(int index, long bodyBytes) {
+            wire[0] += bodyBytes;
+            sent.set(index, System.nanoTime());
+          }
+
+          @Override
+          public void acked(ByteBuffer appMetadata) {
+            long now = System.nanoTime();
+            long seq = StreamData.sequenceOf(appMetadata, data.batches);
+            if (seq >= 0) {
+              latency.recordValue(Math.max(0, now - sent.get((int) seq)));
+              if (firstAck[0] < 0) {
+                firstAck[0] = now - start;
+              }
+            }
+          }
+        };
+    BatchSet set = data.data();
+    PutOutcome outcome =
+        client.put(
+            path,
+            set,
+            sequence ? data.sequence() : set.appMetadata(),
+            PutMode.REPLACE,
+            compression,
+            listener);
+    long elapsed = System.nanoTime() - start;
+    out.calls++;
+    out.callNanosSum += elapsed;
+    out.rows += data.rows;
+    out.batches += data.batches;
+    out.logicalBytes += data.logicalBytes;
+    out.ipcBodyBytes += data.ipcBodyBytes;
+    out.wireBodyBytes += wire[0];
+    out.ipcStreamBytes += outcome.ipcStreamBytes();
+    if (firstAck[0] >= 0) {
+      out.firstBatch.recordValue(firstAck[0]);
+    }
+  }
+
+  private static void putArrow(
       FlightLabClient client,
       FlightDescriptor descriptor,
       StreamData data,
@@ -130,82 +206,95 @@ final class StreamOps {
     out.logicalBytes += data.logicalBytes;
     out.ipcBodyBytes += data.ipcBodyBytes;
     out.wireBodyBytes += codec == null ? data.ipcBodyBytes : codec.compressedBodyBytes();
+    // Arrow Java writes every validity bitmap: the stream is the data's own IPC stream.
     out.ipcStreamBytes += data.ipcStreamBytes;
     if (firstAck[0] >= 0) {
       out.firstBatch.recordValue(firstAck[0]);
     }
   }
 
-  /** What a download received, kept for verification after the timed part. */
-  static final class Received implements AutoCloseable {
-    final List<ArrowRecordBatch> batches = new java.util.ArrayList<>();
-    org.apache.arrow.vector.types.pojo.Schema schema;
-    DictionaryProvider.MapDictionaryProvider dictionaries;
-
-    @Override
-    public void close() {
-      batches.forEach(ArrowRecordBatch::close);
-      batches.clear();
-      if (dictionaries != null) {
-        for (long id : dictionaries.getDictionaryIds()) {
-          dictionaries.lookup(id).getVector().close();
-        }
-        dictionaries = null;
-      }
-    }
-  }
-
   /**
-   * One DoGet of {@code ticket}, timed from the call to its end; latency samples are the gaps
-   * between consecutive batches, and the first batch's arrival is the time to first batch.
+   * One DoGet of {@code ticket} with the chosen client, timed from the call to its end; latency
+   * samples are the gaps between consecutive batches arriving, and the first batch's arrival is the
+   * time to first batch. Rows, batches and (flightlab client) body bytes as received are added to
+   * {@code out}; sizes of the data are the caller's to add (it knows what it asked for).
    *
-   * @param keep when not null, receives a zero-copy reference to every batch and the dictionaries
-   * @return rows and batches received (sizes are the caller's: it knows what it asked for)
+   * @param keep whether to keep what arrived (zero-copy) for verification after the timed part
+   * @return what arrived when {@code keep}, owned by the caller; else null
    */
-  static long[] get(FlightLabClient client, Ticket ticket, StreamOutcome out, Received keep)
+  static BatchSet get(
+      FlightLabClient client, ClientKind kind, Ticket ticket, StreamOutcome out, boolean keep)
       throws Exception {
     long start = System.nanoTime();
-    long rows = 0;
-    long batches = 0;
-    try (FlightStream stream = client.flight().getStream(ticket, client.options())) {
-      VectorSchemaRoot root = stream.getRoot();
-      long previous = start;
-      while (stream.next()) {
-        long now = System.nanoTime();
-        if (batches == 0) {
-          out.firstBatch.recordValue(now - start);
-        } else {
-          out.latency.recordValue(now - previous);
-        }
-        previous = now;
-        rows += root.getRowCount();
-        batches++;
-        if (keep != null) {
-          keep.batches.add(new VectorUnloader(root, true, true).getRecordBatch());
-        }
+    long[] previous = {start};
+    long[] counts = {0, 0, 0};
+    Runnable arrived =
+        () -> {
+          long now = System.nanoTime();
+          if (counts[1] == 0) {
+            out.firstBatch.recordValue(now - start);
+          } else {
+            out.latency.recordValue(now - previous[0]);
+          }
+          previous[0] = now;
+          counts[1]++;
+        };
+    BatchSet kept = null;
+    if (kind == ClientKind.FLIGHTLAB) {
+      if (keep) {
+        kept = client.get(ticket, arrived);
+        counts[0] = kept.rowCount();
+        counts[2] = kept.ipcBodyBytes();
+      } else {
+        client.readBatches(
+            ticket,
+            (batch, metadata) -> {
+              arrived.run();
+              counts[0] += batch.getLength();
+              counts[2] += batch.computeBodyLength();
+            });
       }
-      if (keep != null) {
-        keep.schema = root.getSchema();
-        keep.dictionaries = takeDictionaries(stream);
-      }
+    } else {
+      kept = getArrow(client, ticket, arrived, counts, keep);
     }
     out.calls++;
     out.callNanosSum += System.nanoTime() - start;
-    out.rows += rows;
-    out.batches += batches;
-    return new long[] {rows, batches};
+    out.rows += counts[0];
+    out.batches += counts[1];
+    // Arrow's client loads vectors and does not show what crossed the wire.
+    out.wireBodyBytes += kind == ClientKind.FLIGHTLAB ? counts[2] : 0;
+    return kept;
   }
 
-  private static DictionaryProvider.MapDictionaryProvider takeDictionaries(FlightStream stream) {
-    DictionaryProvider provider = stream.takeDictionaryOwnership();
-    if (provider instanceof DictionaryProvider.MapDictionaryProvider map) {
-      return map;
+  private static BatchSet getArrow(
+      FlightLabClient client, Ticket ticket, Runnable arrived, long[] counts, boolean keep)
+      throws Exception {
+    BatchSet.Builder kept = null;
+    try (FlightStream stream = client.flight().getStream(ticket, client.options())) {
+      VectorSchemaRoot root = stream.getRoot();
+      if (keep) {
+        kept = BatchSet.builder(root.getSchema());
+      }
+      while (stream.next()) {
+        arrived.run();
+        counts[0] += root.getRowCount();
+        if (kept != null) {
+          kept.add(new VectorUnloader(root, true, true).getRecordBatch(), null);
+        }
+      }
+      if (kept != null) {
+        DictionaryProvider dictionaries = stream.takeDictionaryOwnership();
+        for (long id : dictionaries.getDictionaryIds()) {
+          kept.dictionary(dictionaries.lookup(id));
+        }
+      }
+    } catch (Exception | Error e) {
+      if (kept != null) {
+        kept.build().close();
+      }
+      throw e;
     }
-    DictionaryProvider.MapDictionaryProvider map = new DictionaryProvider.MapDictionaryProvider();
-    for (long id : provider.getDictionaryIds()) {
-      map.put(provider.lookup(id));
-    }
-    return map;
+    return kept == null ? null : kept.build();
   }
 
   /**

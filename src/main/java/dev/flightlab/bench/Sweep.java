@@ -17,7 +17,7 @@ import java.util.Map;
 public record Sweep(String parameter, List<String> values) {
   /** Parameters a sweep may vary. */
   public static final List<String> PARAMETERS =
-      List.of("batch-rows", "rows", "streams", "connections", "compression", "schema");
+      List.of("batch-rows", "rows", "streams", "connections", "compression", "client", "schema");
 
   public Sweep {
     values = List.copyOf(values);

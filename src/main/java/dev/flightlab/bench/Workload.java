@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.HdrHistogram.Histogram;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -114,6 +117,7 @@ abstract class Workload implements AutoCloseable {
     long start = System.nanoTime();
     if (options.dataFile() != null) {
       shared = ArrowFiles.read(options.dataFile(), ctx.allocator());
+      restoreWriterIndexes(shared);
       for (int s = 0; s < options.streams(); s++) {
         streams.add(new StreamData(shared, false, ctx.allocator()));
       }
@@ -126,6 +130,27 @@ abstract class Workload implements AutoCloseable {
     }
     long elapsed = System.nanoTime() - start;
     return info("generated", options.schema(), schema, elapsed);
+  }
+
+  /**
+   * Sets each buffer's reader and writer index back to what its batch recorded when it was made.
+   * ArrowFiles.read shares buffers with the reader's vectors, and the reader resets their writer
+   * indexes each time it loads the next batch; code that sizes buffers by their readable bytes
+   * (flightlab's client drops all-valid bitmaps that way) would then send inconsistent batches.
+   */
+  static void restoreWriterIndexes(BatchSet set) {
+    for (ArrowRecordBatch batch : set.batches()) {
+      List<ArrowBuf> buffers = batch.getBuffers();
+      List<ArrowBuffer> layout = batch.getBuffersLayout();
+      for (int i = 0; i < buffers.size() && i < layout.size(); i++) {
+        ArrowBuf buf = buffers.get(i);
+        long size = layout.get(i).getSize();
+        if (size <= buf.capacity()) {
+          buf.readerIndex(0);
+          buf.writerIndex(size);
+        }
+      }
+    }
   }
 
   /** Stream {@code s}'s generated data. */

@@ -4,6 +4,7 @@ import dev.flightlab.bench.Baseline;
 import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.BenchOptions.Defaults;
 import dev.flightlab.bench.BenchRunner;
+import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.Comparison;
 import dev.flightlab.bench.Op;
 import dev.flightlab.bench.Progress;
@@ -202,11 +203,21 @@ public final class BenchCommand implements Callable<Integer> {
   String compression;
 
   @Option(
+      names = "--client",
+      defaultValue = Defaults.CLIENT,
+      description =
+          "Client that moves the data: flightlab (its own data plane, as flightlab put/get and"
+              + " the demo use) or arrow (Arrow Java's FlightClient as shipped). DoExchange and"
+              + " metadata calls always use Arrow's. Default: ${DEFAULT-VALUE}.")
+  String client;
+
+  @Option(
       names = "--send-wait",
       defaultValue = Defaults.SEND_WAIT,
       description =
-          "How senders wait while gRPC's buffer is full: park (check isReady, sleep ~20 us) or"
-              + " spin (Arrow's putNext as shipped: a busy loop). Default: ${DEFAULT-VALUE}.")
+          "--client arrow: how senders wait while gRPC's buffer is full: park (check isReady,"
+              + " sleep ~20 us) or spin (putNext as shipped: a busy loop). Default:"
+              + " ${DEFAULT-VALUE}.")
   String sendWait;
 
   @Option(
@@ -215,7 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "Run the grid of several parameters' values, e.g. --sweep batch-rows=1024,65536"
               + " --sweep streams=1,2,4. Sweepable: batch-rows, rows, streams, connections,"
-              + " compression, schema (values separated by ';').")
+              + " compression, client, schema (values separated by ';').")
   List<String> sweeps = new ArrayList<>();
 
   @Option(
@@ -310,6 +321,7 @@ public final class BenchCommand implements Callable<Integer> {
     b.duration = duration == null ? null : ServeCommand.Durations.parse(duration);
     b.compression = IpcCompression.parse(compression);
     b.sendWait = SendWait.parse(sendWait);
+    b.client = ClientKind.parse(client);
     List<Sweep> parsed = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String s : sweeps) {

@@ -20,6 +20,7 @@ class OptionsTest {
     assertThat(o.serverMode()).isEqualTo("embedded");
     assertThat(o.effectiveWarmup().amount()).isEqualTo(Warmup.AUTO_BYTES);
     assertThat(o.sendWait()).isEqualTo(SendWait.PARK);
+    assertThat(o.client()).isEqualTo(ClientKind.FLIGHTLAB);
   }
 
   @Test
@@ -38,6 +39,7 @@ class OptionsTest {
     assertThat(o.with("compression", "zstd:3").compression())
         .isEqualTo(new IpcCompression(CompressionUtil.CodecType.ZSTD, 3));
     assertThat(o.with("schema", "int32,utf8").schema()).isEqualTo("int32,utf8");
+    assertThat(o.with("client", "arrow").client()).isEqualTo(ClientKind.ARROW);
     assertThatThrownBy(() -> o.with("seed", "1")).hasMessageContaining("cannot sweep 'seed'");
     assertThatThrownBy(() -> o.with("rows", "many")).hasMessageContaining("not a whole number");
     assertThatThrownBy(() -> o.with("schema", "int65")).hasMessageContaining("int65");
@@ -129,6 +131,7 @@ class OptionsTest {
     assertThatThrownBy(() -> Op.parse("delete")).hasMessageContaining("unknown --op 'delete'");
     assertThat(SendWait.parse("spin")).isEqualTo(SendWait.SPIN);
     assertThatThrownBy(() -> SendWait.parse("yield")).hasMessageContaining("'yield'");
+    assertThatThrownBy(() -> ClientKind.parse("grpc")).hasMessageContaining("'grpc'");
   }
 
   private static BenchOptions with(java.util.function.Consumer<BenchOptions.Builder> change) {

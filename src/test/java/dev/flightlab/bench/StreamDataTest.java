@@ -60,7 +60,8 @@ class StreamDataTest {
           assertThat(StreamData.sequenceOf(seq, d.batches)).isEqualTo(i);
         }
       }
-      assertThat(StreamData.sequenceOf(null, 3)).isEqualTo(-1);
+      assertThat(StreamData.sequenceOf((ArrowBuf) null, 3)).isEqualTo(-1);
+      assertThat(StreamData.sequenceOf(java.nio.ByteBuffer.allocate(4), 3)).isEqualTo(-1);
       try (ArrowBuf other = root.buffer(8)) {
         other.setLong(0, 7);
         other.writerIndex(8);

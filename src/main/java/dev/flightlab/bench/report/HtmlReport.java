@@ -2,6 +2,7 @@ package dev.flightlab.bench.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.bench.BenchOptions;
+import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.Comparison;
 import dev.flightlab.bench.Environment;
 import dev.flightlab.bench.IterationResult;
@@ -133,8 +134,12 @@ public final class HtmlReport implements ReportWriter {
             + o.connections()
             + " connection(s); compression "
             + o.compression()
-            + "; send wait "
-            + o.sendWait());
+            + "; client "
+            + o.client()
+            + " ("
+            + o.client().description()
+            + ")"
+            + (o.client() == ClientKind.ARROW ? "; send wait " + o.sendWait() : ""));
     row(out, "Warm-up", o.effectiveWarmup().text() + " (never mixed into the figures)");
     for (PointResult p : r.points()) {
       var d = p.data();

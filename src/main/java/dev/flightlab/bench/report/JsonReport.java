@@ -117,6 +117,7 @@ public final class JsonReport implements ReportWriter {
     n.put("duration_nanos", o.duration() == null ? null : o.duration().toNanos());
     n.put("compression", o.compression().toString());
     n.put("send_wait", o.sendWait().toString());
+    n.put("client", o.client().toString());
     ArrayNode sweeps = n.putArray("sweeps");
     for (Sweep s : o.sweeps()) {
       sweeps.add(s.toString());

@@ -1,6 +1,7 @@
 package dev.flightlab.bench.report;
 
 import dev.flightlab.bench.BenchOptions;
+import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.Comparison;
 import dev.flightlab.bench.DataInfo;
 import dev.flightlab.bench.Environment;
@@ -128,10 +129,16 @@ public final class TextReport implements ReportWriter {
             + "; compression "
             + o.compression()
             + (o.compression().enabled() ? " (client to server)" : "")
-            + "; senders "
-            + (o.sendWait() == SendWait.PARK
-                ? "park while gRPC is not ready"
-                : "spin in putNext (Arrow's default)"));
+            + "; client "
+            + o.client()
+            + " ("
+            + o.client().description()
+            + (o.client() == ClientKind.ARROW
+                ? (o.sendWait() == SendWait.PARK
+                    ? "; senders park while gRPC is not ready"
+                    : "; senders spin in putNext, as Arrow ships it")
+                : "")
+            + ")");
     if (p.warmups().isEmpty()) {
       out.println("Warm-up:  none (--warmup " + o.effectiveWarmup() + ")");
     } else {
@@ -251,16 +258,18 @@ public final class TextReport implements ReportWriter {
               + " MB/s ("
               + Fmt.rate(p.summarise(phase, PhaseResult::logicalMiBps).median())
               + " MiB/s)");
-      if (p.options().compression().enabled() && phase.equals("put")) {
-        Summary wire = p.summarise(phase, PhaseResult::wireMBps);
+      Summary wire = p.summarise(phase, PhaseResult::wireMBps);
+      double ratio = ratio(p, phase);
+      if (wire.median() > 0 && Math.abs(ratio - 1.0) > 0.0005) {
         out.println(
-            "               as sent ("
-                + p.options().compression()
-                + "): median "
+            "               as sent: median "
                 + Fmt.rate(wire.median())
-                + " MB/s of compressed body, ratio "
-                + Fmt.num(ratio(p, phase), 2)
-                + " : 1");
+                + " MB/s of IPC body on the wire ("
+                + (p.options().compression().enabled() && !phase.equals("get")
+                    ? p.options().compression() + " compressed, "
+                    : "")
+                + Fmt.num(ratio, 3)
+                + " bytes held per byte sent)");
       }
       out.println(
           "  rate         median "
@@ -371,7 +380,7 @@ public final class TextReport implements ReportWriter {
     long wire = 0;
     for (IterationResult it : p.iterations()) {
       PhaseResult ph = it.phase(phase);
-      if (ph != null) {
+      if (ph != null && ph.wireBodyBytes() > 0) {
         ipc += ph.ipcBodyBytes();
         wire += ph.wireBodyBytes();
       }
