@@ -47,12 +47,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measure Arrow Flight: throughput and latency of DoPut, DoGet and DoExchange (and",
-      "GetFlightInfo/ListFlights), at any data shape and concurrency. Starts an embedded server",
-      "in this JVM unless --server names one; --server-process starts it as a separate JVM.",
-      "Data is generated before timing; warm-up iterations are reported apart and never mixed",
-      "into the figures. MB = 10^6 bytes, MiB = 2^20 bytes. See docs/bench.md.",
-      "Exit codes: 0 ok, 1 failure (partial results written), 2 bad flags, 3 regression."
+      "Measure Arrow Flight: throughput and latency of DoPut, DoGet, DoExchange and",
+      "metadata calls, at any data shape and concurrency. Starts a server in this JVM",
+      "unless --server names one; --server-process starts it as a separate JVM.",
+      "Data is generated before timing; warm-up iterations are reported apart and",
+      "never mixed into the figures. MB = 10^6 bytes, MiB = 2^20 bytes.",
+      "Exit codes: 0 ok, 1 failure (partial results written), 2 bad flags,",
+      "3 regression beyond --max-regression. See docs/bench.md.",
+      ""
     })
 public final class BenchCommand implements Callable<Integer> {
   /** Exit code for a regression beyond --max-regression. */
@@ -282,8 +284,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--max-regression",
       defaultValue = Defaults.MAX_REGRESSION,
       description =
-          "The drop in a median throughput that fails --baseline (e.g. 10%, 0.1)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "The drop in a median throughput that fails --baseline (e.g. 10%%, 0.1)."
+              + " Default: 10%%.")
   String maxRegression;
 
   @Option(
