@@ -62,21 +62,22 @@ public record Environment(
   }
 
   private static String currentArrowVersion() {
-    String v = FlightClient.class.getPackage().getImplementationVersion();
-    if (v != null) {
-      return v;
-    }
+    // In the shaded jar the package's manifest version is flightlab's: ask Maven's metadata.
     try (InputStream in =
         Environment.class.getResourceAsStream(
             "/META-INF/maven/org.apache.arrow/flight-core/pom.properties")) {
       if (in != null) {
         Properties props = new Properties();
         props.load(in);
-        return props.getProperty("version", "unknown");
+        String v = props.getProperty("version");
+        if (v != null) {
+          return v;
+        }
       }
     } catch (IOException e) {
       // fall through
     }
-    return "unknown";
+    String v = FlightClient.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown" : v;
   }
 }

@@ -129,7 +129,8 @@ public final class HtmlReport implements ReportWriter {
     row(
         out,
         "Streams",
-        o.streams()
+        (o.sweeps().isEmpty() ? "" : "before sweeps: ")
+            + o.streams()
             + " concurrent over "
             + o.connections()
             + " connection(s); compression "
@@ -140,7 +141,10 @@ public final class HtmlReport implements ReportWriter {
             + o.client().description()
             + ")"
             + (o.client() == ClientKind.ARROW ? "; send wait " + o.sendWait() : ""));
-    row(out, "Warm-up", o.effectiveWarmup().text() + " (never mixed into the figures)");
+    row(
+        out,
+        "Warm-up",
+        "--warmup " + o.effectiveWarmup().text() + " (never mixed into the figures)");
     for (PointResult p : r.points()) {
       var d = p.data();
       row(
@@ -201,8 +205,7 @@ public final class HtmlReport implements ReportWriter {
             "p90 us",
             "p99 us",
             "p99.9 us",
-            "max us",
-            "latency measures")) {
+            "max us")) {
       out.print(
           "<th"
               + (h.equals("point") || h.equals("phase") ? " class=\"l\"" : "")
