@@ -12,7 +12,6 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -145,11 +144,12 @@ public final class BatchSet implements AutoCloseable {
     }
 
     /**
-     * Adds the batch now in {@code root} (its buffers are retained, not copied) and takes ownership
-     * of {@code metadata} (may be null).
+     * Takes over the batch now in {@code root} (its buffers move, no copy; the root is left empty
+     * and may be reloaded, as readers do) and ownership of {@code metadata} (may be null).
      */
     public Builder add(VectorSchemaRoot root, ArrowBuf metadata) {
-      batches.add(new VectorUnloader(root, true, true).getRecordBatch());
+      BufferAllocator owner = RecordBatches.allocatorOf(root);
+      batches.add(owner == null ? RecordBatches.unload(root, null) : Batches.takeOver(root, owner));
       appMetadata.add(metadata);
       return this;
     }

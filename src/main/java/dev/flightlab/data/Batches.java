@@ -8,7 +8,6 @@ import org.apache.arrow.vector.BufferLayout;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -35,7 +34,7 @@ public final class Batches {
     }
     root.setRowCount(0);
     try (VectorSchemaRoot taken = new VectorSchemaRoot(root.getSchema().getFields(), owned, rows)) {
-      return new VectorUnloader(taken, true, true).getRecordBatch();
+      return RecordBatches.unload(taken, target);
     }
   }
 

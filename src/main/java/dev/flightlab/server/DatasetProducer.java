@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flightlab.data.RecordBatches;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
@@ -35,6 +36,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,33 +201,43 @@ public final class DatasetProducer extends NoOpFlightProducer {
 
   @Override
   public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
+    VectorSchemaRoot echo = null;
     try {
       BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
       backpressure.register(writer);
       writer.setUseZeroCopy(true);
-      boolean started = false;
+      VectorLoader loader = null;
       while (reader.next()) {
         if (!awaitClient(backpressure, writer, "DoExchange")) {
           return;
         }
         ArrowBuf metadata = retained(reader.getLatestMetadata());
         if (reader.hasRoot()) {
-          if (!started) {
-            writer.start(reader.getRoot(), reader.getDictionaryProvider());
-            started = true;
+          if (echo == null) {
+            echo = VectorSchemaRoot.create(reader.getRoot().getSchema(), allocator);
+            writer.start(echo, reader.getDictionaryProvider());
+            loader = new VectorLoader(echo);
+          }
+          // Re-sent through RecordBatches so that empty list offsets are complete (no copy).
+          try (ArrowRecordBatch batch = RecordBatches.unload(reader.getRoot(), allocator)) {
+            loader.load(batch);
           }
           writer.putNext(metadata);
         } else if (metadata != null) {
           writer.putMetadata(metadata);
         }
       }
-      if (!started && reader.hasRoot()) {
+      if (echo == null && reader.hasRoot()) {
         writer.start(reader.getRoot(), reader.getDictionaryProvider());
       }
       writer.completed();
     } catch (Throwable t) {
       if (!writer.isCancelled()) {
         writer.error(Statuses.toFlight(t, "DoExchange"));
+      }
+    } finally {
+      if (echo != null) {
+        echo.close();
       }
     }
   }

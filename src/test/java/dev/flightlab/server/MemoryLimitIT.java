@@ -1,0 +1,143 @@
+package dev.flightlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.store.DatasetPath;
+import dev.flightlab.store.PutMode;
+import dev.flightlab.testing.ServerFixture;
+import dev.flightlab.testing.Tables;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An upload that would take the store over its memory limit fails; nothing else changes. */
+class MemoryLimitIT {
+  private static final long LIMIT = 2L << 20;
+  private static final DatasetPath SMALL = DatasetPath.parse("/small");
+  private static final DatasetPath BIG = DatasetPath.parse("/big");
+
+  private ServerFixture fx;
+  private BatchSet small;
+  private long baseline;
+
+  @BeforeEach
+  void start() throws Exception {
+    fx = ServerFixture.start(ServerOptions.ephemeral().withMemoryLimit(LIMIT));
+    small = Tables.people(fx.allocator(), 0, "s", 500, 500);
+    fx.client().put(SMALL, small, PutMode.REPLACE);
+    baseline = fx.store().memoryUsedBytes();
+    assertThat(baseline).isPositive().isLessThan(LIMIT / 4);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      small.close();
+    } finally {
+      fx.close();
+    }
+  }
+
+  /**
+   * Two small batches, then one of about 4 MiB that crosses the limit. The crossing batch is the
+   * last one on purpose: when the server rejects an upload while the client still has large batches
+   * queued, the DoPut's HTTP/2 stream can stay half open until shutdown and the client's queued
+   * batch is never freed (an open issue in the server/gRPC interplay, not tested here).
+   */
+  private BatchSet tooBig() {
+    return Tables.people(fx.allocator(), 0, 1_000, 1_000, 150_000);
+  }
+
+  private void assertResourceExhausted(DatasetPath path, PutMode mode) {
+    try (BatchSet big = tooBig()) {
+      assertThatThrownBy(() -> fx.client().put(path, big, mode))
+          .isInstanceOfSatisfying(
+              FlightRuntimeException.class,
+              e -> {
+                assertThat(e.status().code()).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
+                assertThat(e.status().description())
+                    .contains("'" + path + "'")
+                    .contains("memory limit")
+                    .contains(Long.toString(LIMIT));
+              });
+    }
+  }
+
+  private void assertServerUnharmed() {
+    fx.awaitStoreSettled(baseline);
+    assertThat(fx.client().health().path("status").asText()).isEqualTo("ok");
+    assertThat(fx.client().list(null)).hasSize(1);
+    try (BatchSet got = fx.client().get(SMALL)) {
+      Tables.assertSameTable(small, got, fx.allocator());
+    }
+    assertThat(fx.client().stats().path("memory_used_bytes").asLong()).isEqualTo(baseline);
+  }
+
+  @Test
+  void anUploadCrossingTheLimitIsResourceExhaustedAndFreesWhatItHeld() {
+    assertResourceExhausted(BIG, PutMode.REPLACE);
+    assertServerUnharmed();
+    assertThatThrownBy(() -> fx.client().info(BIG))
+        .isInstanceOfSatisfying(
+            FlightRuntimeException.class,
+            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
+  }
+
+  @Test
+  void aReplaceCrossingTheLimitKeepsTheOldVersion() {
+    assertResourceExhausted(SMALL, PutMode.REPLACE);
+    assertServerUnharmed();
+    assertThat(fx.store().info(SMALL).version()).isEqualTo(1);
+  }
+
+  @Test
+  void anAppendCrossingTheLimitKeepsTheOldVersion() {
+    assertResourceExhausted(SMALL, PutMode.APPEND);
+    assertServerUnharmed();
+  }
+
+  @Test
+  void uploadsThatFitStillSucceedAfterARejectedOne() {
+    assertResourceExhausted(BIG, PutMode.REPLACE);
+    try (BatchSet fits = Tables.people(fx.allocator(), 0, 20_000)) {
+      fx.client().put(BIG, fits, PutMode.REPLACE);
+      try (BatchSet got = fx.client().get(BIG)) {
+        Tables.assertSameTable(fits, got, fx.allocator());
+      }
+    }
+    assertThat(fx.store().memoryUsedBytes()).isGreaterThan(baseline).isLessThanOrEqualTo(LIMIT);
+  }
+
+  @Test
+  void theLimitCountsEveryDatasetTheStoreHolds() {
+    try (BatchSet slice = Tables.people(fx.allocator(), 0, 10_000)) {
+      int accepted = 0;
+      long held = fx.store().memoryUsedBytes();
+      while (true) {
+        DatasetPath path = DatasetPath.parse("/slice/" + accepted);
+        try {
+          fx.client().put(path, slice, PutMode.REPLACE);
+        } catch (FlightRuntimeException e) {
+          assertThat(e.status().code()).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
+          break;
+        }
+        long now = fx.store().memoryUsedBytes();
+        long perDataset = now - held;
+        held = now;
+        accepted++;
+        assertThat(held).as("accepted while under the limit").isLessThanOrEqualTo(LIMIT);
+        assertThat(held + perDataset).as("stops before memory runs out").isLessThan(4 * LIMIT);
+      }
+      assertThat(accepted).isGreaterThanOrEqualTo(2);
+      fx.awaitStoreSettled(held);
+      assertThat(fx.client().list("/slice")).hasSize(accepted);
+      try (BatchSet got = fx.client().get(DatasetPath.parse("/slice/0"))) {
+        Tables.assertSameTable(slice, got, fx.allocator());
+      }
+    }
+  }
+}
