@@ -332,7 +332,7 @@ public final class FlightLabClient implements AutoCloseable {
 
   private static ArrowDictionaryBatch dictionaryBatch(Dictionary dictionary) {
     FieldVector vector = dictionary.getVector();
-    // Not closed: closing a root closes its vectors, and this one is the caller's dictionary.
+    // A root over the caller's vector, not closed: closing it would free the dictionary.
     VectorSchemaRoot one =
         new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
     ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();

@@ -161,10 +161,11 @@ final class FlightDataPlane {
       DictionaryProvider dictionaries = dataset.dictionaries();
       for (long id : dictionaries.getDictionaryIds()) {
         FieldVector vector = dictionaries.lookup(id).getVector();
-        try (VectorSchemaRoot one =
-                new VectorSchemaRoot(
-                    List.of(vector.getField()), List.of(vector), vector.getValueCount());
-            ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
+        // A root over the stored vector, not closed: closing it would free the dictionary.
+        VectorSchemaRoot one =
+            new VectorSchemaRoot(
+                List.of(vector.getField()), List.of(vector), vector.getValueCount());
+        try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
             ArrowDictionaryBatch batch = new ArrowDictionaryBatch(id, data, false)) {
           call.onNext(OutboundFlightData.dictionaryBatch(batch, IpcOption.DEFAULT));
         }
@@ -213,7 +214,13 @@ final class FlightDataPlane {
   private StreamObserver<InboundFlightData> doPut(StreamObserver<Flight.PutResult> observer) {
     ServerCallStreamObserver<Flight.PutResult> call =
         (ServerCallStreamObserver<Flight.PutResult>) observer;
-    return new PutReceiver(call, putMode());
+    PutReceiver receiver = new PutReceiver(call);
+    try {
+      receiver.mode = putMode();
+    } catch (IllegalArgumentException e) {
+      receiver.fail(Statuses.invalid("DoPut: " + e.getMessage()));
+    }
+    return receiver;
   }
 
   private static PutMode putMode() {
@@ -232,7 +239,7 @@ final class FlightDataPlane {
    */
   private final class PutReceiver implements StreamObserver<InboundFlightData> {
     private final ServerCallStreamObserver<Flight.PutResult> call;
-    private final PutMode mode;
+    private PutMode mode = PutMode.REPLACE;
     private final DictionaryProvider.MapDictionaryProvider dictionaries =
         new DictionaryProvider.MapDictionaryProvider();
     private WriteSession session;
@@ -242,9 +249,8 @@ final class FlightDataPlane {
     private boolean finished;
     private String what = "DoPut";
 
-    PutReceiver(ServerCallStreamObserver<Flight.PutResult> call, PutMode mode) {
+    PutReceiver(ServerCallStreamObserver<Flight.PutResult> call) {
       this.call = call;
-      this.mode = mode;
     }
 
     @Override
