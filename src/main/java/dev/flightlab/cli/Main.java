@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       PutCommand.class,
       DropCommand.class,
       ActionsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -57,6 +57,14 @@ final class DoPutStream implements AutoCloseable {
 
   /** Sends one message once gRPC can take it without queueing beyond its buffer. */
   void send(OutboundFlightData message) throws InterruptedException {
+    send(message, null);
+  }
+
+  /**
+   * Sends one message once gRPC can take it; {@code whenReady} (may be null) runs just before the
+   * message is handed over, after any wait.
+   */
+  void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
     synchronized (lock) {
       while (!call.isReady() && status == null) {
         lock.wait(100);
@@ -65,6 +73,9 @@ final class DoPutStream implements AutoCloseable {
         message.discard();
         throw failure();
       }
+    }
+    if (whenReady != null) {
+      whenReady.run();
     }
     call.sendMessage(message);
   }

@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.grpc.NettyClientBuilder;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -49,6 +51,8 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -179,32 +183,78 @@ public final class FlightLabClient implements AutoCloseable {
    * opening the DoPut to the server's final answer.
    */
   public PutOutcome put(DatasetPath path, BatchSet data, PutMode mode) {
+    return put(path, data, data.appMetadata(), mode, IpcCompression.NONE, null);
+  }
+
+  /**
+   * Watches an upload batch by batch, for timing it. Called on the uploading thread ({@link
+   * #sending}) and on gRPC's thread ({@link #acked}); both must return quickly.
+   */
+  public interface UploadListener {
+    /**
+     * Record batch {@code index} goes to gRPC now (flow control permitting it).
+     *
+     * @param bodyBytes its IPC body as sent: after dropping all-valid bitmaps and compressing
+     */
+    void sending(int index, long bodyBytes);
+
+    /**
+     * The server acknowledged something; {@code appMetadata} is the ack's (read-only, may be
+     * empty).
+     */
+    void acked(ByteBuffer appMetadata);
+  }
+
+  /**
+   * Uploads {@code data} like {@link #put(DatasetPath, BatchSet, PutMode)}, with each batch's
+   * app_metadata taken from {@code appMetadata} (borrowed; null entries send none), its body
+   * compressed with {@code compression} (on this thread, as part of the upload), and {@code
+   * listener} (may be null) told of every batch sent and every ack.
+   */
+  public PutOutcome put(
+      DatasetPath path,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      PutMode mode,
+      IpcCompression compression,
+      UploadListener listener) {
     AtomicLong acks = new AtomicLong();
     Schema wireSchema = messageSchema(data.schema(), data.dictionaries());
     long ipcStreamBytes = IpcSizes.END_OF_STREAM_BYTES;
+    CompressionCodec codec = compression.enabled() ? compression.newCodec() : null;
     long start = System.nanoTime();
     try (DoPutStream stream =
-        new DoPutStream(channel, headers(mode), ack -> acks.incrementAndGet())) {
+        new DoPutStream(
+            channel,
+            headers(mode),
+            ack -> {
+              acks.incrementAndGet();
+              if (listener != null) {
+                listener.acked(ack.getAppMetadata().asReadOnlyByteBuffer());
+              }
+            })) {
       OutboundFlightData schemaMessage =
           OutboundFlightData.schema(path.toDescriptor(), wireSchema, IpcOption.DEFAULT);
       ipcStreamBytes += IpcSizes.messageBytes(schemaMessage);
-      stream.send(schemaMessage);
+      stream.send(schemaMessage, null);
       for (long id : data.dictionaries().getDictionaryIds()) {
         try (ArrowDictionaryBatch dictionary = dictionaryBatch(data.dictionaries().lookup(id))) {
           OutboundFlightData message =
               OutboundFlightData.dictionaryBatch(dictionary, IpcOption.DEFAULT);
           ipcStreamBytes += IpcSizes.messageBytes(message);
-          stream.send(message);
+          stream.send(message, null);
         }
       }
       List<ArrowRecordBatch> batches = data.batches();
       for (int i = 0; i < batches.size(); i++) {
-        try (ArrowRecordBatch wire =
-            Batches.withoutAllValidBitmaps(batches.get(i), data.schema(), allocator)) {
+        try (ArrowRecordBatch wire = wireBatch(batches.get(i), data.schema(), codec)) {
+          // The message holds its own references to the batch's and the metadata's buffers.
           OutboundFlightData message =
-              OutboundFlightData.recordBatch(wire, data.appMetadata().get(i), IpcOption.DEFAULT);
+              OutboundFlightData.recordBatch(wire, appMetadata.get(i), IpcOption.DEFAULT);
           ipcStreamBytes += IpcSizes.messageBytes(message);
-          stream.send(message);
+          int index = i;
+          long body = message.ipcBodyBytes();
+          stream.send(message, listener == null ? null : () -> listener.sending(index, body));
         }
       }
       stream.finish();
@@ -215,6 +265,40 @@ public final class FlightLabClient implements AutoCloseable {
     long elapsed = System.nanoTime() - start;
     return new PutOutcome(
         data.rowCount(), data.batches().size(), acks.get(), elapsed, ipcStreamBytes);
+  }
+
+  /** The batch as it goes on the wire: all-valid bitmaps dropped, then compressed if asked. */
+  private ArrowRecordBatch wireBatch(
+      ArrowRecordBatch batch, Schema schema, CompressionCodec codec) {
+    ArrowRecordBatch wire = Batches.withoutAllValidBitmaps(batch, schema, allocator);
+    if (codec == null) {
+      return wire;
+    }
+    try (wire) {
+      List<ArrowBuf> compressed = new ArrayList<>(wire.getBuffers().size());
+      try {
+        for (ArrowBuf buf : wire.getBuffers()) {
+          // The codec releases its input: hand it a reference of its own.
+          buf.getReferenceManager().retain();
+          compressed.add(codec.compress(allocator, buf));
+        }
+      } catch (RuntimeException e) {
+        compressed.forEach(ArrowBuf::close);
+        throw e;
+      }
+      ArrowRecordBatch out =
+          new ArrowRecordBatch(
+              wire.getLength(),
+              wire.getNodes(),
+              compressed,
+              CompressionUtil.createBodyCompression(codec),
+              wire.getVariadicBufferCounts(),
+              true,
+              true);
+      // The batch took its own references.
+      compressed.forEach(ArrowBuf::close);
+      return out;
+    }
   }
 
   /** The call headers of a data call: the bearer token and, for uploads, the put mode. */
@@ -271,9 +355,20 @@ public final class FlightLabClient implements AutoCloseable {
    * @return the table, owned by the caller (close it)
    */
   public BatchSet get(DatasetPath path) {
+    return get(path.toTicket(), null);
+  }
+
+  /**
+   * Downloads what {@code ticket} names (from a FlightInfo endpoint, say), like {@link
+   * #get(DatasetPath)}; {@code onRecordBatch} (may be null) runs as each record batch arrives.
+   *
+   * @return the table, owned by the caller (close it)
+   */
+  public BatchSet get(Ticket ticket, Runnable onRecordBatch) {
+    String path = new String(ticket.getBytes(), StandardCharsets.UTF_8);
     BatchSet.Builder out = null;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
-    try (DoGetStream stream = new DoGetStream(channel, path.toTicket(), allocator, headers(null))) {
+    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
       for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
         try (InboundFlightData message = next) {
           switch (message.headerType()) {
@@ -301,6 +396,9 @@ public final class FlightLabClient implements AutoCloseable {
               }
             }
             case MessageHeader.RecordBatch -> {
+              if (onRecordBatch != null) {
+                onRecordBatch.run();
+              }
               if (out == null) {
                 throw CallStatus.INTERNAL
                     .withDescription("DoGet '" + path + "': a batch before the schema")
@@ -354,8 +452,13 @@ public final class FlightLabClient implements AutoCloseable {
    * @return the schema (message format)
    */
   public Schema readBatches(DatasetPath path, BatchVisitor visitor) {
+    return readBatches(path.toTicket(), visitor);
+  }
+
+  /** {@link #readBatches(DatasetPath, BatchVisitor)} for what {@code ticket} names. */
+  public Schema readBatches(Ticket ticket, BatchVisitor visitor) {
     Schema schema = null;
-    try (DoGetStream stream = new DoGetStream(channel, path.toTicket(), allocator, headers(null))) {
+    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
       for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
         try (InboundFlightData message = next) {
           if (message.headerType() == MessageHeader.Schema) {
