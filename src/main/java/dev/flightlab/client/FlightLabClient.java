@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.Batches;
 import dev.flightlab.server.Transport;
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
 import dev.flightlab.wire.InboundFlightData;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -572,7 +574,8 @@ public final class FlightLabClient implements AutoCloseable {
     try {
       client.close();
     } finally {
-      allocator.close();
+      // Messages gRPC had not written yet are released on Netty's event loop.
+      Allocators.closeWhenDrained(allocator, Duration.ofSeconds(5));
     }
   }
 

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlightLabServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
+  private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private final ServerOptions options;
   private final BufferAllocator ownedRoot;
@@ -166,7 +167,7 @@ public final class FlightLabServer implements AutoCloseable {
     executor.shutdownNow();
     store.close();
     try {
-      allocator.close();
+      Allocators.closeWhenDrained(allocator, DRAIN_TIMEOUT);
     } finally {
       if (ownedRoot != null) {
         ownedRoot.close();

@@ -1,6 +1,7 @@
 package dev.flightlab.store;
 
 import io.netty.util.internal.PlatformDependent;
+import java.time.Duration;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -28,6 +29,27 @@ public final class Allocators {
   private static final long PAGE = 4096;
 
   private Allocators() {}
+
+  /**
+   * Closes {@code allocator} once it holds nothing, waiting up to {@code timeout} for buffers that
+   * gRPC or Netty still hold (zero-copy messages are released on their event loop, possibly after
+   * the call or channel that sent them has ended).
+   *
+   * @throws IllegalStateException from {@link BufferAllocator#close()} naming what leaked, when
+   *     memory is still held after the wait
+   */
+  public static void closeWhenDrained(BufferAllocator allocator, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (allocator.getAllocatedMemory() != 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    allocator.close();
+  }
 
   /** A root allocator with no limit beyond the JVM's (the store enforces its own). */
   public static RootAllocator newRoot() {
