@@ -184,8 +184,11 @@ final class FlightDataPlane {
           call.onNext(OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata()));
         }
         if (next == batches.size() && !finished) {
-          call.onCompleted();
+          // Release the snapshot before the client can see the end: gRPC holds its own
+          // references to what it has not sent, and a server closing right after the client's
+          // last read must find no reader left.
           finish();
+          call.onCompleted();
         }
       } catch (RuntimeException e) {
         fail(e);

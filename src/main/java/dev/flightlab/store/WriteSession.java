@@ -70,7 +70,11 @@ public final class WriteSession implements AutoCloseable {
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
     captureDictionaries(provider);
-    ArrowRecordBatch batch = Batches.takeOver(root, allocator);
+    ArrowRecordBatch batch;
+    try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
+      // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
+      batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+    }
     ArrowBuf metadata = null;
     if (appMetadata != null && appMetadata.readableBytes() > 0) {
       long length = appMetadata.readableBytes();
