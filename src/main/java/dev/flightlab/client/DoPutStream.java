@@ -1,5 +1,6 @@
 package dev.flightlab.client;
 
+import dev.flightlab.server.Transport;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.OutboundFlightData;
 import io.grpc.CallOptions;
@@ -26,7 +27,12 @@ final class DoPutStream implements AutoCloseable {
   private boolean halfClosed;
 
   DoPutStream(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
-    call = channel.newCall(FlightMethods.clientDoPut(), CallOptions.DEFAULT);
+    // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
+    // would wait for the previous one to drain.
+    call =
+        channel.newCall(
+            FlightMethods.clientDoPut(),
+            CallOptions.DEFAULT.withOnReadyThreshold(Transport.SEND_BUFFER_BYTES));
     call.start(
         new ClientCall.Listener<>() {
           @Override

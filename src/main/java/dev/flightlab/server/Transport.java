@@ -13,6 +13,9 @@ public final class Transport {
   /** Bytes a server stream may queue before it reports not ready (gRPC's default is 32 KiB). */
   public static final int SERVER_BACKPRESSURE_THRESHOLD_BYTES = 10 << 20;
 
+  /** Bytes a client upload may queue before it reports not ready (gRPC's default is 32 KiB). */
+  public static final int SEND_BUFFER_BYTES = 8 << 20;
+
   private Transport() {}
 
   /** Applies flightlab's settings to a gRPC Netty server builder. */
