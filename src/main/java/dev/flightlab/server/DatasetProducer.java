@@ -11,6 +11,7 @@ import dev.flightlab.store.PutMode;
 import dev.flightlab.store.StoreStats;
 import dev.flightlab.store.StoredBatch;
 import dev.flightlab.store.WriteSession;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
               "stats",
               "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
           new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
+
+  /** How long a waiting DoGet or DoExchange sleeps before looking at the client again. */
+  private static final long CLIENT_POLL_MILLIS = 1;
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
@@ -113,7 +117,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       }
       listener.completed();
     } catch (Throwable t) {
-      if (listener.isCancelled()) {
+      if (isCancelled(listener)) {
         log.debug("DoGet '{}' cancelled by the client", path);
         return;
       }
@@ -121,27 +125,35 @@ public final class DatasetProducer extends NoOpFlightProducer {
     }
   }
 
-  /** Waits until the client can take more; false when it cancelled (nothing more to send). */
+  /**
+   * Waits until the client can take more; false when it cancelled (nothing more to send).
+   *
+   * <p>gRPC runs a call's callbacks one at a time and this handler is one of them, so onReady and
+   * onCancel (and the call's cancelled flag) cannot arrive while it waits: it looks at the
+   * transport's readiness and the call's context every millisecond instead.
+   */
   private boolean awaitClient(
       BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
-    while (true) {
-      switch (backpressure.waitForListener(clientWaitTimeout.toMillis())) {
-        case READY:
-          return true;
-        case CANCELLED:
-          log.debug("{} cancelled by the client", call);
-          return false;
-        case TIMEOUT:
-          throw CallStatus.TIMED_OUT
-              .withDescription(
-                  call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
-              .toRuntimeException();
-        default:
-          if (listener.isCancelled()) {
-            return false;
-          }
+    long deadline = System.nanoTime() + clientWaitTimeout.toNanos();
+    while (!listener.isReady()) {
+      if (isCancelled(listener)) {
+        log.debug("{} cancelled by the client", call);
+        return false;
       }
+      if (System.nanoTime() - deadline > 0) {
+        throw CallStatus.TIMED_OUT
+            .withDescription(
+                call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
+            .toRuntimeException();
+      }
+      backpressure.waitForListener(CLIENT_POLL_MILLIS);
     }
+    return !isCancelled(listener);
+  }
+
+  /** True once the client has cancelled the call (seen at once through the call's context). */
+  private static boolean isCancelled(ServerStreamListener listener) {
+    return listener.isCancelled() || Context.current().isCancelled();
   }
 
   @Override
@@ -232,7 +244,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       }
       writer.completed();
     } catch (Throwable t) {
-      if (!writer.isCancelled()) {
+      if (!isCancelled(writer)) {
         writer.error(Statuses.toFlight(t, "DoExchange"));
       }
     } finally {
