@@ -4,7 +4,10 @@ import dev.flightlab.store.DatasetStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -26,12 +29,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlightLabServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
+  private static final AtomicInteger CALL_THREADS = new AtomicInteger();
 
   private final ServerOptions options;
   private final BufferAllocator ownedRoot;
   private final BufferAllocator allocator;
   private final DatasetStore store;
   private final FlightServer flightServer;
+  private final ExecutorService callExecutor;
   private volatile Location location;
   private boolean closed;
 
@@ -47,8 +52,12 @@ public final class FlightLabServer implements AutoCloseable {
             : Location.forGrpcInsecure(options.host(), options.port());
     DatasetProducer producer =
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
+    // Our own executor for gRPC callbacks and DoPut handlers: Flight shuts its default one down at
+    // the start of a shutdown, after which calls in flight never hear of new data or cancellation.
+    this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
+            .executor(callExecutor)
             .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
     if (options.tls()) {
       try {
@@ -131,6 +140,11 @@ public final class FlightLabServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flight server did not close cleanly: {}", e.toString());
     }
+    callExecutor.shutdown();
+    if (!callExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+      log.warn("Call handlers still running after the shutdown: interrupting them");
+      callExecutor.shutdownNow();
+    }
     store.close();
     try {
       allocator.close();
@@ -140,6 +154,12 @@ public final class FlightLabServer implements AutoCloseable {
       }
     }
     log.info("flightlab server stopped");
+  }
+
+  private static Thread callThread(Runnable task) {
+    Thread t = new Thread(task, "flightlab-call-" + CALL_THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
   }
 
   private static String advertisedHost(String host) {
