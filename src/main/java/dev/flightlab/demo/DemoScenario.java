@@ -166,8 +166,17 @@ public final class DemoScenario {
             + " marker; no validity bitmap for columns without nulls, as pyarrow sends them),"
             + " MB = 2^20 bytes; time = sum of per-call times from opening the DoPut to the"
             + " server's final ack; cold JVM, no warm-up"
+            + jitNote()
             + (options.server() == null ? "; client and embedded server in one JVM." : "."));
     return ok == n ? 0 : 1;
+  }
+
+  /** Says so when the JVM runs with C1 only, as the launcher starts the demo. */
+  private static String jitNote() {
+    boolean c1Only =
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .anyMatch(a -> a.equals("-XX:TieredStopAtLevel=1"));
+    return c1Only ? " (JIT: C1 only, -XX:TieredStopAtLevel=1)" : "";
   }
 
   private static double nowSeconds() {
