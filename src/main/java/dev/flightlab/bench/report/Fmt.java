@@ -51,4 +51,24 @@ final class Fmt {
   static String signedPercent(double p) {
     return String.format(Locale.ROOT, "%+.1f%%", p);
   }
+
+  /** One line naming the JVM, OS, cores and memory limits, as every report prints it. */
+  static String jvm(dev.flightlab.bench.Environment e) {
+    return e.vmName()
+        + " "
+        + e.javaVersion()
+        + " ("
+        + e.javaVendor()
+        + "), "
+        + e.os()
+        + " "
+        + e.arch()
+        + ", "
+        + e.cores()
+        + " cores, heap "
+        + num(e.maxHeapBytes() / dev.flightlab.bench.Metrics.MIB / 1024, 2)
+        + " GiB, direct "
+        + num(e.maxDirectBytes() / dev.flightlab.bench.Metrics.MIB / 1024, 2)
+        + " GiB";
+  }
 }

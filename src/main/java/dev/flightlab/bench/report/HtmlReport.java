@@ -103,25 +103,7 @@ public final class HtmlReport implements ReportWriter {
       row(out, "Server", r.server().location() + ": " + r.server().note());
     }
     Environment e = r.environment();
-    row(
-        out,
-        "JVM",
-        e.vmName()
-            + " "
-            + e.javaVersion()
-            + " ("
-            + e.javaVendor()
-            + "), "
-            + e.os()
-            + " "
-            + e.arch()
-            + ", "
-            + e.cores()
-            + " cores, heap "
-            + Fmt.num(e.maxHeapBytes() / Metrics.MIB / 1024, 2)
-            + " GiB, direct "
-            + Fmt.num(e.maxDirectBytes() / Metrics.MIB / 1024, 2)
-            + " GiB");
+    row(out, "JVM", Fmt.jvm(e));
     row(out, "Arrow Java", e.arrowVersion() + "; flightlab " + e.flightlabVersion());
     row(out, "JVM flags", e.jvmArgs().isEmpty() ? "(none)" : String.join(" ", e.jvmArgs()));
     row(out, "Command", "flightlab bench " + String.join(" ", r.commandLine()));

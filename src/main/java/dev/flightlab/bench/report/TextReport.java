@@ -7,7 +7,6 @@ import dev.flightlab.bench.DataInfo;
 import dev.flightlab.bench.Environment;
 import dev.flightlab.bench.IterationResult;
 import dev.flightlab.bench.LatencyStats;
-import dev.flightlab.bench.Metrics;
 import dev.flightlab.bench.PhaseResult;
 import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
@@ -31,25 +30,7 @@ public final class TextReport implements ReportWriter {
       out.println("Server:   " + r.server().location() + ", " + r.server().note());
     }
     Environment e = r.environment();
-    out.println(
-        "JVM:      "
-            + e.vmName()
-            + " "
-            + e.javaVersion()
-            + " ("
-            + e.javaVendor()
-            + "), "
-            + e.os()
-            + " "
-            + e.arch()
-            + ", "
-            + e.cores()
-            + " cores, heap "
-            + Fmt.num(e.maxHeapBytes() / Metrics.MIB / 1024, 2)
-            + " GiB, direct "
-            + Fmt.num(e.maxDirectBytes() / Metrics.MIB / 1024, 2)
-            + " GiB; Arrow "
-            + e.arrowVersion());
+    out.println("JVM:      " + Fmt.jvm(e) + "; Arrow " + e.arrowVersion());
     if (!o.sweeps().isEmpty()) {
       List<String> s = new ArrayList<>();
       o.sweeps().forEach(x -> s.add(x.toString()));
