@@ -87,14 +87,16 @@ public final class Main implements Runnable {
 
   private static int handleFailure(
       Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
-    boolean verbose = parseResult.hasMatchedOption("--verbose");
+    // --verbose belongs to the subcommand that failed, not to the root's parse result.
+    boolean verbose = cli.getParseResult().hasMatchedOption("--verbose");
     PrintWriter err = cli.getErr();
     err.println("flightlab " + cli.getCommandName() + ": " + describe(ex));
     if (verbose) {
       ex.printStackTrace(err);
     }
     err.flush();
-    return EXIT_FAILURE;
+    // A bad path, mode or server location given as an argument is a usage error.
+    return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
   }
 
   /** One line saying what went wrong: the Flight status and its message, or the exception's. */
