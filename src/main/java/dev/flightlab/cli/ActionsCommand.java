@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
     name = "actions",
     mixinStandardHelpOptions = true,
     description = {
-      "List the server's actions (ListActions), or run one and print its results (DoAction):",
+      "List the server's actions, or run one and print its results.",
+      "Examples:",
       "  flightlab actions stats",
       "  flightlab actions drop /reports/daily_sales"
     })

@@ -3,9 +3,11 @@ package dev.flightlab.cli;
 import dev.flightlab.demo.DemoLog;
 import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
+import dev.flightlab.store.Allocators;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -16,9 +18,9 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the original demo: upload two tables, list flights, fetch one back, then time",
-      "100 DoPuts of 131,072 rows. Starts an embedded server on a free loopback port unless",
-      "--server names one."
+      "Run the original demo flow on an embedded server (or --server).",
+      "Uploads two tables, lists flights, fetches one back, then times 100 DoPuts of 131,072",
+      "rows. The embedded server runs on a free loopback port in the same JVM."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("flightlab.demo");
@@ -47,6 +49,11 @@ final class DemoCommand implements Callable<Integer> {
   String authToken;
 
   @Option(
+      names = "--tls-trusted-certs",
+      description = "PEM file of certificates to trust for a grpc+tls:// --server.")
+  Path trustedCertificates;
+
+  @Option(
       names = "--log-level",
       defaultValue = "info",
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
@@ -56,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
   boolean verbose;
 
   DemoOptions options() {
-    return new DemoOptions(server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken));
+    return new DemoOptions(
+        server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken), trustedCertificates);
   }
 
   @Override
@@ -74,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
             log.error(message);
           }
         };
-    try (RootAllocator allocator = new RootAllocator()) {
+    try (BufferAllocator allocator = Allocators.newRoot()) {
       return new DemoScenario(options(), sink).run(allocator);
     }
   }

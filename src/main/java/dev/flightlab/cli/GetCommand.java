@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "get",
     mixinStandardHelpOptions = true,
     description = {
-      "Fetch a dataset (DoGet): print its first rows, or with --output save it as an Arrow IPC",
-      "file (.arrow) or stream (.arrows), batch boundaries kept."
+      "Fetch a dataset (DoGet): print its first rows or save it to a file.",
+      "With --output, writes an Arrow IPC file (.arrow) or stream (.arrows), batch boundaries kept."
     })
 final class GetCommand implements Callable<Integer> {
   @Mixin ClientMixin client;

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       PutCommand.class,
       DropCommand.class,
       ActionsCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -95,7 +96,7 @@ public final class Main implements Runnable {
       ex.printStackTrace(err);
     }
     err.flush();
-    // A bad path, mode or server location given as an argument is a usage error.
+    // A bad argument found while running (a malformed path, size or mode) is a usage error.
     return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
   }
 

@@ -3,7 +3,11 @@ package dev.flightlab.cli;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.MemorySizes;
 import dev.flightlab.server.ServerOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +66,13 @@ final class ServeCommand implements Callable<Integer> {
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Option(
+      names = "--port-file",
+      description =
+          "Once listening, write the bound port (a decimal number and a newline) to this file,"
+              + " atomically: for scripts and `bench --server-process` that start with --port 0.")
+  Path portFile;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -97,9 +108,20 @@ final class ServeCommand implements Callable<Integer> {
             },
             "flightlab-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (portFile != null) {
+      writePortFile(portFile, server.port());
+    }
     server.awaitTermination();
     stopped.await();
     return 0;
+  }
+
+  /** Writes {@code port} to {@code file} through a temporary file, so readers never see half. */
+  static void writePortFile(Path file, int port) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Path tmp = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+    Files.writeString(tmp, port + "\n", StandardCharsets.US_ASCII);
+    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Parses "10s", "500ms", "2m" or a number of seconds. */

@@ -3,41 +3,66 @@ package dev.flightlab.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.Batches;
+import dev.flightlab.server.Transport;
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
+import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.OutboundFlightData;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
-import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.grpc.NettyClientBuilder;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * A client for flightlab (and any Flight server that stores DoPut uploads by path): the put, get,
@@ -54,12 +79,20 @@ public final class FlightLabClient implements AutoCloseable {
   private final FlightClient client;
   private final Location location;
   private final CallOption[] baseOptions;
+  private final ManagedChannel channel;
+  private final String token;
 
   private FlightLabClient(
-      BufferAllocator allocator, FlightClient client, Location location, String token) {
+      BufferAllocator allocator,
+      FlightClient client,
+      ManagedChannel channel,
+      Location location,
+      String token) {
     this.allocator = allocator;
     this.client = client;
+    this.channel = channel;
     this.location = location;
+    this.token = token;
     this.baseOptions = token == null ? new CallOption[0] : new CallOption[] {bearer(token)};
   }
 
@@ -73,16 +106,24 @@ public final class FlightLabClient implements AutoCloseable {
     BufferAllocator allocator =
         parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
     try {
-      FlightClient.Builder builder = FlightClient.builder(allocator, location);
+      NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
         if (options.trustedCertificates() != null) {
-          try (InputStream pem = Files.newInputStream(options.trustedCertificates())) {
-            builder.trustedCertificates(pem);
-          }
+          // Read whole: the builder reads the stream later, in build().
+          builder.trustedCertificates(
+              new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
         }
         builder.verifyServer(options.verifyServer());
       }
-      return new FlightLabClient(allocator, builder.build(), location, options.authToken());
+      NettyChannelBuilder channel =
+          builder
+              .build()
+              // Retries make gRPC keep a copy of every message sent until the call ends.
+              .disableRetry()
+              .flowControlWindow(Transport.FLOW_CONTROL_WINDOW_BYTES);
+      ManagedChannel managed = channel.build();
+      FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
+      return new FlightLabClient(allocator, flight, managed, location, options.authToken());
     } catch (IOException e) {
       allocator.close();
       throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
@@ -139,43 +180,165 @@ public final class FlightLabClient implements AutoCloseable {
   /**
    * Uploads {@code data} to {@code path} and waits for the server to commit it.
    *
-   * <p>Batches are sent zero-copy from {@code data}, with their app_metadata; the time runs from
+   * <p>Batches go out zero-copy from {@code data}, with their app_metadata, columns without nulls
+   * without their all-ones validity bitmap (as Arrow C++ and pyarrow send them). The time runs from
    * opening the DoPut to the server's final answer.
    */
   public PutOutcome put(DatasetPath path, BatchSet data, PutMode mode) {
+    return put(path, data, data.appMetadata(), mode, IpcCompression.NONE, null);
+  }
+
+  /**
+   * Watches an upload batch by batch, for timing it. Called on the uploading thread ({@link
+   * #sending}) and on gRPC's thread ({@link #acked}); both must return quickly.
+   */
+  public interface UploadListener {
+    /**
+     * Record batch {@code index} goes to gRPC now (flow control permitting it).
+     *
+     * @param bodyBytes its IPC body as sent: after dropping all-valid bitmaps and compressing
+     */
+    void sending(int index, long bodyBytes);
+
+    /**
+     * The server acknowledged something; {@code appMetadata} is the ack's (read-only, may be
+     * empty).
+     */
+    void acked(ByteBuffer appMetadata);
+  }
+
+  /**
+   * Uploads {@code data} like {@link #put(DatasetPath, BatchSet, PutMode)}, with each batch's
+   * app_metadata taken from {@code appMetadata} (borrowed; null entries send none), its body
+   * compressed with {@code compression} (on this thread, as part of the upload), and {@code
+   * listener} (may be null) told of every batch sent and every ack.
+   */
+  public PutOutcome put(
+      DatasetPath path,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      PutMode mode,
+      IpcCompression compression,
+      UploadListener listener) {
     AtomicLong acks = new AtomicLong();
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(data.schema(), allocator)) {
-      VectorLoader loader = new VectorLoader(root);
-      long start = System.nanoTime();
-      FlightClient.ClientStreamListener stream =
-          client.startPut(
-              path.toDescriptor(),
-              root,
-              data.dictionaries(),
-              new AsyncPutListener() {
-                @Override
-                public void onNext(PutResult val) {
-                  acks.incrementAndGet();
-                }
-              },
-              options(putModeOption(mode)));
-      // The batches stay untouched until the put ends, so gRPC may send them in place.
-      stream.setUseZeroCopy(true);
+    Schema wireSchema = messageSchema(data.schema(), data.dictionaries());
+    long ipcStreamBytes = IpcSizes.END_OF_STREAM_BYTES;
+    CompressionCodec codec = compression.enabled() ? compression.newCodec() : null;
+    long start = System.nanoTime();
+    try (DoPutStream stream =
+        new DoPutStream(
+            channel,
+            headers(mode),
+            ack -> {
+              acks.incrementAndGet();
+              if (listener != null) {
+                listener.acked(ack.getAppMetadata().asReadOnlyByteBuffer());
+              }
+            })) {
+      OutboundFlightData schemaMessage =
+          OutboundFlightData.schema(path.toDescriptor(), wireSchema, IpcOption.DEFAULT);
+      ipcStreamBytes += IpcSizes.messageBytes(schemaMessage);
+      stream.send(schemaMessage, null);
+      for (long id : data.dictionaries().getDictionaryIds()) {
+        try (ArrowDictionaryBatch dictionary = dictionaryBatch(data.dictionaries().lookup(id))) {
+          OutboundFlightData message =
+              OutboundFlightData.dictionaryBatch(dictionary, IpcOption.DEFAULT);
+          ipcStreamBytes += IpcSizes.messageBytes(message);
+          stream.send(message, null);
+        }
+      }
       List<ArrowRecordBatch> batches = data.batches();
       for (int i = 0; i < batches.size(); i++) {
-        loader.load(batches.get(i));
-        ArrowBuf metadata = data.appMetadata().get(i);
-        if (metadata != null) {
-          // The message closes the metadata it sends: give it its own reference.
-          metadata.getReferenceManager().retain();
+        try (ArrowRecordBatch wire = wireBatch(batches.get(i), data.schema(), codec)) {
+          // The message holds its own references to the batch's and the metadata's buffers.
+          OutboundFlightData message =
+              OutboundFlightData.recordBatch(wire, appMetadata.get(i), IpcOption.DEFAULT);
+          ipcStreamBytes += IpcSizes.messageBytes(message);
+          int index = i;
+          long body = message.ipcBodyBytes();
+          stream.send(message, listener == null ? null : () -> listener.sending(index, body));
         }
-        stream.putNext(metadata);
       }
-      stream.completed();
-      stream.getResult();
-      long elapsed = System.nanoTime() - start;
-      return new PutOutcome(data.rowCount(), batches.size(), acks.get(), elapsed);
+      stream.finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CallStatus.CANCELLED.withDescription("upload interrupted").toRuntimeException();
     }
+    long elapsed = System.nanoTime() - start;
+    return new PutOutcome(
+        data.rowCount(), data.batches().size(), acks.get(), elapsed, ipcStreamBytes);
+  }
+
+  /** The batch as it goes on the wire: all-valid bitmaps dropped, then compressed if asked. */
+  private ArrowRecordBatch wireBatch(
+      ArrowRecordBatch batch, Schema schema, CompressionCodec codec) {
+    ArrowRecordBatch wire = Batches.withoutAllValidBitmaps(batch, schema, allocator);
+    if (codec == null) {
+      return wire;
+    }
+    try (wire) {
+      List<ArrowBuf> compressed = new ArrayList<>(wire.getBuffers().size());
+      try {
+        for (ArrowBuf buf : wire.getBuffers()) {
+          // The codec releases its input: hand it a reference of its own.
+          buf.getReferenceManager().retain();
+          compressed.add(codec.compress(allocator, buf));
+        }
+      } catch (RuntimeException e) {
+        compressed.forEach(ArrowBuf::close);
+        throw e;
+      }
+      ArrowRecordBatch out =
+          new ArrowRecordBatch(
+              wire.getLength(),
+              wire.getNodes(),
+              compressed,
+              CompressionUtil.createBodyCompression(codec),
+              wire.getVariadicBufferCounts(),
+              true,
+              true);
+      // The batch took its own references.
+      compressed.forEach(ArrowBuf::close);
+      return out;
+    }
+  }
+
+  /** The call headers of a data call: the bearer token and, for uploads, the put mode. */
+  private Metadata headers(PutMode mode) {
+    Metadata headers = new Metadata();
+    if (token != null) {
+      headers.put(AUTHORIZATION, "Bearer " + token);
+    }
+    if (mode != null && mode != PutMode.REPLACE) {
+      headers.put(PUT_MODE, mode.wireName());
+    }
+    return headers;
+  }
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> PUT_MODE =
+      Metadata.Key.of(PUT_MODE_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
+  private static Schema messageSchema(Schema memorySchema, DictionaryProvider dictionaries) {
+    if (dictionaries.getDictionaryIds().isEmpty()) {
+      return memorySchema;
+    }
+    Set<Long> used = new HashSet<>();
+    List<Field> fields = new ArrayList<>();
+    for (Field f : memorySchema.getFields()) {
+      fields.add(DictionaryUtility.toMessageFormat(f, dictionaries, used));
+    }
+    return new Schema(fields, memorySchema.getCustomMetadata());
+  }
+
+  private static ArrowDictionaryBatch dictionaryBatch(Dictionary dictionary) {
+    FieldVector vector = dictionary.getVector();
+    // A root over the caller's vector, not closed: closing it would free the dictionary.
+    VectorSchemaRoot one =
+        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
+    ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
+    return new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, false);
   }
 
   /** The call option that selects a put mode (REPLACE sends nothing: it is the default). */
@@ -194,33 +357,125 @@ public final class FlightLabClient implements AutoCloseable {
    * @return the table, owned by the caller (close it)
    */
   public BatchSet get(DatasetPath path) {
-    try (FlightStream stream = client.getStream(path.toTicket(), options())) {
-      VectorSchemaRoot root = stream.getRoot();
-      BatchSet.Builder out = BatchSet.builder(root.getSchema());
-      try {
-        while (stream.next()) {
-          ArrowBuf metadata = stream.getLatestMetadata();
-          ArrowBuf owned = null;
-          if (metadata != null) {
-            metadata.getReferenceManager().retain();
-            owned = metadata;
+    return get(path.toTicket(), null);
+  }
+
+  /**
+   * Downloads what {@code ticket} names (from a FlightInfo endpoint, say), like {@link
+   * #get(DatasetPath)}; {@code onRecordBatch} (may be null) runs as each record batch arrives.
+   *
+   * @return the table, owned by the caller (close it)
+   */
+  public BatchSet get(Ticket ticket, Runnable onRecordBatch) {
+    String path = new String(ticket.getBytes(), StandardCharsets.UTF_8);
+    BatchSet.Builder out = null;
+    Map<Long, Dictionary> dictionaries = new HashMap<>();
+    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
+      for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
+        try (InboundFlightData message = next) {
+          switch (message.headerType()) {
+            case MessageHeader.Schema -> {
+              List<Field> fields = new ArrayList<>();
+              Schema schema = message.schema();
+              for (Field f : schema.getFields()) {
+                fields.add(DictionaryUtility.toMemoryFormat(f, allocator, dictionaries));
+              }
+              out = BatchSet.builder(new Schema(fields, schema.getCustomMetadata()));
+              dictionaries.values().forEach(out::dictionary);
+            }
+            case MessageHeader.DictionaryBatch -> {
+              try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
+                Dictionary d = dictionaries.get(batch.getDictionaryId());
+                if (d == null) {
+                  throw CallStatus.INTERNAL
+                      .withDescription("dictionary " + batch.getDictionaryId() + " not in schema")
+                      .toRuntimeException();
+                }
+                FieldVector vector = d.getVector();
+                new VectorLoader(
+                        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0))
+                    .load(batch.getDictionary());
+              }
+            }
+            case MessageHeader.RecordBatch -> {
+              if (onRecordBatch != null) {
+                onRecordBatch.run();
+              }
+              if (out == null) {
+                throw CallStatus.INTERNAL
+                    .withDescription("DoGet '" + path + "': a batch before the schema")
+                    .toRuntimeException();
+              }
+              ArrowBuf metadata = message.appMetadata();
+              if (metadata != null) {
+                metadata.getReferenceManager().retain();
+              }
+              out.add(message.recordBatch(), metadata);
+            }
+            default -> {}
           }
-          out.add(root, owned);
         }
-        DictionaryProvider dictionaries = stream.takeDictionaryOwnership();
-        for (long id : dictionaries.getDictionaryIds()) {
-          Dictionary d = dictionaries.lookup(id);
-          out.dictionary(d);
-        }
-      } catch (RuntimeException e) {
-        out.build().close();
-        throw e;
+      }
+      if (out == null) {
+        throw CallStatus.INTERNAL
+            .withDescription("DoGet '" + path + "' ended without a schema")
+            .toRuntimeException();
       }
       return out.build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      freeUnbuilt(out, dictionaries);
+      throw CallStatus.CANCELLED.withDescription("download interrupted").toRuntimeException();
     } catch (RuntimeException e) {
+      freeUnbuilt(out, dictionaries);
       throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("could not close DoGet stream: " + e.getMessage(), e);
+    }
+  }
+
+  private static void freeUnbuilt(BatchSet.Builder out, Map<Long, Dictionary> dictionaries) {
+    if (out != null) {
+      out.build().close();
+    } else {
+      dictionaries.values().forEach(d -> d.getVector().close());
+    }
+  }
+
+  /** Receives a downloaded batch; both arguments are borrowed for the call only. */
+  @FunctionalInterface
+  public interface BatchVisitor {
+    /** Called once per record batch, in order. */
+    void batch(ArrowRecordBatch batch, ArrowBuf appMetadata);
+  }
+
+  /**
+   * Downloads {@code path} batch by batch without loading vectors: what a benchmark or a
+   * pass-through reads. Dictionary batches are skipped.
+   *
+   * @return the schema (message format)
+   */
+  public Schema readBatches(DatasetPath path, BatchVisitor visitor) {
+    return readBatches(path.toTicket(), visitor);
+  }
+
+  /** {@link #readBatches(DatasetPath, BatchVisitor)} for what {@code ticket} names. */
+  public Schema readBatches(Ticket ticket, BatchVisitor visitor) {
+    Schema schema = null;
+    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
+      for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
+        try (InboundFlightData message = next) {
+          if (message.headerType() == MessageHeader.Schema) {
+            schema = message.schema();
+          } else if (message.headerType() == MessageHeader.RecordBatch) {
+            try (ArrowRecordBatch batch = message.recordBatch()) {
+              visitor.batch(batch, message.appMetadata());
+            }
+          }
+        }
+      }
+      return schema;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CallStatus.CANCELLED.withDescription("download interrupted").toRuntimeException();
     }
   }
 
@@ -319,7 +574,8 @@ public final class FlightLabClient implements AutoCloseable {
     try {
       client.close();
     } finally {
-      allocator.close();
+      // Messages gRPC had not written yet are released on Netty's event loop.
+      Allocators.closeWhenDrained(allocator, Duration.ofSeconds(5));
     }
   }
 

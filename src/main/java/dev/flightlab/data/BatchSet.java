@@ -29,14 +29,19 @@ public final class BatchSet implements AutoCloseable {
   private final Schema schema;
   private final List<ArrowRecordBatch> batches;
   private final List<ArrowBuf> appMetadata;
+  // Counted when each batch was added: a root loaded from a batch in the same allocator shares
+  // its buffer objects, and unloading that root again moves their writer indices.
+  private final long ipcBodyBytes;
   private final DictionaryProvider.MapDictionaryProvider dictionaries;
 
   private BatchSet(
       Schema schema,
       List<ArrowRecordBatch> batches,
       List<ArrowBuf> appMetadata,
-      DictionaryProvider.MapDictionaryProvider dictionaries) {
+      DictionaryProvider.MapDictionaryProvider dictionaries,
+      long ipcBodyBytes) {
     this.schema = schema;
+    this.ipcBodyBytes = ipcBodyBytes;
     this.batches = Collections.unmodifiableList(batches);
     this.appMetadata = Collections.unmodifiableList(appMetadata);
     this.dictionaries = dictionaries;
@@ -47,7 +52,7 @@ public final class BatchSet implements AutoCloseable {
     return new Builder(schema);
   }
 
-  /** A batch set holding a copy-free reference to the single batch in {@code root}. */
+  /** A batch set that takes over the single batch in {@code root} (no copy; root left empty). */
   public static BatchSet of(VectorSchemaRoot root) {
     return builder(root.getSchema()).add(root, null).build();
   }
@@ -83,11 +88,7 @@ public final class BatchSet implements AutoCloseable {
 
   /** Sum of the batches' IPC body lengths in bytes. */
   public long ipcBodyBytes() {
-    long bytes = 0;
-    for (ArrowRecordBatch b : batches) {
-      bytes += b.computeBodyLength();
-    }
-    return bytes;
+    return ipcBodyBytes;
   }
 
   /**
@@ -143,11 +144,12 @@ public final class BatchSet implements AutoCloseable {
     }
 
     /**
-     * Adds the batch now in {@code root} (its buffers are retained, not copied) and takes ownership
-     * of {@code metadata} (may be null).
+     * Takes over the batch now in {@code root} (its buffers move, no copy; the root is left empty
+     * and may be reloaded, as readers do) and ownership of {@code metadata} (may be null).
      */
     public Builder add(VectorSchemaRoot root, ArrowBuf metadata) {
-      batches.add(RecordBatches.unload(root, RecordBatches.allocatorOf(root)));
+      BufferAllocator owner = RecordBatches.allocatorOf(root);
+      batches.add(owner == null ? RecordBatches.unload(root, null) : Batches.takeOver(root, owner));
       appMetadata.add(metadata);
       return this;
     }
@@ -167,7 +169,11 @@ public final class BatchSet implements AutoCloseable {
 
     /** Finishes the set. */
     public BatchSet build() {
-      return new BatchSet(schema, batches, appMetadata, dictionaries);
+      long bodyBytes = 0;
+      for (ArrowRecordBatch b : batches) {
+        bodyBytes += b.computeBodyLength();
+      }
+      return new BatchSet(schema, batches, appMetadata, dictionaries, bodyBytes);
     }
   }
 

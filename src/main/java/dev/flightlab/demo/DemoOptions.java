@@ -1,6 +1,7 @@
 package dev.flightlab.demo;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 /**
  * Options of the demo scenario.
@@ -9,8 +10,10 @@ import java.net.URI;
  * @param batches DoPut operations in the benchmark phase (the original: 100)
  * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
  * @param authToken bearer token for the server, or null
+ * @param trustedCertificates PEM certificates to trust for a grpc+tls server, or null
  */
-public record DemoOptions(URI server, int batches, int rowsPerBatch, String authToken) {
+public record DemoOptions(
+    URI server, int batches, int rowsPerBatch, String authToken, Path trustedCertificates) {
   /** The original demo's number of benchmark DoPuts. */
   public static final int DEFAULT_BATCHES = 100;
 
@@ -28,6 +31,6 @@ public record DemoOptions(URI server, int batches, int rowsPerBatch, String auth
 
   /** The original demo on an embedded server. */
   public static DemoOptions defaults() {
-    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, null);
+    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, null, null);
   }
 }

@@ -3,15 +3,10 @@ package dev.flightlab.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.data.RecordBatches;
-import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.store.StoreStats;
-import dev.flightlab.store.StoredBatch;
-import dev.flightlab.store.WriteSession;
-import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,29 +20,25 @@ import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Maps each Flight RPC onto the {@link DatasetStore}.
+ * Maps the Flight RPCs other than DoGet and DoPut onto the {@link DatasetStore}: ListFlights,
+ * GetFlightInfo, GetSchema, ListActions, DoAction and DoExchange (an echo).
  *
- * <p>Handlers run on the server's executor threads. DoGet streams a retained snapshot's batches
- * without copying (zero-copy write), waiting for the client whenever the transport is not ready,
- * and stops at once when the client cancels.
+ * <p>DoGet and DoPut are served by {@link FlightDataPlane}, under Arrow's API. Handlers run on the
+ * server's executor threads.
  */
 public final class DatasetProducer extends NoOpFlightProducer {
   private static final Logger log = LoggerFactory.getLogger(DatasetProducer.class);
@@ -62,9 +53,6 @@ public final class DatasetProducer extends NoOpFlightProducer {
               "stats",
               "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
           new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
-
-  /** How long a waiting DoGet or DoExchange sleeps before looking at the client again. */
-  private static final long CLIENT_POLL_MILLIS = 1;
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
@@ -91,123 +79,26 @@ public final class DatasetProducer extends NoOpFlightProducer {
     this.clientWaitTimeout = clientWaitTimeout;
   }
 
-  @Override
-  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-    DatasetPath path;
-    try {
-      path = DatasetPath.fromTicket(ticket);
-    } catch (IllegalArgumentException e) {
-      listener.error(Statuses.invalid("DoGet: " + e.getMessage()));
-      return;
-    }
-    try (Dataset dataset = store.snapshot(path);
-        VectorSchemaRoot root = VectorSchemaRoot.create(dataset.memorySchema(), allocator)) {
-      BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-      backpressure.register(listener);
-      // Stored batches are immutable and retained by the snapshot, so gRPC may send them in place.
-      listener.setUseZeroCopy(true);
-      listener.start(root, dataset.dictionaries(), IpcOption.DEFAULT);
-      VectorLoader loader = new VectorLoader(root);
-      for (StoredBatch batch : dataset.batches()) {
-        if (!awaitClient(backpressure, listener, "DoGet '" + path + "'")) {
-          return;
-        }
-        loader.load(batch.batch());
-        listener.putNext(retained(batch.appMetadata()));
-      }
-      listener.completed();
-    } catch (Throwable t) {
-      if (isCancelled(listener)) {
-        log.debug("DoGet '{}' cancelled by the client", path);
-        return;
-      }
-      listener.error(Statuses.toFlight(t, "DoGet '" + path + "'"));
-    }
-  }
-
-  /**
-   * Waits until the client can take more; false when it cancelled (nothing more to send).
-   *
-   * <p>gRPC runs a call's callbacks one at a time and this handler is one of them, so onReady and
-   * onCancel (and the call's cancelled flag) cannot arrive while it waits: it looks at the
-   * transport's readiness and the call's context every millisecond instead.
-   */
+  /** Waits until the client can take more; false when it cancelled (nothing more to send). */
   private boolean awaitClient(
       BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
-    long deadline = System.nanoTime() + clientWaitTimeout.toNanos();
-    while (!listener.isReady()) {
-      if (isCancelled(listener)) {
-        log.debug("{} cancelled by the client", call);
-        return false;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw CallStatus.TIMED_OUT
-            .withDescription(
-                call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
-            .toRuntimeException();
-      }
-      backpressure.waitForListener(CLIENT_POLL_MILLIS);
-    }
-    return !isCancelled(listener);
-  }
-
-  /** True once the client has cancelled the call (seen at once through the call's context). */
-  private static boolean isCancelled(ServerStreamListener listener) {
-    return listener.isCancelled() || Context.current().isCancelled();
-  }
-
-  @Override
-  public Runnable acceptPut(
-      CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
-    return () -> {
-      String what = "DoPut";
-      try {
-        DatasetPath path = DatasetPath.fromDescriptor(stream.getDescriptor());
-        what = "DoPut '" + path + "'";
-        PutMode mode = putMode(context);
-        VectorSchemaRoot root = stream.getRoot();
-        try (WriteSession session = store.beginWrite(path, mode, root.getSchema())) {
-          while (stream.next()) {
-            ArrowBuf metadata = stream.getLatestMetadata();
-            session.add(root, stream.getDictionaryProvider(), metadata);
-            ack(ackStream, metadata);
+    while (true) {
+      switch (backpressure.waitForListener(clientWaitTimeout.toMillis())) {
+        case READY:
+          return true;
+        case CANCELLED:
+          log.debug("{} cancelled by the client", call);
+          return false;
+        case TIMEOUT:
+          throw CallStatus.TIMED_OUT
+              .withDescription(
+                  call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
+              .toRuntimeException();
+        default:
+          if (listener.isCancelled()) {
+            return false;
           }
-          DatasetInfo info = session.commit(stream.getDictionaryProvider());
-          log.debug(
-              "Stored '{}' v{} ({}): {} rows in {} batches, {} IPC body bytes",
-              path,
-              info.version(),
-              mode.wireName(),
-              info.rowCount(),
-              info.batchCount(),
-              info.ipcBodyBytes());
-        }
-        ackStream.onCompleted();
-      } catch (Throwable t) {
-        FlightRuntimeException status = Statuses.toFlight(t, what);
-        log.debug("{} failed: {}", what, status.getMessage());
-        ackStream.onError(status);
       }
-    };
-  }
-
-  private PutMode putMode(CallContext context) {
-    RequestHeaders headers = context.getMiddleware(RequestHeaders.KEY);
-    return headers == null ? PutMode.REPLACE : headers.putMode();
-  }
-
-  /** Acknowledges one held batch, echoing its app_metadata. */
-  private void ack(StreamListener<PutResult> ackStream, ArrowBuf metadata) {
-    if (metadata == null || metadata.readableBytes() == 0) {
-      ackStream.onNext(PutResult.empty());
-      return;
-    }
-    long length = metadata.readableBytes();
-    ArrowBuf copy = allocator.buffer(length);
-    copy.setBytes(0, metadata, metadata.readerIndex(), length);
-    copy.writerIndex(length);
-    try (PutResult result = PutResult.metadata(copy)) {
-      ackStream.onNext(result);
     }
   }
 
@@ -244,7 +135,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       }
       writer.completed();
     } catch (Throwable t) {
-      if (!isCancelled(writer)) {
+      if (!writer.isCancelled()) {
         writer.error(Statuses.toFlight(t, "DoExchange"));
       }
     } finally {

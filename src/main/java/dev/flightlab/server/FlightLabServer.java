@@ -1,6 +1,9 @@
 package dev.flightlab.server;
 
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetStore;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,10 +11,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.auth.ServerAuthHandler;
+import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +35,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlightLabServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
-  private static final AtomicInteger CALL_THREADS = new AtomicInteger();
+  private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private final ServerOptions options;
   private final BufferAllocator ownedRoot;
   private final BufferAllocator allocator;
   private final DatasetStore store;
   private final FlightServer flightServer;
-  private final ExecutorService callExecutor;
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "flightlab-call-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+  private static final AtomicInteger THREADS = new AtomicInteger();
   private volatile Location location;
   private boolean closed;
 
   private FlightLabServer(ServerOptions options, BufferAllocator parent) {
     this.options = options;
-    this.ownedRoot = parent == null ? new RootAllocator(Long.MAX_VALUE) : null;
+    this.ownedRoot = parent == null ? Allocators.newRoot() : null;
     BufferAllocator base = parent == null ? ownedRoot : parent;
     this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
     this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
@@ -52,13 +65,24 @@ public final class FlightLabServer implements AutoCloseable {
             : Location.forGrpcInsecure(options.host(), options.port());
     DatasetProducer producer =
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
-    // Our own executor for gRPC callbacks and DoPut handlers: Flight shuts its default one down at
-    // the start of a shutdown, after which calls in flight never hear of new data or cancellation.
-    this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
+    FlightDataPlane dataPlane = new FlightDataPlane(allocator, store);
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
-            .executor(callExecutor)
-            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()));
+            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
+            .transportHint(
+                "grpc.builderConsumer",
+                (Consumer<NettyServerBuilder>)
+                    netty -> {
+                      Transport.tune(netty);
+                      // Registered after Arrow's service of the same name, so it replaces it.
+                      netty.addService(
+                          ServerInterceptors.intercept(
+                              dataPlane.bind(
+                                  FlightGrpcUtils.createFlightService(
+                                      allocator, producer, ServerAuthHandler.NO_OP, executor)),
+                              new ServerBackpressureThresholdInterceptor(
+                                  Transport.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
+                    });
     if (options.tls()) {
       try {
         builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
@@ -140,26 +164,16 @@ public final class FlightLabServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flight server did not close cleanly: {}", e.toString());
     }
-    callExecutor.shutdown();
-    if (!callExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
-      log.warn("Call handlers still running after the shutdown: interrupting them");
-      callExecutor.shutdownNow();
-    }
+    executor.shutdownNow();
     store.close();
     try {
-      allocator.close();
+      Allocators.closeWhenDrained(allocator, DRAIN_TIMEOUT);
     } finally {
       if (ownedRoot != null) {
         ownedRoot.close();
       }
     }
     log.info("flightlab server stopped");
-  }
-
-  private static Thread callThread(Runnable task) {
-    Thread t = new Thread(task, "flightlab-call-" + CALL_THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
   }
 
   private static String advertisedHost(String host) {

@@ -1,7 +1,10 @@
 package dev.flightlab.store;
 
+import java.nio.ByteBuffer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
  * One record batch as it was uploaded, with its per-batch application metadata.
@@ -13,9 +16,24 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
  * @param appMetadata the app_metadata the client sent with the batch, or null
  * @param rowCount rows in the batch
  * @param ipcBodyBytes the batch's IPC body length in bytes (buffers plus padding)
+ * @param ipcHeader the batch's IPC message header (flatbuffer), encoded once for every DoGet
  */
 public record StoredBatch(
-    ArrowRecordBatch batch, ArrowBuf appMetadata, long rowCount, long ipcBodyBytes) {
+    ArrowRecordBatch batch,
+    ArrowBuf appMetadata,
+    long rowCount,
+    long ipcBodyBytes,
+    ByteBuffer ipcHeader) {
+
+  /** Wraps a batch taken over by a store, encoding its IPC header once. */
+  static StoredBatch of(ArrowRecordBatch batch, ArrowBuf appMetadata) {
+    return new StoredBatch(
+        batch,
+        appMetadata,
+        batch.getLength(),
+        batch.computeBodyLength(),
+        MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT).asReadOnlyBuffer());
+  }
 
   void free() {
     batch.close();

@@ -1,6 +1,6 @@
 package dev.flightlab.store;
 
-import dev.flightlab.data.RecordBatches;
+import dev.flightlab.data.Batches;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,17 +70,10 @@ public final class WriteSession implements AutoCloseable {
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
     captureDictionaries(provider);
-    int rows = root.getRowCount();
-    List<FieldVector> owned = new ArrayList<>(root.getFieldVectors().size());
-    for (FieldVector vector : root.getFieldVectors()) {
-      // Ownership of the vector's buffers moves to this session's allocator (no copy).
-      TransferPair transfer = vector.getTransferPair(allocator);
-      transfer.transfer();
-      owned.add((FieldVector) transfer.getTo());
-    }
     ArrowRecordBatch batch;
-    try (VectorSchemaRoot taken = new VectorSchemaRoot(root.getSchema().getFields(), owned, rows)) {
-      batch = RecordBatches.unload(taken, allocator);
+    try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
+      // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
+      batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
     }
     ArrowBuf metadata = null;
     if (appMetadata != null && appMetadata.readableBytes() > 0) {
@@ -89,7 +82,7 @@ public final class WriteSession implements AutoCloseable {
       metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
       metadata.writerIndex(length);
     }
-    StoredBatch stored = new StoredBatch(batch, metadata, rows, batch.computeBodyLength());
+    StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     store.checkMemoryLimit(path);
     return stored;
@@ -104,7 +97,7 @@ public final class WriteSession implements AutoCloseable {
   public DatasetInfo commit(DictionaryProvider provider) {
     checkOpen();
     captureDictionaries(provider);
-    // Finished only once published: a rejected commit leaves the session for close() to free.
+    // publish takes nothing over before it can fail: on failure close() still frees the upload.
     DatasetInfo published = store.publish(this);
     finished = true;
     return published;

@@ -101,7 +101,9 @@ class FlightRpcIT {
       FlightInfo info = fx.client().info(SALES);
       assertThat(info.getSchemaOptional()).contains(Tables.PEOPLE);
       assertThat(info.getRecords()).isEqualTo(10);
-      assertThat(info.getBytes()).isEqualTo(sent.ipcBodyBytes()).isPositive();
+      assertThat(info.getBytes())
+          .isEqualTo(Tables.storedBodyBytes(sent, fx.allocator()))
+          .isPositive();
       assertThat(info.getDescriptor().getPath()).containsExactly("/reports/daily_sales");
       assertThat(info.getEndpoints()).hasSize(1);
       FlightEndpoint endpoint = info.getEndpoints().get(0);
@@ -157,7 +159,8 @@ class FlightRpcIT {
       JsonNode dropped = fx.client().drop(SALES);
       assertThat(dropped.path("dropped").asText()).isEqualTo("/reports/daily_sales");
       assertThat(dropped.path("rows").asLong()).isEqualTo(7);
-      assertThat(dropped.path("ipc_body_bytes").asLong()).isEqualTo(sent.ipcBodyBytes());
+      assertThat(dropped.path("ipc_body_bytes").asLong())
+          .isEqualTo(Tables.storedBodyBytes(sent, fx.allocator()));
     }
     assertThat(fx.client().list(null)).isEmpty();
     assertThat(fx.store().stats().memoryUsedBytes()).isZero();
@@ -177,7 +180,7 @@ class FlightRpcIT {
     long bytes;
     try (BatchSet a = putPeople(SALES, 3, 3);
         BatchSet b = putPeople(SESSIONS, 4)) {
-      bytes = a.ipcBodyBytes() + b.ipcBodyBytes();
+      bytes = Tables.storedBodyBytes(a, fx.allocator()) + Tables.storedBodyBytes(b, fx.allocator());
     }
     JsonNode stats = fx.client().stats();
     assertThat(stats.path("datasets").asInt()).isEqualTo(2);

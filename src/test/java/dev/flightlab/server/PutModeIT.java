@@ -78,7 +78,9 @@ class PutModeIT {
       }
       assertThat(fx.client().info(PATH).getRecords()).isEqualTo(9);
       assertThat(fx.client().info(PATH).getBytes())
-          .isEqualTo(first.ipcBodyBytes() + second.ipcBodyBytes());
+          .isEqualTo(
+              Tables.storedBodyBytes(first, fx.allocator())
+                  + Tables.storedBodyBytes(second, fx.allocator()));
     }
   }
 

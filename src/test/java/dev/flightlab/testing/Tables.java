@@ -186,4 +186,19 @@ public final class Tables {
     }
     return out;
   }
+
+  /**
+   * The IPC body bytes of {@code table} as the server stores and serves it: without the all-ones
+   * validity bitmaps of columns that have no nulls (as Arrow C++ and pyarrow write batches).
+   */
+  public static long storedBodyBytes(BatchSet table, BufferAllocator allocator) {
+    long bytes = 0;
+    for (org.apache.arrow.vector.ipc.message.ArrowRecordBatch batch : table.batches()) {
+      try (org.apache.arrow.vector.ipc.message.ArrowRecordBatch stored =
+          dev.flightlab.data.Batches.withoutAllValidBitmaps(batch, table.schema(), allocator)) {
+        bytes += stored.computeBodyLength();
+      }
+    }
+    return bytes;
+  }
 }

@@ -1,0 +1,68 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.data.BatchSet;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A 64-bit checksum of a table's values, row by row and column by column (nulls count as nulls,
+ * buffer padding and capacity do not), plus its dictionaries' values: two tables that hold the same
+ * values in the same order and batches have the same checksum.
+ */
+public final class Checksums {
+  private Checksums() {}
+
+  /** The checksum of a batch set. */
+  public static long of(BatchSet data, BufferAllocator allocator) {
+    return of(data.schema(), data.batches(), data.dictionaries(), allocator);
+  }
+
+  /** The checksum of batches in {@code schema} (in-memory form) and their dictionaries. */
+  public static long of(
+      Schema schema,
+      List<ArrowRecordBatch> batches,
+      DictionaryProvider dictionaries,
+      BufferAllocator allocator) {
+    long h = 0x9E3779B97F4A7C15L;
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      VectorLoader loader = new VectorLoader(root);
+      for (ArrowRecordBatch batch : batches) {
+        loader.load(batch);
+        h = mix(h, root.getRowCount());
+        for (FieldVector v : root.getFieldVectors()) {
+          h = mix(h, vector(v));
+        }
+      }
+    }
+    if (dictionaries != null) {
+      for (long id : new TreeSet<>(dictionaries.getDictionaryIds())) {
+        Dictionary d = dictionaries.lookup(id);
+        h = mix(h, id);
+        h = mix(h, vector(d.getVector()));
+      }
+    }
+    return h;
+  }
+
+  private static long vector(ValueVector v) {
+    long h = v.getValueCount();
+    for (int i = 0; i < v.getValueCount(); i++) {
+      h = mix(h, v.isNull(i) ? 0x5bd1e995L : v.hashCode(i));
+    }
+    return h;
+  }
+
+  private static long mix(long h, long value) {
+    long x = (h ^ value) * 0xff51afd7ed558ccdL;
+    return Long.rotateLeft(x, 31) * 0xc4ceb9fe1a85ec53L + 0x165667b19e3779f9L;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.client.IpcCompression;
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.DataSizes;
+import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.store.DatasetPath;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.Ticket;
+
+/**
+ * {@code --op get}: every stream downloads a dataset. Before timing, each stream's generated data
+ * is uploaded to its own dataset (or, with --dataset, every stream reads that existing one), and
+ * the ticket comes from GetFlightInfo, so any Flight server that stores uploads by path works.
+ */
+final class GetWorkload extends Workload {
+  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<long[]> expected = new ArrayList<>();
+
+  GetWorkload(BenchContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  DataInfo prepare() throws Exception {
+    if (options.dataset() != null) {
+      return prepareExisting(DatasetPath.parse(options.dataset()));
+    }
+    DataInfo info = generateStreams();
+    for (int s = 0; s < options.streams(); s++) {
+      DatasetPath path = dataset("get-" + s);
+      StreamOutcome ignored = new StreamOutcome();
+      StreamOps.put(
+          ctx.client(s),
+          options.client(),
+          path,
+          streams.get(s),
+          IpcCompression.NONE,
+          options.sendWait(),
+          false,
+          ignored);
+      tickets.add(ticketOf(ctx.client(s).info(path), path));
+      StreamData d = streams.get(s);
+      expected.add(new long[] {d.rows, d.batches, d.logicalBytes, d.ipcBodyBytes});
+    }
+    // The server has the data now; the client's copy is not needed for downloads.
+    freeStreams();
+    return info;
+  }
+
+  /** Reads the existing dataset once, untimed, to learn its sizes. */
+  private DataInfo prepareExisting(DatasetPath path) throws Exception {
+    long start = System.nanoTime();
+    Ticket ticket = ticketOf(ctx.client(0).info(path), path);
+    StreamOutcome probe = new StreamOutcome();
+    try (BatchSet set = StreamOps.get(ctx.client(0), options.client(), ticket, probe, true)) {
+      long[] counts = {probe.rows, probe.batches};
+      long logical = DataSizes.logicalBytes(set);
+      long ipc = StreamData.ipcBodyBytes(set.batches());
+      for (int s = 0; s < options.streams(); s++) {
+        tickets.add(ticket);
+        expected.add(new long[] {counts[0], counts[1], logical, ipc});
+      }
+      long elapsed = System.nanoTime() - start;
+      return new DataInfo(
+          "dataset " + path,
+          "-",
+          SchemaSpec.describe(set.schema()),
+          options.streams(),
+          counts[0] * options.streams(),
+          counts[1] * options.streams(),
+          logical * options.streams(),
+          ipc * options.streams(),
+          0,
+          elapsed);
+    }
+  }
+
+  static Ticket ticketOf(FlightInfo info, DatasetPath path) {
+    if (info.getEndpoints().isEmpty()) {
+      throw new BenchFailure("GetFlightInfo for '" + path + "' returned no endpoint to read");
+    }
+    return info.getEndpoints().get(0).getTicket();
+  }
+
+  @Override
+  List<PhaseResult> phases(boolean measured) throws Exception {
+    Concurrently.Outcomes outcomes =
+        Concurrently.run(
+            ctx.streamThreads(),
+            options.streams(),
+            (s, out) -> {
+              long[] want = expected.get(s);
+              StreamOps.get(ctx.client(s), options.client(), tickets.get(s), out, false);
+              long[] got = {out.rows, out.batches};
+              if (got[0] != want[0] || got[1] != want[1]) {
+                throw new BenchFailure(
+                    "DoGet returned "
+                        + got[0]
+                        + " rows in "
+                        + got[1]
+                        + " batches, expected "
+                        + want[0]
+                        + " rows in "
+                        + want[1]);
+              }
+              out.logicalBytes += want[2];
+              out.ipcBodyBytes += want[3];
+            });
+    return List.of(merge("get", StreamOps.GET_LATENCY, outcomes, measured));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.flightlab.bench;
+
+import java.util.List;
+
+/**
+ * One iteration: every stream ran the workload once.
+ *
+ * @param index 1-based, counted separately for warm-up and measured iterations
+ * @param warmup true for a warm-up iteration (never mixed into summaries)
+ * @param elapsedNanos the whole iteration's wall-clock time, all phases
+ * @param processCpuNanos CPU time of this whole JVM during the iteration (includes an embedded
+ *     server)
+ * @param phases what each phase measured
+ * @param verified true when the content was checked and matched; null when not checked
+ */
+public record IterationResult(
+    int index,
+    boolean warmup,
+    long elapsedNanos,
+    long processCpuNanos,
+    List<PhaseResult> phases,
+    Boolean verified) {
+
+  public IterationResult {
+    phases = List.copyOf(phases);
+  }
+
+  /** The phase named {@code name}, or null. */
+  public PhaseResult phase(String name) {
+    for (PhaseResult p : phases) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** "w1", "w2"... for warm-ups, "1", "2"... for measured iterations. */
+  public String label() {
+    return (warmup ? "w" : "") + index;
+  }
+
+  /** IPC body bytes moved in all phases. */
+  public long ipcBodyBytes() {
+    long sum = 0;
+    for (PhaseResult p : phases) {
+      sum += p.ipcBodyBytes();
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.client.IpcCompression;
+import dev.flightlab.data.DataGenerator;
+import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.store.DatasetPath;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * {@code --op metadata}: GetFlightInfo, then ListFlights, --metadata-calls times each per stream,
+ * every call's latency recorded. Before timing, each stream uploads one small dataset (one batch of
+ * at most {@value #ROWS} rows of the schema) for the calls to describe.
+ */
+final class MetadataWorkload extends Workload {
+  /** Rows in each stream's dataset. */
+  static final int ROWS = 1024;
+
+  private final List<DatasetPath> paths = new ArrayList<>();
+  private Criteria criteria;
+
+  MetadataWorkload(BenchContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  DataInfo prepare() throws Exception {
+    long start = System.nanoTime();
+    Schema schema = schema();
+    int rows = (int) Math.min(ROWS, options.rows());
+    for (int s = 0; s < options.streams(); s++) {
+      DatasetPath path = dataset("metadata-" + s);
+      paths.add(path);
+      try (StreamData d =
+          new StreamData(
+              DataGenerator.generate(
+                  schema, rows, rows, options.generatorOptions(s), ctx.allocator()),
+              true,
+              ctx.allocator())) {
+        StreamOps.put(
+            ctx.client(s),
+            options.client(),
+            path,
+            d,
+            IpcCompression.NONE,
+            options.sendWait(),
+            false,
+            new StreamOutcome());
+      }
+    }
+    // flightlab filters by prefix; other servers may list everything.
+    criteria =
+        ctx.flightlabServer()
+            ? new Criteria(options.pathPrefix().getBytes(StandardCharsets.UTF_8))
+            : Criteria.ALL;
+    return new DataInfo(
+        "one batch of " + rows + " rows per stream, uploaded untimed",
+        options.schema(),
+        SchemaSpec.describe(schema),
+        options.streams(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        System.nanoTime() - start);
+  }
+
+  @Override
+  List<PhaseResult> phases(boolean measured) throws Exception {
+    int calls = options.metadataCalls();
+    Concurrently.Outcomes infos =
+        Concurrently.run(
+            ctx.streamThreads(),
+            options.streams(),
+            (s, out) -> {
+              FlightLabClient c = ctx.client(s);
+              DatasetPath path = paths.get(s);
+              for (int i = 0; i < calls; i++) {
+                long t = System.nanoTime();
+                FlightInfo info = c.info(path);
+                long elapsed = System.nanoTime() - t;
+                if (info.getEndpoints().isEmpty() && info.getRecords() < 0) {
+                  throw new BenchFailure("GetFlightInfo for '" + path + "' returned nothing");
+                }
+                out.latency.recordValue(elapsed);
+                out.callNanosSum += elapsed;
+                out.calls++;
+              }
+            });
+    Concurrently.Outcomes lists =
+        Concurrently.run(
+            ctx.streamThreads(),
+            options.streams(),
+            (s, out) -> {
+              FlightLabClient c = ctx.client(s);
+              for (int i = 0; i < calls; i++) {
+                long t = System.nanoTime();
+                int n = 0;
+                for (FlightInfo ignored : c.flight().listFlights(criteria, c.options())) {
+                  n++;
+                }
+                long elapsed = System.nanoTime() - t;
+                if (n < options.streams() && ctx.flightlabServer()) {
+                  throw new BenchFailure(
+                      "ListFlights returned " + n + " datasets, expected " + options.streams());
+                }
+                out.latency.recordValue(elapsed);
+                out.callNanosSum += elapsed;
+                out.calls++;
+              }
+            });
+    return List.of(
+        merge("info", "GetFlightInfo call", infos, measured),
+        merge("list", "ListFlights call, results read", lists, measured));
+  }
+}

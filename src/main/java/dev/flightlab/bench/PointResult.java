@@ -1,0 +1,110 @@
+package dev.flightlab.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One point of the run's parameter grid (the whole run when nothing is swept): its data, its
+ * warm-up and measured iterations, and the latency histograms of its measured iterations merged.
+ *
+ * @param parameters the swept parameters' values at this point (empty without --sweep)
+ * @param options the options in force at this point
+ * @param data what was sent
+ * @param warmups warm-up iterations, in order
+ * @param iterations measured iterations, in order
+ * @param latency per phase, every measured iteration's latency samples merged
+ */
+public record PointResult(
+    Map<String, String> parameters,
+    BenchOptions options,
+    DataInfo data,
+    List<IterationResult> warmups,
+    List<IterationResult> iterations,
+    Map<String, Histogram> latency) {
+
+  public PointResult {
+    parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    warmups = List.copyOf(warmups);
+    iterations = List.copyOf(iterations);
+    latency = Collections.unmodifiableMap(new LinkedHashMap<>(latency));
+  }
+
+  /** The phases of this point's iterations, in the order they ran. */
+  public List<String> phaseNames() {
+    List<String> names = new ArrayList<>();
+    List<IterationResult> all = new ArrayList<>(iterations);
+    all.addAll(warmups);
+    for (IterationResult it : all) {
+      for (PhaseResult p : it.phases()) {
+        if (!names.contains(p.name())) {
+          names.add(p.name());
+        }
+      }
+    }
+    return names;
+  }
+
+  /** The headline figure (see {@link PhaseResult#primary}) of {@code phase} over measured runs. */
+  public Summary summary(String phase) {
+    return summarise(phase, PhaseResult::primary);
+  }
+
+  /** Any per-phase figure over the measured iterations. */
+  public Summary summarise(String phase, ToDoubleFunction<PhaseResult> figure) {
+    List<Double> values = new ArrayList<>();
+    for (IterationResult it : iterations) {
+      PhaseResult p = it.phase(phase);
+      if (p != null) {
+        values.add(figure.applyAsDouble(p));
+      }
+    }
+    return Summary.of(values);
+  }
+
+  /** The unit of {@code phase}'s headline figure. */
+  public String primaryUnit(String phase) {
+    for (IterationResult it : iterations) {
+      PhaseResult p = it.phase(phase);
+      if (p != null) {
+        return p.primaryUnit();
+      }
+    }
+    return "";
+  }
+
+  /** The merged latency summary of {@code phase} over measured iterations. */
+  public LatencyStats latencyStats(String phase) {
+    return LatencyStats.of(latency.get(phase));
+  }
+
+  /** "batch-rows=1024 streams=2", or "" without sweeps. */
+  public String label() {
+    StringBuilder b = new StringBuilder();
+    parameters.forEach(
+        (k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    return b.toString();
+  }
+
+  /** Warm-up totals: iterations, seconds and IPC body bytes. */
+  public long warmupNanos() {
+    long sum = 0;
+    for (IterationResult it : warmups) {
+      sum += it.elapsedNanos();
+    }
+    return sum;
+  }
+
+  /** IPC body bytes moved during warm-up. */
+  public long warmupBytes() {
+    long sum = 0;
+    for (IterationResult it : warmups) {
+      sum += it.ipcBodyBytes();
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.store.DatasetPath;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code --op put}: every stream uploads its data to its own dataset (replacing it). */
+final class PutWorkload extends Workload {
+  private final List<DatasetPath> paths = new ArrayList<>();
+
+  PutWorkload(BenchContext ctx) {
+    super(ctx);
+  }
+
+  @Override
+  DataInfo prepare() throws Exception {
+    for (int s = 0; s < options.streams(); s++) {
+      paths.add(dataset("put-" + s));
+    }
+    DataInfo info = generateStreams();
+    if (options.includeGeneration()) {
+      // Sizes are known now; each iteration regenerates inside its timing.
+      freeStreams();
+    }
+    return info;
+  }
+
+  @Override
+  List<PhaseResult> phases(boolean measured) throws Exception {
+    Concurrently.Outcomes outcomes =
+        Concurrently.run(
+            ctx.streamThreads(),
+            options.streams(),
+            (s, out) -> {
+              if (options.includeGeneration()) {
+                try (StreamData data = generate(schema(), s)) {
+                  put(s, data, out);
+                }
+              } else {
+                put(s, streams.get(s), out);
+              }
+            });
+    return List.of(merge("put", StreamOps.PUT_LATENCY, outcomes, measured));
+  }
+
+  private void put(int s, StreamData data, StreamOutcome out) {
+    StreamOps.put(
+        ctx.client(s),
+        options.client(),
+        paths.get(s),
+        data,
+        options.compression(),
+        options.sendWait(),
+        true,
+        out);
+  }
+}

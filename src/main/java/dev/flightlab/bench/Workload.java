@@ -1,0 +1,218 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.DataGenerator;
+import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.io.ArrowFiles;
+import dev.flightlab.store.DatasetPath;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.HdrHistogram.Histogram;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * One workload at one point of the grid: prepares its data (untimed), then runs iterations.
+ *
+ * <p>Not thread-safe: the runner drives it from one thread; its streams run on the context's
+ * threads during {@link #iterate}.
+ */
+abstract class Workload implements AutoCloseable {
+  protected final BenchContext ctx;
+  protected final BenchOptions options;
+  protected final List<StreamData> streams = new ArrayList<>();
+  private final Set<DatasetPath> created = new LinkedHashSet<>();
+  private final Map<String, Histogram> measuredLatency = new LinkedHashMap<>();
+  private BatchSet shared;
+
+  Workload(BenchContext ctx) {
+    this.ctx = ctx;
+    this.options = ctx.options();
+  }
+
+  /** The workload {@code ctx.options().op()} names. */
+  static Workload create(BenchContext ctx) {
+    return switch (ctx.options().op()) {
+      case PUT -> new PutWorkload(ctx);
+      case GET -> new GetWorkload(ctx);
+      case EXCHANGE -> new ExchangeWorkload(ctx);
+      case ROUNDTRIP -> new RoundtripWorkload(ctx);
+      case METADATA -> new MetadataWorkload(ctx);
+      case SEED -> new SeedWorkload(ctx);
+    };
+  }
+
+  /** Generates or reads the data and does any untimed setup (such as uploading what get reads). */
+  abstract DataInfo prepare() throws Exception;
+
+  /**
+   * Runs every phase of one iteration on all streams.
+   *
+   * @param measured whether the latencies count (false during warm-up)
+   */
+  abstract List<PhaseResult> phases(boolean measured) throws Exception;
+
+  /** Whether the last iteration's content was verified (null: not checked). */
+  Boolean verified() {
+    return null;
+  }
+
+  /** Runs one iteration, timing it as a whole as well as by phase. */
+  final IterationResult iterate(int index, boolean warmup) throws Exception {
+    long cpu = processCpuNanos();
+    long start = System.nanoTime();
+    List<PhaseResult> phases = phases(!warmup);
+    long elapsed = System.nanoTime() - start;
+    return new IterationResult(index, warmup, elapsed, processCpuNanos() - cpu, phases, verified());
+  }
+
+  /** Every measured latency sample of each phase so far, merged. */
+  final Map<String, Histogram> measuredLatency() {
+    return measuredLatency;
+  }
+
+  /** Merges a phase's streams into its result, keeping the latencies when measured. */
+  protected final PhaseResult merge(
+      String phase, String latencyKind, Concurrently.Outcomes outcomes, boolean measured) {
+    Histogram target =
+        measured ? measuredLatency.computeIfAbsent(phase, p -> LatencyStats.newHistogram()) : null;
+    return StreamOutcome.merge(
+        phase, latencyKind, outcomes.gateNanos(), outcomes.streams(), target);
+  }
+
+  /** The datasets this workload wrote on the server. */
+  final Set<DatasetPath> createdDatasets() {
+    return created;
+  }
+
+  /** The dataset {@code name} under --path-prefix, recorded to drop at the end of the run. */
+  protected final DatasetPath dataset(String name) {
+    return record(DatasetPath.parse(options.pathPrefix() + "/" + name));
+  }
+
+  /** Records a dataset to drop at the end of the run. */
+  protected final DatasetPath record(DatasetPath path) {
+    created.add(path);
+    return path;
+  }
+
+  /** The schema generated data has. */
+  protected final Schema schema() {
+    return SchemaSpec.parse(options.schema());
+  }
+
+  /**
+   * Generates each stream's data (stream i with seed + i), or reads --data-file once for all.
+   *
+   * @return what was made, with the time it took
+   */
+  protected final DataInfo generateStreams() throws Exception {
+    long start = System.nanoTime();
+    if (options.dataFile() != null) {
+      shared = ArrowFiles.read(options.dataFile(), ctx.allocator());
+      restoreWriterIndexes(shared);
+      for (int s = 0; s < options.streams(); s++) {
+        streams.add(new StreamData(shared, false, ctx.allocator()));
+      }
+      long elapsed = System.nanoTime() - start;
+      return info("file " + options.dataFile(), "-", shared.schema(), elapsed);
+    }
+    Schema schema = schema();
+    for (int s = 0; s < options.streams(); s++) {
+      streams.add(generate(schema, s));
+    }
+    long elapsed = System.nanoTime() - start;
+    return info("generated", options.schema(), schema, elapsed);
+  }
+
+  /**
+   * Sets each buffer's reader and writer index back to what its batch recorded when it was made.
+   * ArrowFiles.read shares buffers with the reader's vectors, and the reader resets their writer
+   * indexes each time it loads the next batch; code that sizes buffers by their readable bytes
+   * (flightlab's client drops all-valid bitmaps that way) would then send inconsistent batches.
+   */
+  static void restoreWriterIndexes(BatchSet set) {
+    for (ArrowRecordBatch batch : set.batches()) {
+      List<ArrowBuf> buffers = batch.getBuffers();
+      List<ArrowBuffer> layout = batch.getBuffersLayout();
+      for (int i = 0; i < buffers.size() && i < layout.size(); i++) {
+        ArrowBuf buf = buffers.get(i);
+        long size = layout.get(i).getSize();
+        if (size <= buf.capacity()) {
+          buf.readerIndex(0);
+          buf.writerIndex(size);
+        }
+      }
+    }
+  }
+
+  /** Stream {@code s}'s generated data. */
+  protected final StreamData generate(Schema schema, int s) {
+    BatchSet set =
+        DataGenerator.generate(
+            schema,
+            options.rows(),
+            options.batchRows(),
+            options.generatorOptions(s),
+            ctx.allocator());
+    return new StreamData(set, true, ctx.allocator());
+  }
+
+  /** Describes the prepared streams. */
+  protected final DataInfo info(String source, String spec, Schema schema, long nanos) {
+    long rows = 0;
+    long batches = 0;
+    long logical = 0;
+    long ipc = 0;
+    long stream = 0;
+    for (StreamData d : streams) {
+      rows += d.rows;
+      batches += d.batches;
+      logical += d.logicalBytes;
+      ipc += d.ipcBodyBytes;
+      stream += d.ipcStreamBytes;
+    }
+    return new DataInfo(
+        source,
+        spec,
+        SchemaSpec.describe(schema),
+        streams.size(),
+        rows,
+        batches,
+        logical,
+        ipc,
+        stream,
+        nanos);
+  }
+
+  /** Frees every stream's data. */
+  protected final void freeStreams() {
+    streams.forEach(StreamData::close);
+    streams.clear();
+    if (shared != null) {
+      shared.close();
+      shared = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    freeStreams();
+  }
+
+  /** This JVM's CPU time (all threads), or 0 where the platform cannot tell. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+}

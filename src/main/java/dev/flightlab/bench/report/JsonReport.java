@@ -1,0 +1,303 @@
+package dev.flightlab.bench.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flightlab.bench.BenchOptions;
+import dev.flightlab.bench.Comparison;
+import dev.flightlab.bench.DataInfo;
+import dev.flightlab.bench.Environment;
+import dev.flightlab.bench.IterationResult;
+import dev.flightlab.bench.LatencyStats;
+import dev.flightlab.bench.Metrics;
+import dev.flightlab.bench.PhaseResult;
+import dev.flightlab.bench.PointResult;
+import dev.flightlab.bench.RunResult;
+import dev.flightlab.bench.Summary;
+import dev.flightlab.bench.Sweep;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * The whole run as JSON: every option, the environment, the server, each point's data, summary,
+ * latency distribution and every iteration (warm-ups included, flagged). Readable by {@code
+ * --baseline}. Durations are in nanoseconds, latencies in microseconds, bytes in bytes; rates carry
+ * their unit in their name (MBps = 10^6 bytes/s, MiBps = 2^20 bytes/s).
+ */
+public final class JsonReport implements ReportWriter {
+  /** The version of this layout; bumped when a field changes meaning. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public void write(RunResult r, Writer out) throws IOException {
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+    JSON.writer(printer)
+        .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+        .writeValue(out, toJson(r));
+    out.write("\n");
+    out.flush();
+  }
+
+  /** The run as a JSON tree. */
+  public static ObjectNode toJson(RunResult r) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("flightlab_bench_format", FORMAT_VERSION);
+    root.put("status", r.ok() ? "ok" : "failed");
+    root.put("error", r.error());
+    root.put("started_at", r.startedAt().toString());
+    root.put("elapsed_nanos", r.elapsedNanos());
+    ArrayNode cmd = root.putArray("command_line");
+    r.commandLine().forEach(cmd::add);
+    root.set("options", options(r.options()));
+    root.set("environment", environment(r.environment()));
+    ObjectNode server = root.putObject("server");
+    if (r.server() != null) {
+      server.put("mode", r.server().mode());
+      server.put("location", r.server().location());
+      server.put("flightlab", r.server().flightlab());
+      server.put("note", r.server().note());
+    }
+    root.set("server_stats_before", stats(r.serverStatsBefore()));
+    root.set("server_stats_after", stats(r.serverStatsAfter()));
+    ObjectNode units = root.putObject("units");
+    units.put("MB", (long) Metrics.MB);
+    units.put("MiB", (long) Metrics.MIB);
+    units.put("latency", "microseconds");
+    units.put("durations", "nanoseconds");
+    units.put(
+        "ipc_body_bytes",
+        "sum of ArrowRecordBatch.computeBodyLength: buffers padded to 8 bytes, uncompressed; no"
+            + " message headers or gRPC framing");
+    units.put(
+        "logical_bytes",
+        "value bytes: fixed-width values, string/binary bytes; no validity bitmaps or offsets");
+    ArrayNode points = root.putArray("points");
+    for (PointResult p : r.points()) {
+      points.add(point(p));
+    }
+    if (r.comparison() != null) {
+      root.set("comparison", comparison(r.comparison()));
+    }
+    ArrayNode notes = root.putArray("notes");
+    r.notes().forEach(notes::add);
+    return root;
+  }
+
+  private static ObjectNode options(BenchOptions o) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("op", o.op().wireName());
+    n.put("server", o.server() == null ? null : o.server().toString());
+    n.put("server_mode", o.serverMode());
+    n.put("server_process", o.serverProcess());
+    n.put("auth_token", o.authToken() == null ? null : "(set, not shown)");
+    n.put("tls_trusted_certs", o.tlsTrustedCerts() == null ? null : o.tlsTrustedCerts().toString());
+    n.put("tls_cert", o.tlsCert() == null ? null : o.tlsCert().toString());
+    n.put("tls_key", o.tlsKey() == null ? null : o.tlsKey().toString());
+    n.put("schema", o.schema());
+    n.put("data_file", o.dataFile() == null ? null : o.dataFile().toString());
+    n.put("rows", o.rows());
+    n.put("batch_rows", o.batchRows());
+    n.put("seed", o.seed());
+    n.put("null_fraction", o.nullFraction());
+    n.put("string_length", o.stringLength());
+    n.put("cardinality", o.cardinality());
+    n.put("include_generation", o.includeGeneration());
+    n.put("streams", o.streams());
+    n.put("connections", o.connections());
+    n.put("warmup", o.warmup().text());
+    n.put("warmup_effective", o.effectiveWarmup().text());
+    n.put("iterations", o.iterations());
+    n.put("duration_nanos", o.duration() == null ? null : o.duration().toNanos());
+    n.put("compression", o.compression().toString());
+    n.put("send_wait", o.sendWait().toString());
+    n.put("client", o.client().toString());
+    ArrayNode sweeps = n.putArray("sweeps");
+    for (Sweep s : o.sweeps()) {
+      sweeps.add(s.toString());
+    }
+    n.put("path_prefix", o.pathPrefix());
+    n.put("dataset", o.dataset());
+    n.put("keep", o.keep());
+    n.put("metadata_calls", o.metadataCalls());
+    n.put("format", o.format().toString());
+    n.put("output", o.output() == null ? null : o.output().toString());
+    n.put("report", o.report() == null ? null : o.report().toString());
+    n.put("quiet", o.quiet());
+    n.put("baseline", o.baseline() == null ? null : o.baseline().toString());
+    n.put("max_regression", o.maxRegression());
+    return n;
+  }
+
+  private static ObjectNode environment(Environment e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("java_version", e.javaVersion());
+    n.put("java_vendor", e.javaVendor());
+    n.put("vm_name", e.vmName());
+    n.put("os", e.os());
+    n.put("arch", e.arch());
+    n.put("cores", e.cores());
+    n.put("max_heap_bytes", e.maxHeapBytes());
+    n.put("max_direct_bytes", e.maxDirectBytes());
+    ArrayNode args = n.putArray("jvm_args");
+    e.jvmArgs().forEach(args::add);
+    n.put("flightlab_version", e.flightlabVersion());
+    n.put("arrow_version", e.arrowVersion());
+    return n;
+  }
+
+  private static ObjectNode stats(Map<String, Long> stats) {
+    ObjectNode n = JSON.createObjectNode();
+    stats.forEach(n::put);
+    return n;
+  }
+
+  private static ObjectNode point(PointResult p) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("label", p.label());
+    ObjectNode params = n.putObject("parameters");
+    p.parameters().forEach(params::put);
+    n.set("data", data(p.data()));
+    ObjectNode summary = n.putObject("summary");
+    ObjectNode dist = n.putObject("latency_distribution");
+    for (String phase : p.phaseNames()) {
+      ObjectNode s = summary.putObject(phase);
+      Summary primary = p.summary(phase);
+      s.put("unit", p.primaryUnit(phase));
+      summaryFields(s, primary);
+      s.set("ipc_MiBps", summaryNode(p.summarise(phase, PhaseResult::ipcMiBps)));
+      s.set("logical_MBps", summaryNode(p.summarise(phase, PhaseResult::logicalMBps)));
+      s.set("rows_per_s", summaryNode(p.summarise(phase, PhaseResult::rowsPerSecond)));
+      s.set("batches_per_s", summaryNode(p.summarise(phase, PhaseResult::batchesPerSecond)));
+      if (phase.equals("seed")) {
+        s.set("seed_MBps", summaryNode(p.summarise(phase, PhaseResult::seedMBps)));
+      }
+      s.set("latency", latency(p.latencyStats(phase)));
+      ArrayNode d = dist.putArray(phase);
+      for (double[] point : LatencyStats.distribution(p.latency().get(phase))) {
+        ArrayNode pair = d.addArray();
+        pair.add(point[0]);
+        pair.add(Metrics.micros(point[1]));
+      }
+    }
+    ArrayNode warmups = n.putArray("warmups");
+    p.warmups().forEach(it -> warmups.add(iteration(it)));
+    ArrayNode iterations = n.putArray("iterations");
+    p.iterations().forEach(it -> iterations.add(iteration(it)));
+    return n;
+  }
+
+  private static ObjectNode data(DataInfo d) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("source", d.source());
+    n.put("schema_spec", d.schemaSpec());
+    n.put("schema", d.schemaDescription());
+    n.put("streams", d.streams());
+    n.put("rows", d.rows());
+    n.put("batches", d.batches());
+    n.put("logical_bytes", d.logicalBytes());
+    n.put("ipc_body_bytes", d.ipcBodyBytes());
+    n.put("ipc_stream_bytes", d.ipcStreamBytes());
+    n.put("generation_nanos", d.generationNanos());
+    return n;
+  }
+
+  private static void summaryFields(ObjectNode n, Summary s) {
+    n.put("n", s.n());
+    n.put("median", s.median());
+    n.put("min", s.min());
+    n.put("max", s.max());
+    n.put("mean", s.mean());
+    n.put("stddev", s.stddev());
+    n.put("spread_percent", s.spreadPercent());
+  }
+
+  private static ObjectNode summaryNode(Summary s) {
+    ObjectNode n = JSON.createObjectNode();
+    summaryFields(n, s);
+    return n;
+  }
+
+  private static ObjectNode latency(LatencyStats l) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("count", l.count());
+    n.put("min_us", Metrics.micros(l.minNanos()));
+    n.put("mean_us", Metrics.micros(l.meanNanos()));
+    n.put("p50_us", Metrics.micros(l.p50Nanos()));
+    n.put("p90_us", Metrics.micros(l.p90Nanos()));
+    n.put("p95_us", Metrics.micros(l.p95Nanos()));
+    n.put("p99_us", Metrics.micros(l.p99Nanos()));
+    n.put("p99_9_us", Metrics.micros(l.p999Nanos()));
+    n.put("max_us", Metrics.micros(l.maxNanos()));
+    return n;
+  }
+
+  private static ObjectNode iteration(IterationResult it) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("index", it.index());
+    n.put("warmup", it.warmup());
+    n.put("elapsed_nanos", it.elapsedNanos());
+    n.put("process_cpu_nanos", it.processCpuNanos());
+    if (it.verified() != null) {
+      n.put("verified", it.verified());
+    }
+    ArrayNode phases = n.putArray("phases");
+    for (PhaseResult p : it.phases()) {
+      ObjectNode ph = phases.addObject();
+      ph.put("phase", p.name());
+      ph.put("streams", p.streams());
+      ph.put("elapsed_nanos", p.elapsedNanos());
+      ph.put("rows", p.rows());
+      ph.put("batches", p.batches());
+      ph.put("calls", p.calls());
+      ph.put("logical_bytes", p.logicalBytes());
+      ph.put("ipc_body_bytes", p.ipcBodyBytes());
+      ph.put("wire_body_bytes", p.wireBodyBytes());
+      ph.put("ipc_stream_bytes", p.ipcStreamBytes());
+      ph.put("call_nanos_sum", p.callNanosSum());
+      ph.put("ipc_MBps", p.ipcMBps());
+      ph.put("ipc_MiBps", p.ipcMiBps());
+      ph.put("logical_MBps", p.logicalMBps());
+      ph.put("logical_MiBps", p.logicalMiBps());
+      ph.put("wire_MBps", p.wireMBps());
+      ph.put("rows_per_s", p.rowsPerSecond());
+      ph.put("batches_per_s", p.batchesPerSecond());
+      ph.put("calls_per_s", p.callsPerSecond());
+      if (p.name().equals("seed")) {
+        ph.put("seed_MBps", p.seedMBps());
+      }
+      ph.put("latency_kind", p.latencyKind());
+      ph.set("latency", latency(p.latency()));
+      ph.set("first_batch", latency(p.firstBatch()));
+      ph.put("stream_cpu_nanos", p.streamCpuNanos());
+    }
+    return n;
+  }
+
+  private static ObjectNode comparison(Comparison c) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("baseline", c.baseline());
+    n.put("max_regression", c.maxRegression());
+    n.put("regressed", c.regressed());
+    ArrayNode entries = n.putArray("entries");
+    for (Comparison.Entry e : c.entries()) {
+      ObjectNode x = entries.addObject();
+      x.put("point", e.point());
+      x.put("phase", e.phase());
+      x.put("unit", e.unit());
+      x.put("baseline_median", e.baselineMedian());
+      x.put("current_median", e.currentMedian());
+      x.put("change_percent", e.changePercent());
+      x.put("regressed", e.regressed(c.maxRegression()));
+    }
+    ArrayNode unmatched = n.putArray("unmatched");
+    c.unmatched().forEach(unmatched::add);
+    return n;
+  }
+}

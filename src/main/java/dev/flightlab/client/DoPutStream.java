@@ -1,0 +1,117 @@
+package dev.flightlab.client;
+
+import dev.flightlab.server.Transport;
+import dev.flightlab.wire.FlightMethods;
+import dev.flightlab.wire.OutboundFlightData;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.arrow.flight.grpc.StatusUtils;
+import org.apache.arrow.flight.impl.Flight;
+
+/**
+ * A DoPut written message by message with flightlab's codec: Arrow buffers go to gRPC in place, and
+ * the writer waits for gRPC's onReady callback instead of spinning.
+ *
+ * <p>Not thread-safe: one writer thread.
+ */
+final class DoPutStream implements AutoCloseable {
+  private final ClientCall<OutboundFlightData, Flight.PutResult> call;
+  private final Object lock = new Object();
+  private Status status;
+  private Metadata trailers;
+  private boolean halfClosed;
+
+  DoPutStream(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
+    // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
+    // would wait for the previous one to drain.
+    call =
+        channel.newCall(
+            FlightMethods.clientDoPut(),
+            CallOptions.DEFAULT.withOnReadyThreshold(Transport.SEND_BUFFER_BYTES));
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(Flight.PutResult ack) {
+            onAck.accept(ack);
+            call.request(1);
+          }
+
+          @Override
+          public void onReady() {
+            synchronized (lock) {
+              lock.notifyAll();
+            }
+          }
+
+          @Override
+          public void onClose(Status s, Metadata t) {
+            synchronized (lock) {
+              status = s;
+              trailers = t;
+              lock.notifyAll();
+            }
+          }
+        },
+        headers);
+    call.request(1);
+  }
+
+  /** Sends one message once gRPC can take it without queueing beyond its buffer. */
+  void send(OutboundFlightData message) throws InterruptedException {
+    send(message, null);
+  }
+
+  /**
+   * Sends one message once gRPC can take it; {@code whenReady} (may be null) runs just before the
+   * message is handed over, after any wait.
+   */
+  void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
+    synchronized (lock) {
+      while (!call.isReady() && status == null) {
+        lock.wait(100);
+      }
+      if (status != null) {
+        message.discard();
+        throw failure();
+      }
+    }
+    if (whenReady != null) {
+      whenReady.run();
+    }
+    call.sendMessage(message);
+  }
+
+  /** Ends the upload and waits for the server's verdict. */
+  void finish() throws InterruptedException {
+    halfClosed = true;
+    call.halfClose();
+    synchronized (lock) {
+      while (status == null) {
+        lock.wait(TimeUnit.SECONDS.toMillis(1));
+      }
+    }
+    if (!status.isOk()) {
+      throw failure();
+    }
+  }
+
+  private RuntimeException failure() {
+    Status s = status == null ? Status.UNKNOWN : status;
+    return StatusUtils.fromGrpcStatusAndTrailers(s, trailers).toRuntimeException();
+  }
+
+  /** Cancels the upload unless it finished. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (status == null && !halfClosed) {
+        call.cancel("upload abandoned", null);
+      }
+    }
+  }
+}

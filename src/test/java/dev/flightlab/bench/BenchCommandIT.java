@@ -1,0 +1,263 @@
+package dev.flightlab.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flightlab.cli.Main;
+import dev.flightlab.server.FlightLabServer;
+import dev.flightlab.server.ServerOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The bench command end to end: outputs, exit codes, partial results, --server-process. */
+class BenchCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome bench(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    List<String> all = new ArrayList<>(List.of("bench", "--rows", "2000", "--batch-rows", "500"));
+    all.addAll(List.of(args));
+    int code = cli.execute(all.toArray(String[]::new));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void writesTextJsonCsvAndHtml() throws IOException {
+    Path json = dir.resolve("run.json");
+    Path html = dir.resolve("run.html");
+    Outcome o =
+        bench(
+            "--warmup",
+            "1",
+            "--iterations",
+            "2",
+            "-o",
+            json.toString(),
+            "--report",
+            html.toString());
+    assertThat(o.code()).isZero();
+    assertThat(o.err()).isEmpty();
+    assertThat(o.out()).contains("put, 2 measured iterations").contains("w1 ");
+    JsonNode root = JSON.readTree(json.toFile());
+    assertThat(root.path("status").asText()).isEqualTo("ok");
+    assertThat(root.path("command_line").toString()).contains("--iterations");
+    assertThat(root.path("points").get(0).path("iterations")).hasSize(2);
+    assertThat(Files.readString(html)).contains("<svg ").contains("</html>");
+
+    Path csv = dir.resolve("run.csv");
+    Outcome c = bench("--warmup", "0", "--iterations", "1", "-o", csv.toString(), "--quiet");
+    assertThat(c.code()).isZero();
+    assertThat(c.out()).isEmpty();
+    assertThat(Files.readAllLines(csv)).hasSize(2);
+
+    Outcome stdoutJson = bench("--warmup", "0", "--iterations", "1", "--format", "json");
+    assertThat(JSON.readTree(stdoutJson.out()).path("status").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  void aRegressionAgainstTheBaselineExitsThree() throws IOException {
+    Path first = dir.resolve("first.json");
+    assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").code())
+        .isZero();
+    // Pretend the baseline was a thousand times faster.
+    ObjectNode root = (ObjectNode) JSON.readTree(first.toFile());
+    ObjectNode summary = (ObjectNode) root.path("points").get(0).path("summary").path("put");
+    summary.put("median", summary.path("median").asDouble() * 1000);
+    Path fast = dir.resolve("fast.json");
+    JSON.writeValue(fast.toFile(), root);
+    Outcome o =
+        bench(
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "--baseline",
+            fast.toString(),
+            "--max-regression",
+            "10%");
+    assertThat(o.code()).isEqualTo(3);
+    assertThat(o.err()).startsWith("flightlab bench: regression beyond 10.0%: put ");
+    assertThat(o.out()).contains("REGRESSION");
+    // Against itself it passes.
+    Outcome same =
+        bench(
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "--baseline",
+            first.toString(),
+            "--max-regression",
+            "99%");
+    assertThat(same.code()).isZero();
+  }
+
+  @Test
+  void aServerThatIsDownFailsWithOneLineAndStillWritesResults() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path json = dir.resolve("down.json");
+    Outcome o =
+        bench("--server", "grpc://127.0.0.1:" + port, "--warmup", "0", "-o", json.toString(), "-q");
+    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.err().strip().lines()).hasSize(1);
+    assertThat(o.err()).contains("cannot reach the server").contains("UNAVAILABLE");
+    assertThat(JSON.readTree(json.toFile()).path("status").asText()).isEqualTo("failed");
+  }
+
+  @Test
+  void aStreamFailingMidwayKeepsTheIterationsBeforeIt() throws Exception {
+    try (RootAllocator root = new RootAllocator()) {
+      // 64 KB per iteration fits; the third iteration's stream of 20,000 rows does not.
+      FlightLabServer server =
+          FlightLabServer.builder(ServerOptions.ephemeral().withMemoryLimit(300_000))
+              .allocator(root)
+              .build()
+              .start();
+      try {
+        Path json = dir.resolve("partial.json");
+        Outcome o =
+            bench(
+                "--server",
+                "grpc://127.0.0.1:" + server.port(),
+                "--warmup",
+                "0",
+                "--iterations",
+                "3",
+                "--sweep",
+                "rows=2000,20000",
+                "-o",
+                json.toString(),
+                "-q");
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err().strip().lines()).hasSize(1);
+        assertThat(o.err()).contains("RESOURCE_EXHAUSTED").contains("point 2/2");
+        JsonNode root2 = JSON.readTree(json.toFile());
+        assertThat(root2.path("status").asText()).isEqualTo("failed");
+        assertThat(root2.path("points").get(0).path("iterations")).hasSize(3);
+      } finally {
+        server.close();
+      }
+      assertThat(root.getAllocatedMemory()).isZero();
+    }
+  }
+
+  @Test
+  void serverProcessRunsTheServerInItsOwnJvm() throws IOException {
+    Path json = dir.resolve("process.json");
+    Outcome o =
+        bench(
+            "--server-process", "--warmup", "0", "--iterations", "1", "-o", json.toString(), "-q");
+    assertThat(o.err()).isEmpty();
+    assertThat(o.code()).isZero();
+    JsonNode root = JSON.readTree(json.toFile());
+    assertThat(root.path("server").path("mode").asText()).isEqualTo("process");
+    assertThat(root.path("server").path("flightlab").asBoolean()).isTrue();
+    assertThat(root.path("server_stats_after").path("jvm_heap_used_bytes").asLong()).isPositive();
+  }
+
+  @Test
+  void tlsAndTokenReachAStartedServer() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Path cert = dir.resolve("cert.pem");
+    Process openssl;
+    try {
+      openssl =
+          new ProcessBuilder(
+                  "openssl",
+                  "req",
+                  "-x509",
+                  "-newkey",
+                  "rsa:2048",
+                  "-nodes",
+                  "-days",
+                  "1",
+                  "-subj",
+                  "/CN=127.0.0.1",
+                  "-addext",
+                  "subjectAltName=IP:127.0.0.1",
+                  "-keyout",
+                  key.toString(),
+                  "-out",
+                  cert.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("openssl.log").toFile())
+              .start();
+    } catch (IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no openssl to make a test certificate");
+      return;
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl failed");
+    Path json = dir.resolve("tls.json");
+    Outcome o =
+        bench(
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString(),
+            "--auth-token",
+            "s3cret",
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "-o",
+            json.toString(),
+            "-q");
+    assertThat(o.err()).isEmpty();
+    assertThat(o.code()).isZero();
+    String text = Files.readString(json);
+    assertThat(JSON.readTree(text).path("server").path("location").asText())
+        .startsWith("grpc+tls://");
+    assertThat(text).doesNotContain("s3cret");
+  }
+
+  @Test
+  void aWrongTokenIsRefusedNotUnreachable() throws Exception {
+    try (RootAllocator root = new RootAllocator()) {
+      FlightLabServer server =
+          FlightLabServer.builder(ServerOptions.ephemeral().withAuthToken("right"))
+              .allocator(root)
+              .build()
+              .start();
+      try {
+        Outcome o =
+            bench(
+                "--server",
+                "grpc://127.0.0.1:" + server.port(),
+                "--auth-token",
+                "wrong",
+                "--warmup",
+                "0",
+                "-q");
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err()).contains("refused").contains("UNAUTHENTICATED").doesNotContain("wrong");
+      } finally {
+        server.close();
+      }
+      assertThat(root.getAllocatedMemory()).isZero();
+    }
+  }
+}

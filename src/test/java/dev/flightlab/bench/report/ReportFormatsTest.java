@@ -1,0 +1,129 @@
+package dev.flightlab.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flightlab.bench.BenchFixtures;
+import dev.flightlab.bench.Golden;
+import dev.flightlab.bench.RunResult;
+import java.io.IOException;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** Pins each report format's output for fixed results (golden files). */
+class ReportFormatsTest {
+  private static String render(ReportWriter writer, RunResult r) throws IOException {
+    StringWriter out = new StringWriter();
+    writer.write(r, out);
+    return out.toString();
+  }
+
+  @Test
+  void textTableOfOnePoint() throws IOException {
+    Golden.assertMatches("bench-put.txt", render(new TextReport(), BenchFixtures.putRun()));
+  }
+
+  @Test
+  void textTableOfASweep() throws IOException {
+    Golden.assertMatches("bench-sweep.txt", render(new TextReport(), BenchFixtures.sweepRun()));
+  }
+
+  @Test
+  void jsonCarriesOptionsEnvironmentAndEveryIteration() throws IOException {
+    String json = render(new JsonReport(), BenchFixtures.putRun());
+    Golden.assertMatches("bench-put.json", json);
+    JsonNode root = new ObjectMapper().readTree(json);
+    assertThat(root.path("options").path("rows").asLong()).isEqualTo(1_000_000);
+    assertThat(root.path("environment").path("cores").asInt()).isEqualTo(2);
+    JsonNode point = root.path("points").get(0);
+    assertThat(point.path("warmups")).hasSize(1);
+    assertThat(point.path("iterations")).hasSize(3);
+    assertThat(point.path("summary").path("put").path("n").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void jsonNeverShowsTheAuthToken() throws IOException {
+    RunResult r = BenchFixtures.putRun();
+    var b = r.options().toBuilder();
+    b.authToken = "s3cret";
+    RunResult withToken =
+        new RunResult(
+            b.build(),
+            r.commandLine(),
+            r.environment(),
+            r.server(),
+            r.startedAt(),
+            r.elapsedNanos(),
+            r.points(),
+            r.serverStatsBefore(),
+            r.serverStatsAfter(),
+            r.notes(),
+            r.error(),
+            r.comparison());
+    assertThat(render(new JsonReport(), withToken)).doesNotContain("s3cret");
+    assertThat(render(new HtmlReport(), withToken)).doesNotContain("s3cret");
+  }
+
+  @Test
+  void csvHasOneRowPerIterationPhaseWarmupsFlagged() throws IOException {
+    String csv = render(new CsvReport(), BenchFixtures.putRun());
+    Golden.assertMatches("bench-put.csv", csv);
+    String[] lines = csv.split("\r\n");
+    assertThat(lines).hasSize(1 + 4);
+    assertThat(lines[0].split(",")).hasSize(CsvReport.COLUMNS.size());
+    assertThat(lines[1]).startsWith("put,,true,1,put,");
+    assertThat(lines[2]).startsWith("put,,false,1,put,");
+    assertThat(CsvReport.quote("a,b")).isEqualTo("\"a,b\"");
+    assertThat(CsvReport.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+  }
+
+  @Test
+  void htmlIsSelfContainedWithTheThreeCharts() throws IOException {
+    String html = render(new HtmlReport(), BenchFixtures.sweepRun());
+    Golden.assertMatches("bench-sweep.html", html);
+    assertThat(html).contains("Throughput per iteration");
+    assertThat(html).contains("Latency percentile distribution");
+    assertThat(html).contains("Throughput against batch-rows");
+    // Nothing to fetch: no scripts, stylesheets, images or fonts from anywhere.
+    assertThat(html)
+        .doesNotContain("<script")
+        .doesNotContain("<link")
+        .doesNotContain("<img")
+        .doesNotContain("@import")
+        .doesNotContainPattern("(src|href)\\s*=")
+        .doesNotContainPattern("url\\(");
+    assertThat(html.split("<svg ", -1)).hasSize(4);
+  }
+
+  @Test
+  void htmlOfOnePointSaysThereIsNoSweep() throws IOException {
+    String html = render(new HtmlReport(), BenchFixtures.putRun());
+    Golden.assertMatches("bench-put.html", html);
+    assertThat(html).contains("this run swept nothing");
+    assertThat(html.split("<svg ", -1)).hasSize(3);
+  }
+
+  @Test
+  void aFailedRunSaysSoInEveryFormat() throws IOException {
+    RunResult r = BenchFixtures.putRun();
+    RunResult failed =
+        new RunResult(
+            r.options(),
+            r.commandLine(),
+            r.environment(),
+            r.server(),
+            r.startedAt(),
+            r.elapsedNanos(),
+            r.points(),
+            r.serverStatsBefore(),
+            r.serverStatsAfter(),
+            r.notes(),
+            "put, iteration 4: UNAVAILABLE: io exception",
+            null);
+    assertThat(render(new TextReport(), failed))
+        .contains("FAILED: put, iteration 4: UNAVAILABLE: io exception (partial results above)");
+    assertThat(render(new JsonReport(), failed)).contains("\"status\" : \"failed\"");
+    assertThat(render(new HtmlReport(), failed)).contains("FAILED:");
+  }
+}

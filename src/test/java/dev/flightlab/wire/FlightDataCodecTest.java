@@ -1,0 +1,115 @@
+package dev.flightlab.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.Batches;
+import dev.flightlab.data.DataGenerator;
+import dev.flightlab.data.GeneratorOptions;
+import dev.flightlab.data.SchemaSpec;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FlightDataCodecTest {
+  private final RootAllocator allocator = new RootAllocator();
+
+  @AfterEach
+  void allocatorEndsEmpty() {
+    assertThat(allocator.getAllocatedMemory()).isZero();
+    allocator.close();
+  }
+
+  @Test
+  void schemaMessageCarriesDescriptorAndSchema() throws Exception {
+    Schema schema = SchemaSpec.parse("a:int64,b:utf8,c:list<float64>");
+    OutboundFlightData out =
+        OutboundFlightData.schema(FlightDescriptor.path("/x/y"), schema, IpcOption.DEFAULT);
+    try (InputStream wire = out.stream();
+        InboundFlightData in = InboundFlightData.read(wire, allocator)) {
+      assertThat(in.headerType()).isEqualTo(MessageHeader.Schema);
+      assertThat(in.descriptor().getPath()).containsExactly("/x/y");
+      assertThat(in.schema()).isEqualTo(schema);
+    }
+  }
+
+  @Test
+  void recordBatchComesBackWithItsValuesAndAppMetadata() throws Exception {
+    Schema schema = SchemaSpec.parse("int64x2,utf8,float64");
+    GeneratorOptions options = GeneratorOptions.defaults().withNullFraction(0.2);
+    try (BatchSet data = DataGenerator.generate(schema, 1000, 1000, options, allocator);
+        ArrowBuf metadata = allocator.buffer(3)) {
+      metadata.setBytes(0, "abc".getBytes(StandardCharsets.UTF_8));
+      metadata.writerIndex(3);
+      ArrowRecordBatch sent = data.batches().get(0);
+      OutboundFlightData out = OutboundFlightData.recordBatch(sent, metadata, IpcOption.DEFAULT);
+      assertThat(out.ipcBodyBytes()).isEqualTo(sent.computeBodyLength());
+      try (InputStream wire = out.stream();
+          InboundFlightData in = InboundFlightData.read(wire, allocator);
+          ArrowRecordBatch received = in.recordBatch()) {
+        byte[] md = new byte[3];
+        in.appMetadata().getBytes(0, md);
+        assertThat(new String(md, StandardCharsets.UTF_8)).isEqualTo("abc");
+        assertThat(contents(schema, received)).isEqualTo(contents(schema, sent));
+      }
+    }
+  }
+
+  @Test
+  void batchesWithoutNullsTravelWithoutValidityBitmaps() throws Exception {
+    Schema schema = SchemaSpec.parse("int64x4,utf8");
+    try (BatchSet data =
+            DataGenerator.generate(schema, 4096, 4096, GeneratorOptions.defaults(), allocator);
+        ArrowRecordBatch compact =
+            Batches.withoutAllValidBitmaps(data.batches().get(0), schema, allocator)) {
+      ArrowRecordBatch full = data.batches().get(0);
+      // Five validity bitmaps of 512 bytes each are dropped.
+      assertThat(full.computeBodyLength() - compact.computeBodyLength()).isEqualTo(5 * 512);
+      try (InputStream wire =
+              OutboundFlightData.recordBatch(compact, null, IpcOption.DEFAULT).stream();
+          InboundFlightData in = InboundFlightData.read(wire, allocator);
+          ArrowRecordBatch received = in.recordBatch()) {
+        assertThat(contents(schema, received)).isEqualTo(contents(schema, full));
+      }
+    }
+  }
+
+  @Test
+  void columnsWithNullsKeepTheirBitmaps() {
+    Schema schema = SchemaSpec.parse("int64x2");
+    GeneratorOptions options = GeneratorOptions.defaults().withNullFraction(0.5);
+    try (BatchSet data = DataGenerator.generate(schema, 1024, 1024, options, allocator);
+        ArrowRecordBatch compact =
+            Batches.withoutAllValidBitmaps(data.batches().get(0), schema, allocator)) {
+      assertThat(compact.computeBodyLength()).isEqualTo(data.batches().get(0).computeBodyLength());
+    }
+  }
+
+  @Test
+  void garbageIsInvalidArgument() {
+    byte[] garbage = {(byte) 0x12, (byte) 0x7f, 1, 2, 3};
+    assertThatThrownBy(() -> InboundFlightData.read(new ByteArrayInputStream(garbage), allocator))
+        .isInstanceOf(FlightRuntimeException.class)
+        .hasMessageContaining("Malformed FlightData");
+  }
+
+  private String contents(Schema schema, ArrowRecordBatch batch) {
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+      new VectorLoader(root).load(batch);
+      return root.contentToTSVString();
+    }
+  }
+}
