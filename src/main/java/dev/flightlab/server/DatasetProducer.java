@@ -7,6 +7,7 @@ import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoreStats;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
               "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
           new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
 
+  /** How long a waiting DoGet or DoExchange sleeps before looking at the client again. */
+  private static final long CLIENT_POLL_MILLIS = 1;
+
   private final BufferAllocator allocator;
   private final DatasetStore store;
   private final Supplier<Location> location;
@@ -82,24 +86,26 @@ public final class DatasetProducer extends NoOpFlightProducer {
   /** Waits until the client can take more; false when it cancelled (nothing more to send). */
   private boolean awaitClient(
       BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
-    while (true) {
-      switch (backpressure.waitForListener(clientWaitTimeout.toMillis())) {
-        case READY:
-          return true;
-        case CANCELLED:
-          log.debug("{} cancelled by the client", call);
-          return false;
-        case TIMEOUT:
-          throw CallStatus.TIMED_OUT
-              .withDescription(
-                  call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
-              .toRuntimeException();
-        default:
-          if (listener.isCancelled()) {
-            return false;
-          }
+    long deadline = System.nanoTime() + clientWaitTimeout.toNanos();
+    while (!listener.isReady()) {
+      if (isCancelled(listener)) {
+        log.debug("{} cancelled by the client", call);
+        return false;
       }
+      if (System.nanoTime() - deadline > 0) {
+        throw CallStatus.TIMED_OUT
+            .withDescription(
+                call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
+            .toRuntimeException();
+      }
+      backpressure.waitForListener(CLIENT_POLL_MILLIS);
     }
+    return !isCancelled(listener);
+  }
+
+  /** True once the client has cancelled the call (seen at once through the call's context). */
+  private static boolean isCancelled(ServerStreamListener listener) {
+    return listener.isCancelled() || Context.current().isCancelled();
   }
 
   @Override
@@ -135,7 +141,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       }
       writer.completed();
     } catch (Throwable t) {
-      if (!writer.isCancelled()) {
+      if (!isCancelled(writer)) {
         writer.error(Statuses.toFlight(t, "DoExchange"));
       }
     } finally {

@@ -36,20 +36,14 @@ import org.slf4j.LoggerFactory;
 public final class FlightLabServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
   private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final AtomicInteger CALL_THREADS = new AtomicInteger();
 
   private final ServerOptions options;
   private final BufferAllocator ownedRoot;
   private final BufferAllocator allocator;
   private final DatasetStore store;
   private final FlightServer flightServer;
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "flightlab-call-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  private final ExecutorService callExecutor;
   private volatile Location location;
   private boolean closed;
 
@@ -65,9 +59,13 @@ public final class FlightLabServer implements AutoCloseable {
             : Location.forGrpcInsecure(options.host(), options.port());
     DatasetProducer producer =
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
+    // Our own executor for gRPC callbacks and handlers: Flight shuts its default one down at the
+    // start of a shutdown, after which calls in flight never hear of new data or cancellation.
+    this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
     FlightDataPlane dataPlane = new FlightDataPlane(allocator, store);
     FlightServer.Builder builder =
         FlightServer.builder(allocator, bind, producer)
+            .executor(callExecutor)
             .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
             .transportHint(
                 "grpc.builderConsumer",
@@ -79,7 +77,7 @@ public final class FlightLabServer implements AutoCloseable {
                           ServerInterceptors.intercept(
                               dataPlane.bind(
                                   FlightGrpcUtils.createFlightService(
-                                      allocator, producer, ServerAuthHandler.NO_OP, executor)),
+                                      allocator, producer, ServerAuthHandler.NO_OP, callExecutor)),
                               new ServerBackpressureThresholdInterceptor(
                                   Transport.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
                     });
@@ -164,7 +162,11 @@ public final class FlightLabServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("Flight server did not close cleanly: {}", e.toString());
     }
-    executor.shutdownNow();
+    callExecutor.shutdown();
+    if (!callExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
+      log.warn("Call handlers still running after the shutdown: interrupting them");
+      callExecutor.shutdownNow();
+    }
     store.close();
     try {
       Allocators.closeWhenDrained(allocator, DRAIN_TIMEOUT);
@@ -174,6 +176,12 @@ public final class FlightLabServer implements AutoCloseable {
       }
     }
     log.info("flightlab server stopped");
+  }
+
+  private static Thread callThread(Runnable task) {
+    Thread t = new Thread(task, "flightlab-call-" + CALL_THREADS.incrementAndGet());
+    t.setDaemon(true);
+    return t;
   }
 
   private static String advertisedHost(String host) {

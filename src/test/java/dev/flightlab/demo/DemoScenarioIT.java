@@ -103,7 +103,8 @@ class DemoScenarioIT {
   void theDemoOnAnEmbeddedServerLogsTheOriginalLinesInOrder() throws Exception {
     CollectingLog log = new CollectingLog();
     try (RootAllocator allocator = new RootAllocator()) {
-      int exit = new DemoScenario(new DemoOptions(null, BATCHES, ROWS, null), log).run(allocator);
+      int exit =
+          new DemoScenario(new DemoOptions(null, BATCHES, ROWS, null, null), log).run(allocator);
       assertThat(exit).isZero();
       assertThat(allocator.getAllocatedMemory()).isZero();
     }
@@ -127,7 +128,8 @@ class DemoScenarioIT {
       }
       try (RootAllocator allocator = new RootAllocator()) {
         int exit =
-            new DemoScenario(new DemoOptions(fx.uri(), BATCHES, ROWS, null), log).run(allocator);
+            new DemoScenario(new DemoOptions(fx.uri(), BATCHES, ROWS, null, null), log)
+                .run(allocator);
         assertThat(exit).isZero();
         assertThat(allocator.getAllocatedMemory()).isZero();
       }
@@ -153,7 +155,8 @@ class DemoScenarioIT {
     CollectingLog log = new CollectingLog();
     try (ServerFixture fx = ServerFixture.start(ServerOptions.ephemeral().withAuthToken("t0k"));
         RootAllocator allocator = new RootAllocator()) {
-      int exit = new DemoScenario(new DemoOptions(fx.uri(), 2, 100, "t0k"), log).run(allocator);
+      int exit =
+          new DemoScenario(new DemoOptions(fx.uri(), 2, 100, "t0k", null), log).run(allocator);
       assertThat(exit).isZero();
       assertThat(log.errors).isEmpty();
       assertThat(log.info).contains("Successful do_put operations: 2 of 2");
