@@ -96,7 +96,8 @@ class ClientCommandsIT {
     assertThat(run.err()).isEmpty();
     List<String> lines = run.outLines();
     assertThat(lines.get(0)).matches("PATH\\s+ROWS\\s+BYTES");
-    assertThat(lines.get(1)).matches("/my_app/people\\s+7\\s+" + people.ipcBodyBytes());
+    assertThat(lines.get(1))
+        .matches("/my_app/people\\s+7\\s+" + Tables.storedBodyBytes(people, fx.allocator()));
     assertThat(lines.get(2)).matches("/reports/daily_sales\\s+2\\s+\\d+");
     assertThat(lines.get(3)).isEqualTo("2 datasets");
   }
