@@ -52,7 +52,7 @@ final class InfoCommand implements Callable<Integer> {
             "  ticket "
                 + new String(e.getTicket().getBytes(), java.nio.charset.StandardCharsets.UTF_8)
                 + " at "
-                + e.getLocations());
+                + e.getLocations().stream().map(l -> l.getUri().toString()).toList());
       }
       out.flush();
       return 0;

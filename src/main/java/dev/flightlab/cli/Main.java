@@ -88,7 +88,8 @@ public final class Main implements Runnable {
 
   private static int handleFailure(
       Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
-    boolean verbose = parseResult.hasMatchedOption("--verbose");
+    // --verbose belongs to the subcommand that failed, not to the root's parse result.
+    boolean verbose = cli.getParseResult().hasMatchedOption("--verbose");
     PrintWriter err = cli.getErr();
     err.println("flightlab " + cli.getCommandName() + ": " + describe(ex));
     if (verbose) {
