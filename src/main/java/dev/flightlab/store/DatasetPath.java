@@ -25,8 +25,9 @@ public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
   public static final int MAX_LENGTH = 4096;
 
   public DatasetPath {
-    if (!canonical.startsWith("/") || canonical.length() < 2) {
-      throw new IllegalArgumentException("not a canonical path: '" + canonical + "'");
+    if (!canonical.equals(normalise(List.of(canonical)))) {
+      throw new IllegalArgumentException(
+          "not a canonical path: '" + canonical + "' (use DatasetPath.parse)");
     }
   }
 
@@ -37,6 +38,10 @@ public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
 
   /** Normalises path segments (each may itself hold "/"). */
   public static DatasetPath of(List<String> segments) {
+    return new DatasetPath(normalise(segments));
+  }
+
+  private static String normalise(List<String> segments) {
     List<String> parts = new ArrayList<>();
     for (String segment : segments) {
       if (segment == null) {
@@ -66,7 +71,7 @@ public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
     if (canonical.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("path longer than " + MAX_LENGTH + " characters");
     }
-    return new DatasetPath(canonical);
+    return canonical;
   }
 
   /** The dataset a PATH descriptor names; a CMD descriptor is rejected. */

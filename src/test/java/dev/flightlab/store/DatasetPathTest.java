@@ -180,4 +180,15 @@ class DatasetPathTest {
     assertThatThrownBy(() -> new DatasetPath("/")).isInstanceOf(IllegalArgumentException.class);
     assertThat(new DatasetPath(SALES).toString()).isEqualTo(SALES);
   }
+
+  @Test
+  void theConstructorTakesOnlyCanonicalPaths() {
+    org.assertj.core.api.Assertions.assertThat(new DatasetPath("/a/b"))
+        .isEqualTo(DatasetPath.parse("a//b/"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetPath("/a//b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a canonical path");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetPath("a"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
