@@ -34,7 +34,8 @@ import java.util.Locale;
  * @param warmup what to run before measuring
  * @param iterations measured iterations (unless {@code duration} is set)
  * @param duration measure for at least this long instead of a count, or null
- * @param compression IPC body compression of the batches the client sends
+ * @param compression IPC body compression of the batches sent (uploads by the client; downloads by
+ *     a flightlab server, asked for by flightlab's client)
  * @param sendWait how Arrow's client waits while gRPC's buffer is full ({@code --client arrow})
  * @param client which client implementation moves the data
  * @param sweeps parameters to sweep; the run covers their grid
@@ -207,24 +208,33 @@ public record BenchOptions(
       throw new IllegalArgumentException("--dataset reads a dataset; --data-file sends a file");
     }
     if (compression.enabled()) {
-      checkCompression(op);
+      checkCompression(op, client);
     }
     new GeneratorOptions(seed, nullFraction, stringLength, cardinality);
   }
 
   /**
-   * Fails for workloads whose data would come back uncompressed: Arrow Java 19's server writer
-   * cannot compress, so only the client's uploads can be.
+   * Fails for workloads that cannot compress: DoExchange (the server's echo is Arrow's writer,
+   * which has no codec), downloads with Arrow's client (its reader has no codec), and the calls
+   * that move no batches. Uploads compress with either client; downloads from a flightlab server
+   * with flightlab's client (it asks with the {@code flightlab-compression} header).
    */
-  static void checkCompression(Op op) {
+  static void checkCompression(Op op, ClientKind client) {
     switch (op) {
       case PUT -> {}
-      case GET, EXCHANGE, ROUNDTRIP ->
+      case GET, ROUNDTRIP -> {
+        if (client != ClientKind.FLIGHTLAB) {
           throw new IllegalArgumentException(
-              "--compression works for --op put only: "
+              "--compression with --op "
                   + op
-                  + " needs the server to compress what it sends, and Arrow Java 19's"
-                  + " server-side stream writer has no codec (flightlab serve sends uncompressed)");
+                  + " needs --client flightlab: Arrow Java 19's FlightStream reads batches"
+                  + " without a codec");
+        }
+      }
+      case EXCHANGE ->
+          throw new IllegalArgumentException(
+              "--compression works for put, get and roundtrip: the DoExchange echo is Arrow"
+                  + " Java 19's server-side writer, which has no codec");
       case METADATA, SEED ->
           throw new IllegalArgumentException(
               "--compression does not apply to --op " + op + " (" + op.description() + ")");

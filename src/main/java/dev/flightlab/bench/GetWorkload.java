@@ -55,7 +55,9 @@ final class GetWorkload extends Workload {
     long start = System.nanoTime();
     Ticket ticket = ticketOf(ctx.client(0).info(path), path);
     StreamOutcome probe = new StreamOutcome();
-    try (BatchSet set = StreamOps.get(ctx.client(0), options.client(), ticket, probe, true)) {
+    try (BatchSet set =
+        StreamOps.get(
+            ctx.client(0), options.client(), ticket, options.compression(), probe, true)) {
       long[] counts = {probe.rows, probe.batches};
       long logical = DataSizes.logicalBytes(set);
       long ipc = StreamData.ipcBodyBytes(set.batches());
@@ -93,7 +95,13 @@ final class GetWorkload extends Workload {
             options.streams(),
             (s, out) -> {
               long[] want = expected.get(s);
-              StreamOps.get(ctx.client(s), options.client(), tickets.get(s), out, false);
+              StreamOps.get(
+                  ctx.client(s),
+                  options.client(),
+                  tickets.get(s),
+                  options.compression(),
+                  out,
+                  false);
               long[] got = {out.rows, out.batches};
               if (got[0] != want[0] || got[1] != want[1]) {
                 throw new BenchFailure(

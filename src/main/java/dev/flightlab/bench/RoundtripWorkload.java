@@ -61,7 +61,13 @@ final class RoundtripWorkload extends Workload {
               options.streams(),
               (s, out) -> {
                 received[s] =
-                    StreamOps.get(ctx.client(s), options.client(), tickets.get(s), out, true);
+                    StreamOps.get(
+                        ctx.client(s),
+                        options.client(),
+                        tickets.get(s),
+                        options.compression(),
+                        out,
+                        true);
                 StreamData d = streams.get(s);
                 out.logicalBytes += d.logicalBytes;
                 out.ipcBodyBytes += d.ipcBodyBytes;

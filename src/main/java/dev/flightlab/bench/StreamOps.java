@@ -219,11 +219,18 @@ final class StreamOps {
    * time to first batch. Rows, batches and (flightlab client) body bytes as received are added to
    * {@code out}; sizes of the data are the caller's to add (it knows what it asked for).
    *
+   * @param compression what to ask a flightlab server to compress its batches with (flightlab
+   *     client only; with {@code keep} the batches are decompressed as they arrive)
    * @param keep whether to keep what arrived (zero-copy) for verification after the timed part
    * @return what arrived when {@code keep}, owned by the caller; else null
    */
   static BatchSet get(
-      FlightLabClient client, ClientKind kind, Ticket ticket, StreamOutcome out, boolean keep)
+      FlightLabClient client,
+      ClientKind kind,
+      Ticket ticket,
+      IpcCompression compression,
+      StreamOutcome out,
+      boolean keep)
       throws Exception {
     long start = System.nanoTime();
     long[] previous = {start};
@@ -242,9 +249,15 @@ final class StreamOps {
     BatchSet kept = null;
     if (kind == ClientKind.FLIGHTLAB) {
       if (keep) {
-        kept = client.get(ticket, arrived);
+        kept =
+            client.get(
+                ticket,
+                bodyBytes -> {
+                  arrived.run();
+                  counts[2] += bodyBytes;
+                },
+                compression);
         counts[0] = kept.rowCount();
-        counts[2] = kept.ipcBodyBytes();
       } else {
         client.readBatches(
             ticket,
@@ -252,7 +265,8 @@ final class StreamOps {
               arrived.run();
               counts[0] += batch.getLength();
               counts[2] += batch.computeBodyLength();
-            });
+            },
+            compression);
       }
     } else {
       kept = getArrow(client, ticket, arrived, counts, keep);

@@ -200,8 +200,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--compression",
       defaultValue = Defaults.COMPRESSION,
       description =
-          "IPC body compression of what the client sends: none, lz4, zstd or zstd:LEVEL"
-              + " (put only; see docs/bench.md). Default: ${DEFAULT-VALUE}.")
+          "IPC body compression of the batches sent: none, lz4, zstd or zstd:LEVEL; uploads"
+              + " (put), and downloads (get, roundtrip) with --client flightlab from a flightlab"
+              + " server. Default: ${DEFAULT-VALUE}.")
   String compression;
 
   @Option(

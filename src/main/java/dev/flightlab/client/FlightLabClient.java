@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
@@ -55,6 +57,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -305,7 +308,14 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** The call headers of a data call: the bearer token and, for uploads, the put mode. */
   private Metadata headers(PutMode mode) {
+    return headers(mode, IpcCompression.NONE);
+  }
+
+  private Metadata headers(PutMode mode, IpcCompression compression) {
     Metadata headers = new Metadata();
+    if (compression.enabled()) {
+      headers.put(COMPRESSION, compression.toString());
+    }
     if (token != null) {
       headers.put(AUTHORIZATION, "Bearer " + token);
     }
@@ -315,6 +325,8 @@ public final class FlightLabClient implements AutoCloseable {
     return headers;
   }
 
+  private static final Metadata.Key<String> COMPRESSION =
+      Metadata.Key.of("flightlab-compression", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> PUT_MODE =
@@ -367,10 +379,24 @@ public final class FlightLabClient implements AutoCloseable {
    * @return the table, owned by the caller (close it)
    */
   public BatchSet get(Ticket ticket, Runnable onRecordBatch) {
+    return get(
+        ticket,
+        onRecordBatch == null ? null : bodyBytes -> onRecordBatch.run(),
+        IpcCompression.NONE);
+  }
+
+  /**
+   * Like {@link #get(Ticket, Runnable)}, asking a flightlab server to compress what it sends
+   * ({@code flightlab-compression} header); batches are decompressed as they arrive, and {@code
+   * onRecordBatch} (may be null) is told each one's body bytes as received (compressed or not).
+   */
+  public BatchSet get(Ticket ticket, LongConsumer onRecordBatch, IpcCompression compression) {
     String path = new String(ticket.getBytes(), StandardCharsets.UTF_8);
     BatchSet.Builder out = null;
+    VectorSchemaRoot decompressed = null;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
-    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
+    try (DoGetStream stream =
+        new DoGetStream(channel, ticket, allocator, headers(null, compression))) {
       for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
         try (InboundFlightData message = next) {
           switch (message.headerType()) {
@@ -399,7 +425,7 @@ public final class FlightLabClient implements AutoCloseable {
             }
             case MessageHeader.RecordBatch -> {
               if (onRecordBatch != null) {
-                onRecordBatch.run();
+                onRecordBatch.accept(message.bodyBytes());
               }
               if (out == null) {
                 throw CallStatus.INTERNAL
@@ -410,7 +436,18 @@ public final class FlightLabClient implements AutoCloseable {
               if (metadata != null) {
                 metadata.getReferenceManager().retain();
               }
-              out.add(message.recordBatch(), metadata);
+              ArrowRecordBatch batch = message.recordBatch();
+              if (batch.getBodyCompression().getCodec() == NoCompressionCodec.COMPRESSION_TYPE) {
+                out.add(batch, metadata);
+              } else {
+                try (batch) {
+                  if (decompressed == null) {
+                    decompressed = VectorSchemaRoot.create(out.schema(), allocator);
+                  }
+                  new VectorLoader(decompressed, CommonsCompressionFactory.INSTANCE).load(batch);
+                  out.add(decompressed, metadata);
+                }
+              }
             }
             default -> {}
           }
@@ -429,6 +466,10 @@ public final class FlightLabClient implements AutoCloseable {
     } catch (RuntimeException e) {
       freeUnbuilt(out, dictionaries);
       throw e;
+    } finally {
+      if (decompressed != null) {
+        decompressed.close();
+      }
     }
   }
 
@@ -459,8 +500,17 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** {@link #readBatches(DatasetPath, BatchVisitor)} for what {@code ticket} names. */
   public Schema readBatches(Ticket ticket, BatchVisitor visitor) {
+    return readBatches(ticket, visitor, IpcCompression.NONE);
+  }
+
+  /**
+   * Like {@link #readBatches(Ticket, BatchVisitor)}, asking a flightlab server to compress what it
+   * sends; the visitor sees the batches as they arrived, compressed.
+   */
+  public Schema readBatches(Ticket ticket, BatchVisitor visitor, IpcCompression compression) {
     Schema schema = null;
-    try (DoGetStream stream = new DoGetStream(channel, ticket, allocator, headers(null))) {
+    try (DoGetStream stream =
+        new DoGetStream(channel, ticket, allocator, headers(null, compression))) {
       for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
         try (InboundFlightData message = next) {
           if (message.headerType() == MessageHeader.Schema) {

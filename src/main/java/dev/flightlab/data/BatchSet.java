@@ -143,6 +143,11 @@ public final class BatchSet implements AutoCloseable {
       this.schema = schema;
     }
 
+    /** The schema of the set being built. */
+    public Schema schema() {
+      return schema;
+    }
+
     /**
      * Takes over the batch now in {@code root} (its buffers move, no copy; the root is left empty
      * and may be reloaded, as readers do) and ownership of {@code metadata} (may be null).

@@ -1,6 +1,7 @@
 package dev.flightlab.server;
 
 import com.google.protobuf.ByteString;
+import dev.flightlab.client.IpcCompression;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
@@ -39,6 +40,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -123,7 +125,17 @@ final class FlightDataPlane {
       call.onError(StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + path + "'")));
       return;
     }
-    new GetPump(call, dataset).start();
+    IpcCompression compression;
+    try {
+      RequestHeaders headers = requestHeaders();
+      compression = headers == null ? IpcCompression.NONE : headers.compression();
+    } catch (IllegalArgumentException e) {
+      dataset.close();
+      call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
+      return;
+    }
+    new GetPump(call, dataset, compression.enabled() ? compression.newCodec() : null, allocator)
+        .start();
   }
 
   /** Streams one snapshot: as many batches as gRPC will take each time it says it is ready. */
@@ -131,13 +143,38 @@ final class FlightDataPlane {
     private final ServerCallStreamObserver<OutboundFlightData> call;
     private final Dataset dataset;
     private final List<StoredBatch> batches;
+    private final CompressionCodec codec;
+    private final VectorSchemaRoot root;
+    private final VectorLoader loader;
     private int next;
     private boolean finished;
 
-    GetPump(ServerCallStreamObserver<OutboundFlightData> call, Dataset dataset) {
+    /**
+     * A pump for {@code dataset}; with a {@code codec}, each batch is compressed on its way out
+     * (through a root of the pump's own in {@code allocator}).
+     */
+    GetPump(
+        ServerCallStreamObserver<OutboundFlightData> call,
+        Dataset dataset,
+        CompressionCodec codec,
+        BufferAllocator allocator) {
       this.call = call;
       this.dataset = dataset;
       this.batches = dataset.batches();
+      this.codec = codec;
+      this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
+      this.loader = root == null ? null : new VectorLoader(root);
+    }
+
+    private OutboundFlightData message(StoredBatch b) {
+      if (codec == null) {
+        return OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata());
+      }
+      loader.load(b.batch());
+      try (ArrowRecordBatch compressed =
+          new VectorUnloader(root, true, codec, true).getRecordBatch()) {
+        return OutboundFlightData.recordBatch(compressed, b.appMetadata(), IpcOption.DEFAULT);
+      }
     }
 
     void start() {
@@ -181,7 +218,7 @@ final class FlightDataPlane {
       try {
         while (next < batches.size() && call.isReady() && !call.isCancelled()) {
           StoredBatch b = batches.get(next++);
-          call.onNext(OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata()));
+          call.onNext(message(b));
         }
         if (next == batches.size() && !finished) {
           // Release the snapshot before the client can see the end: gRPC holds its own
@@ -209,6 +246,9 @@ final class FlightDataPlane {
     private void finish() {
       if (!finished) {
         finished = true;
+        if (root != null) {
+          root.close();
+        }
         dataset.close();
       }
     }
@@ -227,13 +267,18 @@ final class FlightDataPlane {
   }
 
   private static PutMode putMode() {
+    RequestHeaders headers = requestHeaders();
+    return headers == null ? PutMode.REPLACE : headers.putMode();
+  }
+
+  /** The call's flightlab headers, read by the middleware; null outside a call. */
+  private static RequestHeaders requestHeaders() {
     Map<FlightServerMiddleware.Key<?>, FlightServerMiddleware> middleware =
         ServerInterceptorAdapter.SERVER_MIDDLEWARE_KEY.get();
     if (middleware == null) {
-      return PutMode.REPLACE;
+      return null;
     }
-    FlightServerMiddleware headers = middleware.get(RequestHeaders.KEY);
-    return headers instanceof RequestHeaders h ? h.putMode() : PutMode.REPLACE;
+    return middleware.get(RequestHeaders.KEY) instanceof RequestHeaders h ? h : null;
   }
 
   /**

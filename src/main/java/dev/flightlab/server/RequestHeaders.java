@@ -1,5 +1,6 @@
 package dev.flightlab.server;
 
+import dev.flightlab.client.IpcCompression;
 import dev.flightlab.store.PutMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,6 +20,12 @@ public final class RequestHeaders implements FlightServerMiddleware {
   /** Header that selects the put mode. */
   public static final String PUT_MODE = "flightlab-put-mode";
 
+  /**
+   * Header by which a DoGet asks for IPC body compression of what the server sends: {@code lz4},
+   * {@code zstd} or {@code zstd:LEVEL}.
+   */
+  public static final String COMPRESSION = "flightlab-compression";
+
   /** Header that carries the bearer token. */
   public static final String AUTHORIZATION = "authorization";
 
@@ -26,9 +33,18 @@ public final class RequestHeaders implements FlightServerMiddleware {
       FlightServerMiddleware.Key.of("flightlab-request-headers");
 
   private final String putMode;
+  private final String compression;
 
-  private RequestHeaders(String putMode) {
+  private RequestHeaders(String putMode, String compression) {
     this.putMode = putMode;
+    this.compression = compression;
+  }
+
+  /** The compression the call asked for, NONE when it asked for none. */
+  IpcCompression compression() {
+    return compression == null || compression.isBlank()
+        ? IpcCompression.NONE
+        : IpcCompression.parse(compression);
   }
 
   /** The put mode the call asked for, REPLACE when it asked for none. */
@@ -73,7 +89,7 @@ public final class RequestHeaders implements FlightServerMiddleware {
               .toRuntimeException();
         }
       }
-      return new RequestHeaders(incomingHeaders.get(PUT_MODE));
+      return new RequestHeaders(incomingHeaders.get(PUT_MODE), incomingHeaders.get(COMPRESSION));
     }
   }
 }

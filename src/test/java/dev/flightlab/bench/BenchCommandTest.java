@@ -37,7 +37,10 @@ class BenchCommandTest {
     assertThat(run("--op", "delete").code()).isEqualTo(2);
     assertThat(run("--warmup", "soon").code()).isEqualTo(2);
     assertThat(run("--compression", "gzip").code()).isEqualTo(2);
-    assertThat(run("--op", "get", "--compression", "zstd").err()).contains("put only");
+    assertThat(run("--op", "exchange", "--compression", "zstd").err())
+        .contains("put, get and roundtrip");
+    assertThat(run("--op", "get", "--client", "arrow", "--compression", "zstd").err())
+        .contains("--client flightlab");
     assertThat(run("--sweep", "rows=1", "--sweep", "rows=2").err()).contains("given twice");
     assertThat(run("--sweep", "streams=1,2", "--connections", "2").err()).contains("--connections");
     assertThat(run("--max-regression", "lots").err()).contains("--max-regression");

@@ -189,6 +189,24 @@ class BenchWorkloadsIT {
   }
 
   @Test
+  void compressedDownloadsArriveIntactAndSmaller() throws Exception {
+    RunResult r =
+        run(
+            b -> {
+              b.op = Op.ROUNDTRIP;
+              b.compression = IpcCompression.parse("zstd:1");
+              b.schema = "int64,utf8";
+              b.cardinality = 4;
+              b.warmup = Warmup.none();
+              b.iterations = 1;
+            });
+    // The roundtrip workload fails the run when a download's checksum differs from the upload's.
+    assertThat(r.ok()).isTrue();
+    PhaseResult get = r.points().get(0).iterations().get(0).phase("get");
+    assertThat(get.wireBodyBytes()).isPositive().isLessThan(get.ipcBodyBytes() / 2);
+  }
+
+  @Test
   void compressedUploadsArriveIntactAndSmaller() throws Exception {
     RunResult r =
         run(

@@ -70,10 +70,28 @@ class OptionsTest {
   }
 
   @Test
-  void compressionIsForPutOnly() {
+  void compressionIsForDataOpsThatCanCompress() {
     IpcCompression lz4 = IpcCompression.parse("lz4");
     assertThat(with(b -> b.compression = lz4).compression()).isEqualTo(lz4);
-    for (Op op : List.of(Op.GET, Op.EXCHANGE, Op.ROUNDTRIP, Op.METADATA, Op.SEED)) {
+    for (Op op : List.of(Op.GET, Op.ROUNDTRIP)) {
+      assertThat(
+              with(b -> {
+                    b.op = op;
+                    b.compression = lz4;
+                  })
+                  .compression())
+          .isEqualTo(lz4);
+      assertThatThrownBy(
+              () ->
+                  with(
+                      b -> {
+                        b.op = op;
+                        b.client = ClientKind.ARROW;
+                        b.compression = lz4;
+                      }))
+          .hasMessageContaining("--client flightlab");
+    }
+    for (Op op : List.of(Op.EXCHANGE, Op.METADATA, Op.SEED)) {
       assertThatThrownBy(
               () ->
                   with(
