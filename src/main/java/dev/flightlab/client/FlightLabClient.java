@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.MessageHeader;
@@ -43,7 +42,6 @@ import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Result;
@@ -526,25 +524,6 @@ public final class FlightLabClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CallStatus.CANCELLED.withDescription("download interrupted").toRuntimeException();
-    }
-  }
-
-  /**
-   * Streams {@code path} batch by batch into {@code onBatch}, which must not keep the root.
-   *
-   * @return the schema (message format: dictionary fields show their value type)
-   */
-  public Schema read(DatasetPath path, Consumer<FlightStream> onBatch) {
-    try (FlightStream stream = client.getStream(path.toTicket(), options())) {
-      Schema schema = stream.getSchema();
-      while (stream.next()) {
-        onBatch.accept(stream);
-      }
-      return schema;
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("could not close DoGet stream: " + e.getMessage(), e);
     }
   }
 
