@@ -8,6 +8,7 @@ import org.apache.arrow.vector.BufferLayout;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -122,5 +123,121 @@ public final class Batches {
       dropped |= d;
     }
     return dropped;
+  }
+
+  /**
+   * True when {@code batch} can be stored and served as it is: uncompressed, of types whose layout
+   * this checks, with as many nodes and buffers as {@code schema} needs and every buffer long
+   * enough for its node (validity, offsets, values; children at least as long as their parents
+   * address). False means "load it into vectors instead", which validates the rest.
+   */
+  public static boolean fitsSchema(ArrowRecordBatch batch, Schema schema) {
+    if (batch.getBodyCompression().getCodec() != NoCompressionCodec.COMPRESSION_TYPE
+        || (batch.getVariadicBufferCounts() != null
+            && !batch.getVariadicBufferCounts().isEmpty())) {
+      return false;
+    }
+    int[] cursor = {0, 0};
+    for (Field field : schema.getFields()) {
+      if (!fits(field, batch.getLength(), batch.getNodes(), batch.getBuffers(), cursor)) {
+        return false;
+      }
+    }
+    return cursor[0] == batch.getNodes().size() && cursor[1] == batch.getBuffers().size();
+  }
+
+  private static boolean fits(
+      Field field,
+      long minLength,
+      List<ArrowFieldNode> nodes,
+      List<ArrowBuf> buffers,
+      int[] cursor) {
+    ArrowType type = field.getType();
+    boolean variableWidth =
+        type instanceof ArrowType.Utf8
+            || type instanceof ArrowType.Binary
+            || type instanceof ArrowType.LargeUtf8
+            || type instanceof ArrowType.LargeBinary;
+    boolean supported =
+        variableWidth
+            || type instanceof ArrowType.Int
+            || type instanceof ArrowType.FloatingPoint
+            || type instanceof ArrowType.Bool
+            || type instanceof ArrowType.Decimal
+            || type instanceof ArrowType.Date
+            || type instanceof ArrowType.Time
+            || type instanceof ArrowType.Timestamp
+            || type instanceof ArrowType.Duration
+            || type instanceof ArrowType.Interval
+            || type instanceof ArrowType.FixedSizeBinary
+            || type instanceof ArrowType.List
+            || type instanceof ArrowType.LargeList
+            || type instanceof ArrowType.FixedSizeList
+            || type instanceof ArrowType.Struct;
+    if (!supported || cursor[0] >= nodes.size()) {
+      return false;
+    }
+    ArrowFieldNode node = nodes.get(cursor[0]++);
+    long n = node.getLength();
+    if (n < minLength || node.getNullCount() < 0 || node.getNullCount() > n) {
+      return false;
+    }
+    List<BufferLayout> layouts = TypeLayout.getTypeLayout(type).getBufferLayouts();
+    if (cursor[1] + layouts.size() > buffers.size()) {
+      return false;
+    }
+    long childLength = n;
+    ArrowBuf offsets = null;
+    int offsetBytes = 0;
+    for (BufferLayout layout : layouts) {
+      ArrowBuf buf = buffers.get(cursor[1]++);
+      long have = buf.readableBytes();
+      long need;
+      switch (layout.getType()) {
+        case VALIDITY -> need = node.getNullCount() == 0 ? 0 : (n + 7) / 8;
+        case OFFSET -> {
+          offsetBytes = layout.getTypeBitWidth() / 8;
+          need = n == 0 ? 0 : (n + 1) * offsetBytes;
+          offsets = buf;
+        }
+        case DATA -> {
+          if (variableWidth) {
+            need = n == 0 ? 0 : lastOffset(offsets, n, offsetBytes, have);
+          } else {
+            need = (n * layout.getTypeBitWidth() + 7) / 8;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+      if (need < 0 || have < need) {
+        return false;
+      }
+    }
+    if (type instanceof ArrowType.List || type instanceof ArrowType.LargeList) {
+      childLength = n == 0 ? 0 : lastOffset(offsets, n, offsetBytes, Long.MAX_VALUE);
+    } else if (type instanceof ArrowType.FixedSizeList fixed) {
+      childLength = n * fixed.getListSize();
+    }
+    if (childLength < 0) {
+      return false;
+    }
+    for (Field child : field.getChildren()) {
+      if (!fits(child, childLength, nodes, buffers, cursor)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The value of offsets[n] when offsets[0..n] rise from 0 or more, else -1. */
+  private static long lastOffset(ArrowBuf offsets, long n, int width, long limit) {
+    if (offsets == null || offsets.readableBytes() < (n + 1) * width) {
+      return -1;
+    }
+    long first = width == 4 ? offsets.getInt(0) : offsets.getLong(0);
+    long last = width == 4 ? offsets.getInt(n * 4) : offsets.getLong(n * 8);
+    return first < 0 || last < first || last > limit ? -1 : last;
   }
 }

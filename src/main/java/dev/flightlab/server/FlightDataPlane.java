@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import com.google.protobuf.ByteString;
 import dev.flightlab.client.IpcCompression;
+import dev.flightlab.data.Batches;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
@@ -365,14 +366,29 @@ final class FlightDataPlane {
     private void addBatch(InboundFlightData message) {
       requireSchema();
       batchesStarted = true;
+      // Built now: the message (and its app_metadata) may be freed before the ack goes out.
+      Flight.PutResult ack = ackFor(message.appMetadata());
+      boolean stored = false;
       try (ArrowRecordBatch batch = message.recordBatch()) {
-        // Loading checks the batch against the schema and decompresses a compressed body.
-        loader.load(batch);
+        if (Batches.fitsSchema(batch, root.getSchema())) {
+          // Kept as it arrived: no vectors, no copies.
+          session.addReceived(batch, dictionaries, message.appMetadata());
+          stored = true;
+        } else {
+          // Loading checks the rest against the schema and decompresses a compressed body.
+          loader.load(batch);
+        }
       } catch (IllegalArgumentException e) {
         throw Statuses.invalid(what + ": batch does not match the schema: " + e.getMessage());
       }
-      session.add(root, dictionaries, message.appMetadata());
-      ack(message.appMetadata());
+      if (stored) {
+        // Dropping the message's references moves the batch's memory to the upload's account.
+        message.close();
+        session.checkMemoryLimit();
+      } else {
+        session.add(root, dictionaries, message.appMetadata());
+      }
+      call.onNext(ack);
     }
 
     private void requireSchema() {
@@ -381,15 +397,20 @@ final class FlightDataPlane {
       }
     }
 
-    /** Acknowledges one held batch, echoing its app_metadata. */
+    /** Acknowledges a message, echoing its app_metadata. */
     private void ack(ArrowBuf metadata) {
+      call.onNext(ackFor(metadata));
+    }
+
+    /** The ack of one held batch: its app_metadata echoed. */
+    private Flight.PutResult ackFor(ArrowBuf metadata) {
       Flight.PutResult.Builder result = Flight.PutResult.newBuilder();
       if (metadata != null && metadata.readableBytes() > 0) {
         result.setAppMetadata(
             ByteString.copyFrom(
                 metadata.nioBuffer(metadata.readerIndex(), (int) metadata.readableBytes())));
       }
-      call.onNext(result.build());
+      return result.build();
     }
 
     @Override

@@ -75,17 +75,50 @@ public final class WriteSession implements AutoCloseable {
       // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
       batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
     }
-    ArrowBuf metadata = null;
-    if (appMetadata != null && appMetadata.readableBytes() > 0) {
-      long length = appMetadata.readableBytes();
-      metadata = allocator.buffer(length);
-      metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
-      metadata.writerIndex(length);
-    }
+    ArrowBuf metadata = copy(appMetadata);
     StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     store.checkMemoryLimit(path);
     return stored;
+  }
+
+  /**
+   * Takes a batch as it arrived (its buffers already checked against the schema, see {@link
+   * Batches#fitsSchema}) without loading it into vectors: the session holds its own references, in
+   * its own allocator; the memory moves to this session's account once the caller has released its
+   * references. Call {@link #checkMemoryLimit()} after that.
+   *
+   * @param appMetadata the batch's app_metadata or null; copied, the caller keeps its buffer
+   */
+  public StoredBatch addReceived(
+      ArrowRecordBatch received, DictionaryProvider provider, ArrowBuf appMetadata) {
+    checkOpen();
+    captureDictionaries(provider);
+    List<ArrowBuf> owned = new ArrayList<>(received.getBuffers().size());
+    for (ArrowBuf buf : received.getBuffers()) {
+      // The same memory, referenced from this session's allocator (no copy).
+      owned.add(buf.getReferenceManager().retain(buf, allocator));
+    }
+    ArrowRecordBatch batch;
+    try (ArrowRecordBatch taken =
+        new ArrowRecordBatch(
+            received.getLength(),
+            received.getNodes(),
+            owned,
+            received.getBodyCompression(),
+            received.getVariadicBufferCounts(),
+            true,
+            false)) {
+      batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+    }
+    StoredBatch stored = StoredBatch.of(batch, copy(appMetadata));
+    batches.add(stored);
+    return stored;
+  }
+
+  /** Fails with RESOURCE_EXHAUSTED when the store is over its memory limit. */
+  public void checkMemoryLimit() {
+    store.checkMemoryLimit(path);
   }
 
   /**
@@ -101,6 +134,18 @@ public final class WriteSession implements AutoCloseable {
     DatasetInfo published = store.publish(this);
     finished = true;
     return published;
+  }
+
+  /** A copy of {@code appMetadata} in this session's allocator, or null when there is none. */
+  private ArrowBuf copy(ArrowBuf appMetadata) {
+    if (appMetadata == null || appMetadata.readableBytes() == 0) {
+      return null;
+    }
+    long length = appMetadata.readableBytes();
+    ArrowBuf metadata = allocator.buffer(length);
+    metadata.setBytes(0, appMetadata, appMetadata.readerIndex(), length);
+    metadata.writerIndex(length);
+    return metadata;
   }
 
   Schema memorySchema() {

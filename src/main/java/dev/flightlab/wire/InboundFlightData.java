@@ -35,6 +35,7 @@ public final class InboundFlightData implements AutoCloseable {
   private final ArrowBuf appMetadata;
   private final ArrowBuf body;
   private final long bodyBytes;
+  private boolean closed;
 
   private InboundFlightData(
       FlightDescriptor descriptor,
@@ -230,9 +231,13 @@ public final class InboundFlightData implements AutoCloseable {
     }
   }
 
-  /** Releases the message's own references. */
+  /** Releases the message's own references (once: closing again does nothing). */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     closeQuietly(appMetadata);
     closeQuietly(body);
   }
