@@ -294,7 +294,6 @@ final class FlightDataPlane {
     private WriteSession session;
     private VectorSchemaRoot root;
     private VectorLoader loader;
-    private boolean batchesStarted;
     private boolean finished;
     private String what = "DoPut";
 
@@ -365,7 +364,6 @@ final class FlightDataPlane {
 
     private void addBatch(InboundFlightData message) {
       requireSchema();
-      batchesStarted = true;
       // Built now: the message (and its app_metadata) may be freed before the ack goes out.
       Flight.PutResult ack = ackFor(message.appMetadata());
       boolean stored = false;
