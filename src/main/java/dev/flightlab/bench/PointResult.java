@@ -107,4 +107,19 @@ public record PointResult(
     }
     return sum;
   }
+
+  /** The first result of {@code phase}: from a measured iteration, else a warm-up; or null. */
+  public PhaseResult firstPhase(String phase) {
+    for (IterationResult it : iterations()) {
+      if (it.phase(phase) != null) {
+        return it.phase(phase);
+      }
+    }
+    for (IterationResult it : warmups()) {
+      if (it.phase(phase) != null) {
+        return it.phase(phase);
+      }
+    }
+    return null;
+  }
 }

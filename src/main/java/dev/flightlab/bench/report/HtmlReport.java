@@ -202,7 +202,7 @@ public final class HtmlReport implements ReportWriter {
         Summary s = p.summary(phase);
         LatencyStats l = p.latencyStats(phase);
         boolean data = !p.primaryUnit(phase).equals("calls/s");
-        PhaseResult any = anyPhase(p, phase);
+        PhaseResult any = p.firstPhase(phase);
         List<String> cells =
             List.of(
                 p.label().isEmpty() ? "-" : p.label(),
@@ -240,20 +240,6 @@ public final class HtmlReport implements ReportWriter {
         (phase, kind) ->
             out.println("<br><b>" + Html.escape(phase) + "</b>: " + Html.escape(kind)));
     out.println("</p>");
-  }
-
-  private static PhaseResult anyPhase(PointResult p, String phase) {
-    for (IterationResult it : p.iterations()) {
-      if (it.phase(phase) != null) {
-        return it.phase(phase);
-      }
-    }
-    for (IterationResult it : p.warmups()) {
-      if (it.phase(phase) != null) {
-        return it.phase(phase);
-      }
-    }
-    return null;
   }
 
   /** Chart 1: every iteration's headline figure; warm-ups hollow, in the shaded region. */

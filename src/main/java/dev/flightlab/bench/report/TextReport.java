@@ -217,7 +217,7 @@ public final class TextReport implements ReportWriter {
       out.println("  (none completed)");
       return;
     }
-    PhaseResult first = firstPhase(p, phase);
+    PhaseResult first = p.firstPhase(phase);
     if (first != null && first.movesData()) {
       Summary mib = p.summarise(phase, PhaseResult::ipcMiBps);
       Summary logical = p.summarise(phase, PhaseResult::logicalMBps);
@@ -367,20 +367,6 @@ public final class TextReport implements ReportWriter {
       }
     }
     return wire == 0 ? 0 : (double) ipc / wire;
-  }
-
-  private static PhaseResult firstPhase(PointResult p, String phase) {
-    for (IterationResult it : p.iterations()) {
-      if (it.phase(phase) != null) {
-        return it.phase(phase);
-      }
-    }
-    for (IterationResult it : p.warmups()) {
-      if (it.phase(phase) != null) {
-        return it.phase(phase);
-      }
-    }
-    return null;
   }
 
   private static void sweepTable(PrintWriter out, RunResult r) {
