@@ -97,8 +97,7 @@ final class StreamOps {
       StreamOutcome out) {
     long start = System.nanoTime();
     AtomicLongArray sent = data.sentNanos();
-    Histogram latency = out.latency;
-    long[] firstAck = {-1};
+    AckClock clock = new AckClock(start, sent, out.latency);
     long[] wire = {0};
     FlightLabClient.UploadListener listener =
         new FlightLabClient.UploadListener() {
@@ -110,14 +109,7 @@ final class StreamOps {
 
           @Override
           public void acked(ByteBuffer appMetadata) {
-            long now = System.nanoTime();
-            long seq = StreamData.sequenceOf(appMetadata, data.batches);
-            if (seq >= 0) {
-              latency.recordValue(Math.max(0, now - sent.get((int) seq)));
-              if (firstAck[0] < 0) {
-                firstAck[0] = now - start;
-              }
-            }
+            clock.acked(StreamData.sequenceOf(appMetadata, data.batches));
           }
         };
     BatchSet set = data.data();
@@ -138,9 +130,7 @@ final class StreamOps {
     out.ipcBodyBytes += data.ipcBodyBytes;
     out.wireBodyBytes += wire[0];
     out.ipcStreamBytes += outcome.ipcStreamBytes();
-    if (firstAck[0] >= 0) {
-      out.firstBatch.recordValue(firstAck[0]);
-    }
+    clock.recordFirstAck(out.firstBatch);
   }
 
   private static void putArrow(
@@ -153,20 +143,12 @@ final class StreamOps {
       StreamOutcome out) {
     long start = System.nanoTime();
     AtomicLongArray sent = data.sentNanos();
-    Histogram latency = out.latency;
-    long[] firstAck = {-1};
+    AckClock clock = new AckClock(start, sent, out.latency);
     AsyncPutListener acks =
         new AsyncPutListener() {
           @Override
           public void onNext(PutResult result) {
-            long now = System.nanoTime();
-            long seq = StreamData.sequenceOf(result.getApplicationMetadata(), data.batches);
-            if (seq >= 0) {
-              latency.recordValue(Math.max(0, now - sent.get((int) seq)));
-              if (firstAck[0] < 0) {
-                firstAck[0] = now - start;
-              }
-            }
+            clock.acked(StreamData.sequenceOf(result.getApplicationMetadata(), data.batches));
           }
         };
     BatchSet set = data.data();
@@ -208,9 +190,7 @@ final class StreamOps {
     out.wireBodyBytes += codec == null ? data.ipcBodyBytes : codec.compressedBodyBytes();
     // Arrow Java writes every validity bitmap: the stream is the data's own IPC stream.
     out.ipcStreamBytes += data.ipcStreamBytes;
-    if (firstAck[0] >= 0) {
-      out.firstBatch.recordValue(firstAck[0]);
-    }
+    clock.recordFirstAck(out.firstBatch);
   }
 
   /**
@@ -394,5 +374,37 @@ final class StreamOps {
     out.logicalBytes += data.logicalBytes;
     out.ipcBodyBytes += data.ipcBodyBytes;
     out.wireBodyBytes += data.ipcBodyBytes;
+  }
+
+  /** Per-batch upload latency: from a batch's send to its ack, and the time to the first ack. */
+  private static final class AckClock {
+    private final long start;
+    private final AtomicLongArray sentNanos;
+    private final Histogram latency;
+    private long firstAckNanos = -1;
+
+    AckClock(long start, AtomicLongArray sentNanos, Histogram latency) {
+      this.start = start;
+      this.sentNanos = sentNanos;
+      this.latency = latency;
+    }
+
+    /** Records the ack of batch {@code sequence} (negative: not one of ours, ignored). */
+    void acked(long sequence) {
+      if (sequence < 0) {
+        return;
+      }
+      long now = System.nanoTime();
+      latency.recordValue(Math.max(0, now - sentNanos.get((int) sequence)));
+      if (firstAckNanos < 0) {
+        firstAckNanos = now - start;
+      }
+    }
+
+    void recordFirstAck(Histogram firstBatch) {
+      if (firstAckNanos >= 0) {
+        firstBatch.recordValue(firstAckNanos);
+      }
+    }
   }
 }
