@@ -1,7 +1,6 @@
 package dev.flightlab.wire;
 
 import io.grpc.Drainable;
-import io.grpc.KnownLength;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.CompositeByteBuf;
@@ -232,8 +231,12 @@ public final class OutboundFlightData {
     }
   }
 
-  private static final class DrainableStream extends ByteBufInputStream
-      implements Drainable, KnownLength {
+  /**
+   * Not {@code KnownLength} on purpose: gRPC writes a message of known length through an adapter
+   * that copies, and one of unknown length into its buffer chain, where {@link AddWritableBuffer}
+   * can append the composite without copying.
+   */
+  private static final class DrainableStream extends ByteBufInputStream implements Drainable {
     private final ByteBuf buf;
 
     DrainableStream(ByteBuf buf) {
