@@ -95,7 +95,8 @@ public final class DemoScenario {
       log.info("    Total records: " + info.getRecords());
       log.info("    Total bytes: " + info.getBytes());
       for (FlightEndpoint e : info.getEndpoints()) {
-        log.info("    Endpoint: " + e.getLocations());
+        log.info(
+            "    Endpoint: " + e.getLocations().stream().map(l -> l.getUri().toString()).toList());
       }
     }
     log.info("Successfully listed " + flights.size() + " flights.");
