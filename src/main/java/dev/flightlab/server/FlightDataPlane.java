@@ -73,6 +73,26 @@ final class FlightDataPlane {
   private final BufferAllocator allocator;
   private final DatasetStore store;
 
+  private static final io.grpc.Metadata.Key<String> COMPRESSION_HEADER =
+      io.grpc.Metadata.Key.of(RequestHeaders.COMPRESSION, io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * Runs this class's DoGet and DoPut callbacks on the Netty thread that read the message: they
+   * never block (DoGet waits for onReady callbacks, DoPut only files batches), so a hand-off to
+   * another thread per message would buy nothing but a wake-up. A compressed DoGet, and every other
+   * RPC (Arrow's handlers may block), keep the server's executor (null here).
+   */
+  static <ReqT, RespT> java.util.concurrent.Executor executorFor(
+      io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    if (method.equals(FlightServiceGrpc.getDoPutMethod().getFullMethodName())
+        || (method.equals(FlightServiceGrpc.getDoGetMethod().getFullMethodName())
+            && headers.get(COMPRESSION_HEADER) == null)) {
+      return com.google.common.util.concurrent.MoreExecutors.directExecutor();
+    }
+    return null;
+  }
+
   FlightDataPlane(BufferAllocator allocator, DatasetStore store) {
     this.allocator = allocator;
     this.store = store;

@@ -72,6 +72,7 @@ public final class FlightLabServer implements AutoCloseable {
                 (Consumer<NettyServerBuilder>)
                     netty -> {
                       Transport.tune(netty);
+                      netty.callExecutor(FlightDataPlane::executorFor);
                       // Registered after Arrow's service of the same name, so it replaces it.
                       netty.addService(
                           ServerInterceptors.intercept(
