@@ -22,11 +22,7 @@ final class ExchangeWorkload extends Workload {
       // flightlab's DoExchange echoes and stores nothing: the path only names the stream.
       descriptors.add(DatasetPath.parse(options.pathPrefix() + "/exchange-" + s).toDescriptor());
     }
-    DataInfo info = generateStreams();
-    if (options.includeGeneration()) {
-      freeStreams();
-    }
-    return info;
+    return generateStreamsForIterations();
   }
 
   @Override
@@ -37,25 +33,16 @@ final class ExchangeWorkload extends Workload {
             options.streams(),
             (s, out) -> {
               FlightDescriptor descriptor = descriptors.get(s);
-              if (options.includeGeneration()) {
-                try (StreamData data = generate(schema(), s)) {
-                  StreamOps.exchange(
-                      ctx.client(s),
-                      descriptor,
-                      data,
-                      options.sendWait(),
-                      ctx.helperThreads(),
-                      out);
-                }
-              } else {
-                StreamOps.exchange(
-                    ctx.client(s),
-                    descriptor,
-                    streams.get(s),
-                    options.sendWait(),
-                    ctx.helperThreads(),
-                    out);
-              }
+              withStreamData(
+                  s,
+                  data ->
+                      StreamOps.exchange(
+                          ctx.client(s),
+                          descriptor,
+                          data,
+                          options.sendWait(),
+                          ctx.helperThreads(),
+                          out));
             });
     return List.of(merge("exchange", StreamOps.EXCHANGE_LATENCY, outcomes, measured));
   }

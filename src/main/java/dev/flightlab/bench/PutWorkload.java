@@ -17,12 +17,7 @@ final class PutWorkload extends Workload {
     for (int s = 0; s < options.streams(); s++) {
       paths.add(dataset("put-" + s));
     }
-    DataInfo info = generateStreams();
-    if (options.includeGeneration()) {
-      // Sizes are known now; each iteration regenerates inside its timing.
-      freeStreams();
-    }
-    return info;
+    return generateStreamsForIterations();
   }
 
   @Override
@@ -32,13 +27,7 @@ final class PutWorkload extends Workload {
             ctx.streamThreads(),
             options.streams(),
             (s, out) -> {
-              if (options.includeGeneration()) {
-                try (StreamData data = generate(schema(), s)) {
-                  put(s, data, out);
-                }
-              } else {
-                put(s, streams.get(s), out);
-              }
+              withStreamData(s, data -> put(s, data, out));
             });
     return List.of(merge("put", StreamOps.PUT_LATENCY, outcomes, measured));
   }

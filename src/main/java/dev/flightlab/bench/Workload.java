@@ -192,6 +192,38 @@ abstract class Workload implements AutoCloseable {
         nanos);
   }
 
+  /**
+   * Generates every stream's data before timing, for its sizes; with --include-generation frees it
+   * again, since each iteration then regenerates inside its timing ({@link #withStreamData}).
+   */
+  protected final DataInfo generateStreamsForIterations() throws Exception {
+    DataInfo info = generateStreams();
+    if (options.includeGeneration()) {
+      freeStreams();
+    }
+    return info;
+  }
+
+  /** What a stream does with its data in one iteration. */
+  @FunctionalInterface
+  protected interface StreamBody {
+    void run(StreamData data) throws Exception;
+  }
+
+  /**
+   * Runs {@code body} with stream {@code s}'s data: generated now, inside the timing, with
+   * --include-generation; else the data generated before timing.
+   */
+  protected final void withStreamData(int s, StreamBody body) throws Exception {
+    if (options.includeGeneration()) {
+      try (StreamData data = generate(schema(), s)) {
+        body.run(data);
+      }
+    } else {
+      body.run(streams.get(s));
+    }
+  }
+
   /** Frees every stream's data. */
   protected final void freeStreams() {
     streams.forEach(StreamData::close);
