@@ -4,6 +4,7 @@ import io.grpc.Drainable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
@@ -31,13 +32,12 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * own references and may release them right after handing the message to gRPC.
  */
 public final class OutboundFlightData {
-  private static final byte[][] PADDING = new byte[8][];
-
-  static {
-    for (int i = 0; i < 8; i++) {
-      PADDING[i] = new byte[i];
-    }
-  }
+  /**
+   * Zeros for padding, in direct memory: every part of a message must be direct, or Netty copies
+   * each HTTP/2 frame of it into a new direct buffer before writing it to the socket.
+   */
+  private static final ByteBuf ZEROS =
+      Unpooled.unreleasableBuffer(Unpooled.directBuffer(8, 8).writeZero(8));
 
   private final CompositeByteBuf payload;
   private final int ipcHeaderBytes;
@@ -128,7 +128,8 @@ public final class OutboundFlightData {
       throw new IllegalArgumentException("message body over 2 GiB: " + bodyLength + " bytes");
     }
     int headerBytes = header == null ? 0 : header.remaining();
-    ByteBuf prefix = Unpooled.buffer(64 + headerBytes);
+    // Direct, like every other part (see ZEROS); pooled, since one is made per message.
+    ByteBuf prefix = PooledByteBufAllocator.DEFAULT.directBuffer(64 + headerBytes);
     if (descriptor != null) {
       writeTag(prefix, FlightDataFields.DESCRIPTOR);
       writeVarint(prefix, descriptor.length);
@@ -150,7 +151,7 @@ public final class OutboundFlightData {
     }
     if (header != null) {
       // The body field is written even when empty: readers expect it for batches.
-      ByteBuf bodyPrefix = Unpooled.buffer(8);
+      ByteBuf bodyPrefix = PooledByteBufAllocator.DEFAULT.directBuffer(8);
       writeTag(bodyPrefix, FlightDataFields.BODY);
       writeVarint(bodyPrefix, (int) bodyLength);
       parts.add(bodyPrefix);
@@ -175,7 +176,7 @@ public final class OutboundFlightData {
     long gap = to - position;
     while (gap > 0) {
       int n = (int) Math.min(gap, 7);
-      parts.add(Unpooled.wrappedBuffer(PADDING[n]));
+      parts.add(ZEROS.slice(0, n));
       gap -= n;
     }
     return Math.max(position, to);
