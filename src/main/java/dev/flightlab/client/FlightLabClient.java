@@ -9,6 +9,7 @@ import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
 import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.NettyTransport;
 import dev.flightlab.wire.OutboundFlightData;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -122,6 +123,7 @@ public final class FlightLabClient implements AutoCloseable {
               // Retries make gRPC keep a copy of every message sent until the call ends.
               .disableRetry()
               .flowControlWindow(Transport.FLOW_CONTROL_WINDOW_BYTES);
+      NettyTransport.configure(channel);
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
       return new FlightLabClient(allocator, flight, managed, location, options.authToken());

@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetStore;
+import dev.flightlab.wire.NettyTransport;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class FlightLabServer implements AutoCloseable {
   private final DatasetStore store;
   private final FlightServer flightServer;
   private final ExecutorService callExecutor;
+  private final NettyTransport transport = NettyTransport.forServer();
   private volatile Location location;
   private boolean closed;
 
@@ -72,6 +74,7 @@ public final class FlightLabServer implements AutoCloseable {
                 (Consumer<NettyServerBuilder>)
                     netty -> {
                       Transport.tune(netty);
+                      transport.configure(netty);
                       netty.callExecutor(FlightDataPlane::executorFor);
                       // Registered after Arrow's service of the same name, so it replaces it.
                       netty.addService(
@@ -99,7 +102,17 @@ public final class FlightLabServer implements AutoCloseable {
 
   /** Binds and starts serving; returns this server. */
   public FlightLabServer start() throws IOException {
-    flightServer.start();
+    try {
+      flightServer.start();
+    } catch (IOException | RuntimeException e) {
+      // Not returned to the caller: nobody else can free what the server holds.
+      try {
+        close();
+      } catch (InterruptedException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     String advertised = advertisedHost(options.host());
     int port = flightServer.getPort();
     location =
@@ -168,6 +181,7 @@ public final class FlightLabServer implements AutoCloseable {
       log.warn("Call handlers still running after the shutdown: interrupting them");
       callExecutor.shutdownNow();
     }
+    transport.close();
     store.close();
     try {
       Allocators.closeWhenDrained(allocator, DRAIN_TIMEOUT);
