@@ -1,5 +1,6 @@
 package dev.flightlab.client;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.InboundFlightData;
 import io.grpc.CallOptions;
@@ -17,7 +18,8 @@ import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * A DoGet read message by message with flightlab's codec: each body is copied once, from gRPC's
- * network buffers into direct memory, on gRPC's executor while the caller handles the previous one.
+ * network buffers into direct memory, on the connection's network thread while the caller handles
+ * the previous one.
  *
  * <p>Not thread-safe: one reader thread. Close it to cancel an unfinished stream; messages still
  * queued are freed.
@@ -33,7 +35,12 @@ final class DoGetStream implements AutoCloseable {
   private boolean closed;
 
   DoGetStream(Channel channel, Ticket ticket, BufferAllocator allocator, Metadata headers) {
-    call = channel.newCall(FlightMethods.clientDoGet(allocator), CallOptions.DEFAULT);
+    // Callbacks run on the connection's network thread (they never block): each message is parsed
+    // where it was read, instead of being handed to another thread first.
+    call =
+        channel.newCall(
+            FlightMethods.clientDoGet(allocator),
+            CallOptions.DEFAULT.withExecutor(MoreExecutors.directExecutor()));
     call.start(
         new ClientCall.Listener<>() {
           @Override

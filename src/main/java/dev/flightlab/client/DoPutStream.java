@@ -1,5 +1,6 @@
 package dev.flightlab.client;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.flightlab.server.Transport;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.OutboundFlightData;
@@ -28,11 +29,14 @@ final class DoPutStream implements AutoCloseable {
 
   DoPutStream(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
     // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
-    // would wait for the previous one to drain.
+    // would wait for the previous one to drain. Callbacks run on the connection's network thread
+    // (they never block; neither may onAck).
     call =
         channel.newCall(
             FlightMethods.clientDoPut(),
-            CallOptions.DEFAULT.withOnReadyThreshold(Transport.SEND_BUFFER_BYTES));
+            CallOptions.DEFAULT
+                .withOnReadyThreshold(Transport.SEND_BUFFER_BYTES)
+                .withExecutor(MoreExecutors.directExecutor()));
     call.start(
         new ClientCall.Listener<>() {
           @Override

@@ -205,7 +205,7 @@ public final class FlightLabClient implements AutoCloseable {
 
     /**
      * The server acknowledged something; {@code appMetadata} is the ack's (read-only, may be
-     * empty).
+     * empty). Runs on the connection's network thread: it must not block.
      */
     void acked(ByteBuffer appMetadata);
   }
