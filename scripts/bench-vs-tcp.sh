@@ -3,13 +3,13 @@
 # rows with `flightlab bench` (server in its own JVM), each row's median as MiB/s and as a ratio
 # to the TCP figure. Installs iperf3 from Debian when it is missing (needs root and apt).
 #
-# Environment: ITERATIONS (default 5), WARMUP (default auto = 3 GB per row), ROWS (10000000),
+# Environment: ITERATIONS (default 5), WARMUP (default 20s per row: steady state, see docs/benchmarks.md), ROWS (10000000),
 # TCP_SECONDS (10), CLIENT (flightlab or arrow), OUT (bench-out/vs-tcp-<timestamp>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 iterations=${ITERATIONS:-5}
-warmup=${WARMUP:-auto}
+warmup=${WARMUP:-20s}
 rows=${ROWS:-10000000}
 tcp_seconds=${TCP_SECONDS:-10}
 client=${CLIENT:-flightlab}

@@ -481,7 +481,13 @@ public final class FlightLabClient implements AutoCloseable {
     }
   }
 
-  /** Receives a downloaded batch; both arguments are borrowed for the call only. */
+  /**
+   * Receives a downloaded batch; both arguments are borrowed for the call only.
+   *
+   * <p>Runs on the connection's network thread, one batch at a time, in order: it must be quick and
+   * must not block (other calls on the connection wait meanwhile). Heavier work belongs in {@link
+   * FlightLabClient#get}.
+   */
   @FunctionalInterface
   public interface BatchVisitor {
     /** Called once per record batch, in order. */
@@ -508,24 +514,29 @@ public final class FlightLabClient implements AutoCloseable {
    * sends; the visitor sees the batches as they arrived, compressed.
    */
   public Schema readBatches(Ticket ticket, BatchVisitor visitor, IpcCompression compression) {
-    Schema schema = null;
-    try (DoGetStream stream =
-        new DoGetStream(channel, ticket, allocator, headers(null, compression))) {
-      for (InboundFlightData next = stream.next(); next != null; next = stream.next()) {
-        try (InboundFlightData message = next) {
+    Schema[] schema = new Schema[1];
+    DoGetStream.Sink sink =
+        message -> {
           if (message.headerType() == MessageHeader.Schema) {
-            schema = message.schema();
+            schema[0] = message.schema();
           } else if (message.headerType() == MessageHeader.RecordBatch) {
             try (ArrowRecordBatch batch = message.recordBatch()) {
               visitor.batch(batch, message.appMetadata());
             }
           }
-        }
-      }
-      return schema;
+        };
+    try (DoGetStream stream =
+        new DoGetStream(channel, ticket, allocator, headers(null, compression), sink)) {
+      stream.awaitEnd();
+      // awaitEnd saw the call end after the last message: the schema written there is visible.
+      return schema[0];
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CallStatus.CANCELLED.withDescription("download interrupted").toRuntimeException();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("batch visitor failed: " + e.getMessage(), e);
     }
   }
 

@@ -211,6 +211,11 @@ public final class OutboundFlightData {
     return new DrainableStream(payload);
   }
 
+  /** Whether every part of the message lies in direct memory (Netty copies it otherwise). */
+  boolean isDirect() {
+    return payload.isDirect();
+  }
+
   /** Releases the message unsent. */
   public void discard() {
     payload.release();

@@ -1,21 +1,34 @@
 package dev.flightlab.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A reader that stops early frees the call; the server stays healthy and leaks nothing. */
+/**
+ * A reader that stops early frees the call; the server stays healthy and leaks nothing. Also the
+ * visitor-style read ({@code readBatches}), whose visitor runs on the network thread.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DoGetCancellationIT {
   private static final DatasetPath PATH = DatasetPath.parse("/large/table");
@@ -125,6 +138,71 @@ class DoGetCancellationIT {
     }
     assertThat(batches).isEqualTo(BATCHES);
     assertThat(rows).isEqualTo(table.rowCount());
+    assertServerHealthy();
+  }
+
+  @Test
+  void readBatchesVisitsEveryBatchInOrderWithItsValuesAndMetadata() throws Exception {
+    List<String> metadata = new ArrayList<>();
+    long[] ids = {0, 0};
+    Schema schema;
+    try (BufferAllocator loading = fx.allocator().newChildAllocator("visitor", 0, Long.MAX_VALUE);
+        VectorSchemaRoot root = VectorSchemaRoot.create(Tables.PEOPLE, loading)) {
+      VectorLoader loader = new VectorLoader(root);
+      schema =
+          fx.client()
+              .readBatches(
+                  PATH,
+                  (batch, appMetadata) -> {
+                    metadata.add(Tables.text(appMetadata));
+                    loader.load(batch);
+                    BigIntVector id = (BigIntVector) root.getVector("id");
+                    for (int r = 0; r < root.getRowCount(); r++) {
+                      // ids run on from 0 across batches: the next one expected is ids[0].
+                      assertThat(id.get(r)).isEqualTo(ids[0]);
+                      ids[0]++;
+                    }
+                    ids[1] += root.getRowCount();
+                  });
+    }
+    assertThat(schema.getFields()).extracting(f -> f.getName()).containsExactly("id", "name");
+    assertThat(metadata).hasSize(BATCHES);
+    for (int i = 0; i < BATCHES; i++) {
+      assertThat(metadata.get(i)).isEqualTo("b-" + i);
+    }
+    assertThat(ids[1]).isEqualTo(table.rowCount());
+    assertServerHealthy();
+  }
+
+  @Test
+  void aVisitorThatThrowsCancelsTheCallAndItsExceptionReachesTheCaller() {
+    int[] seen = {0};
+    IllegalStateException boom = new IllegalStateException("visitor gave up");
+    assertThatThrownBy(
+            () ->
+                fx.client()
+                    .readBatches(
+                        PATH,
+                        (batch, appMetadata) -> {
+                          if (++seen[0] == 3) {
+                            throw boom;
+                          }
+                        }))
+        .isSameAs(boom);
+    assertThat(seen[0]).isEqualTo(3);
+    // Nothing of the cancelled call stays behind on either side.
+    ServerFixture.awaitUntil(
+        () -> fx.client().allocator().getAllocatedMemory() == 0,
+        () -> "client still holds " + fx.client().allocator().getAllocatedMemory() + " bytes");
+    assertServerHealthy();
+  }
+
+  @Test
+  void readBatchesOfAMissingDatasetIsNotFound() {
+    assertThatThrownBy(() -> fx.client().readBatches(DatasetPath.parse("/no/such"), (b, m) -> {}))
+        .isInstanceOfSatisfying(
+            FlightRuntimeException.class,
+            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
     assertServerHealthy();
   }
 }

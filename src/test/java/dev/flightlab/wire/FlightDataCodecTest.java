@@ -69,6 +69,29 @@ class FlightDataCodecTest {
   }
 
   @Test
+  void everyPartOfAMessageIsDirectSoNettyWritesItWithoutCopying() throws Exception {
+    // Columns of odd widths need padding between buffers; metadata and a descriptor add parts.
+    Schema schema = SchemaSpec.parse("int8,utf8,int64");
+    try (BatchSet data =
+            DataGenerator.generate(
+                schema, 37, 37, GeneratorOptions.defaults().withNullFraction(0.3), allocator);
+        ArrowBuf metadata = allocator.buffer(1)) {
+      metadata.writeByte(7);
+      OutboundFlightData batch =
+          OutboundFlightData.recordBatch(data.batches().get(0), metadata, IpcOption.DEFAULT);
+      OutboundFlightData schemaMessage =
+          OutboundFlightData.schema(FlightDescriptor.path("/a"), schema, IpcOption.DEFAULT);
+      try {
+        assertThat(batch.isDirect()).isTrue();
+        assertThat(schemaMessage.isDirect()).isTrue();
+      } finally {
+        batch.discard();
+        schemaMessage.discard();
+      }
+    }
+  }
+
+  @Test
   void batchesWithoutNullsTravelWithoutValidityBitmaps() throws Exception {
     Schema schema = SchemaSpec.parse("int64x4,utf8");
     try (BatchSet data =
