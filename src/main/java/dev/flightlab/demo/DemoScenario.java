@@ -172,12 +172,17 @@ public final class DemoScenario {
     return ok == n ? 0 : 1;
   }
 
-  /** Says so when the JVM runs with C1 only, as the launcher starts the demo. */
+  /** Names the JVM's JIT and GC flags (the launcher gives the demo its own), if any. */
   private static String jitNote() {
-    boolean c1Only =
+    List<String> flags =
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-            .anyMatch(a -> a.equals("-XX:TieredStopAtLevel=1"));
-    return c1Only ? " (JIT: C1 only, -XX:TieredStopAtLevel=1)" : "";
+            .filter(
+                a ->
+                    a.startsWith("-XX:TieredStopAtLevel")
+                        || a.startsWith("-XX:CompileThresholdScaling")
+                        || a.startsWith("-XX:+Use") && a.endsWith("GC"))
+            .toList();
+    return flags.isEmpty() ? "" : " (JVM flags: " + String.join(" ", flags) + ")";
   }
 
   private static double nowSeconds() {
