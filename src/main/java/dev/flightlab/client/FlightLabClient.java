@@ -82,15 +82,18 @@ public final class FlightLabClient implements AutoCloseable {
   private final Location location;
   private final CallOption[] baseOptions;
   private final ManagedChannel channel;
+  private final NettyTransport transport;
   private final String token;
 
   private FlightLabClient(
       BufferAllocator allocator,
       FlightClient client,
       ManagedChannel channel,
+      NettyTransport transport,
       Location location,
       String token) {
     this.allocator = allocator;
+    this.transport = transport;
     this.client = client;
     this.channel = channel;
     this.location = location;
@@ -107,6 +110,7 @@ public final class FlightLabClient implements AutoCloseable {
     Location location = toLocation(options.server());
     BufferAllocator allocator =
         parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
+    NettyTransport transport = null;
     try {
       NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
@@ -123,14 +127,19 @@ public final class FlightLabClient implements AutoCloseable {
               // Retries make gRPC keep a copy of every message sent until the call ends.
               .disableRetry()
               .flowControlWindow(Transport.FLOW_CONTROL_WINDOW_BYTES);
-      NettyTransport.configure(channel);
+      transport = NettyTransport.forClient();
+      transport.configure(channel);
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
-      return new FlightLabClient(allocator, flight, managed, location, options.authToken());
+      return new FlightLabClient(
+          allocator, flight, managed, transport, location, options.authToken());
     } catch (IOException e) {
       allocator.close();
       throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      if (transport != null) {
+        transport.closeQuietly();
+      }
       allocator.close();
       throw e;
     }
@@ -616,8 +625,12 @@ public final class FlightLabClient implements AutoCloseable {
     try {
       client.close();
     } finally {
-      // Messages gRPC had not written yet are released on Netty's event loop.
-      Allocators.closeWhenDrained(allocator, Duration.ofSeconds(5));
+      try {
+        // Messages gRPC had not written yet are released on the event loop, before it stops.
+        transport.close();
+      } finally {
+        Allocators.closeWhenDrained(allocator, Duration.ofSeconds(5));
+      }
     }
   }
 

@@ -30,19 +30,13 @@ import java.util.concurrent.TimeUnit;
  * pipeline.
  *
  * <p>Owning the event loops is the price of choosing the channels: gRPC accepts a channel factory
- * only together with the loops. A server's loops are its own and closed with it; clients share one
- * group of daemon threads.
+ * only together with the loops. A server's loops are its own and closed with it. Each client has
+ * one network thread of its own: with a shared group, gRPC picks a loop more than once per
+ * connection, so with two threads every connection landed on the same one (four DoPut streams ran
+ * on one client thread while the other idled).
  */
 public final class NettyTransport implements AutoCloseable {
   private static final Duration QUIET_PERIOD = Duration.ZERO;
-
-  private static final class SharedClientLoops {
-    static final EventLoopGroup GROUP =
-        new MultiThreadIoEventLoopGroup(
-            threads(),
-            new DefaultThreadFactory("flightlab-client-io", true),
-            NioIoHandler.newFactory());
-  }
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -63,12 +57,23 @@ public final class NettyTransport implements AutoCloseable {
             NioIoHandler.newFactory()));
   }
 
+  /** The event loop for one client (one connection): a single thread. */
+  public static NettyTransport forClient() {
+    return new NettyTransport(
+        null,
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("flightlab-client-io", true), NioIoHandler.newFactory()));
+  }
+
   private static int threads() {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   /** Serves on this transport's loops, with the composite cumulator on every connection. */
   public void configure(NettyServerBuilder builder) {
+    if (boss == null) {
+      throw new IllegalStateException("a client transport cannot serve");
+    }
     builder
         .bossEventLoopGroup(boss)
         .workerEventLoopGroup(workers)
@@ -80,10 +85,10 @@ public final class NettyTransport implements AutoCloseable {
             });
   }
 
-  /** Connects on the shared client loops, with the composite cumulator on the connection. */
-  public static void configure(NettyChannelBuilder builder) {
+  /** Connects on this transport's loop, with the composite cumulator on the connection. */
+  public void configure(NettyChannelBuilder builder) {
     builder
-        .eventLoopGroup(SharedClientLoops.GROUP)
+        .eventLoopGroup(workers)
         .channelFactory(
             () -> {
               NioSocketChannel channel = new NioSocketChannel();
@@ -95,15 +100,27 @@ public final class NettyTransport implements AutoCloseable {
   /** Stops the loops (after the gRPC server on them has shut down), waiting up to the timeout. */
   public void close(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    boss.shutdownGracefully(QUIET_PERIOD.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (boss != null) {
+      boss.shutdownGracefully(QUIET_PERIOD.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
     workers.shutdownGracefully(QUIET_PERIOD.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    boss.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (boss != null) {
+      boss.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
     workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   @Override
   public void close() throws InterruptedException {
     close(Duration.ofSeconds(5));
+  }
+
+  /** Stops the loops without waiting for them (for clean-up after a failure). */
+  public void closeQuietly() {
+    if (boss != null) {
+      boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    }
+    workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
   }
 
   /** On the listening channel: puts the installer first in each accepted connection's pipeline. */
