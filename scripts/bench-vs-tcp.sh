@@ -3,15 +3,25 @@
 # rows with `flightlab bench` (server in its own JVM), each row's median as MiB/s and as a ratio
 # to the TCP figure. Installs iperf3 from Debian when it is missing (needs root and apt).
 #
-# Environment: ITERATIONS (default 5), WARMUP (default 20s per row: steady state, see docs/benchmarks.md), ROWS (10000000),
-# TCP_SECONDS (10), CLIENT (flightlab or arrow), OUT (bench-out/vs-tcp-<timestamp>).
+# Two JVMs on a shared two-core machine land in different steady states from run to run (which
+# thread shares a core with which, what the JIT compiled): one process pair's median can sit 20%
+# off the next one's. So every row runs in FORKS fresh process pairs (as JMH forks), ITERATIONS
+# measured iterations each after WARMUP; the row's figure is the median of all those iterations,
+# and each fork's own median is printed beside it. iperf3 runs TCP_RUNS times; its median is the
+# TCP figure.
+#
+# Environment: FORKS (default 3), ITERATIONS (5), WARMUP (20s per fork: steady state, see
+# docs/benchmarks.md), ROWS (10000000), TCP_SECONDS (10), TCP_RUNS (3), CLIENT (flightlab or
+# arrow), OUT (bench-out/vs-tcp-<timestamp>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+forks=${FORKS:-3}
 iterations=${ITERATIONS:-5}
 warmup=${WARMUP:-20s}
 rows=${ROWS:-10000000}
 tcp_seconds=${TCP_SECONDS:-10}
+tcp_runs=${TCP_RUNS:-3}
 client=${CLIENT:-flightlab}
 out=${OUT:-bench-out/vs-tcp-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -25,15 +35,26 @@ if ! command -v python3 >/dev/null; then
   exit 2
 fi
 
-port=$((20000 + RANDOM % 20000))
-iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true' EXIT
-sleep 0.5
-iperf3 -c 127.0.0.1 -p "$port" -t "$tcp_seconds" -J >"$out/iperf3.json"
-wait "$server_pid" 2>/dev/null || true
-tcp_mibps=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.1f" % (d["end"]["sum_received"]["bits_per_second"]/8/2**20))' "$out/iperf3.json")
-echo "loopback TCP (iperf3, 1 stream, ${tcp_seconds}s): ${tcp_mibps} MiB/s" | tee "$out/summary.txt"
+for run in $(seq 1 "$tcp_runs"); do
+  port=$((20000 + RANDOM % 20000))
+  iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+  server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+  sleep 0.5
+  iperf3 -c 127.0.0.1 -p "$port" -t "$tcp_seconds" -J >"$out/iperf3-$run.json"
+  wait "$server_pid" 2>/dev/null || true
+done
+tcp_mibps=$(python3 - "$out" "$tcp_runs" <<'PY'
+import json, statistics, sys
+out, runs = sys.argv[1], int(sys.argv[2])
+rates = [json.load(open(f"{out}/iperf3-{r}.json"))["end"]["sum_received"]["bits_per_second"] / 8 / 2**20
+         for r in range(1, runs + 1)]
+print("%.1f" % statistics.median(rates))
+print("runs: " + ", ".join("%.1f" % r for r in rates), file=sys.stderr)
+PY
+)
+echo "loopback TCP (iperf3, 1 stream, ${tcp_seconds}s, median of ${tcp_runs} runs): ${tcp_mibps} MiB/s" \
+  | tee "$out/summary.txt"
 
 ./flightlab --version >/dev/null # builds the jar first if needed
 
@@ -43,24 +64,45 @@ rows_spec=(
   "get 1 65536 0.70" "put 1 65536 0.70"
   "get 4 4096 0.65" "put 4 4096 0.65"
 )
-printf '%-28s %12s %8s %8s\n' "workload" "MiB/s" "ratio" "target" | tee -a "$out/summary.txt"
+# Forks outermost, so that a slow spell of the machine touches every row alike.
+for fork in $(seq 1 "$forks"); do
+  for row in "${rows_spec[@]}"; do
+    read -r op streams batch target <<<"$row"
+    name="$op-${streams}s-${batch}r-fork$fork"
+    echo "bench-vs-tcp: fork $fork/$forks: $op, $streams stream(s), $batch rows/batch" >&2
+    ./flightlab bench --op "$op" --server-process --client "$client" --schema int64x4 \
+      --rows "$rows" --batch-rows "$batch" --streams "$streams" --connections "$streams" \
+      --warmup "$warmup" --iterations "$iterations" --quiet \
+      --format json --output "$out/$name.json" >"$out/$name.log" 2>&1 ||
+      echo "bench-vs-tcp: $name failed, see $out/$name.log" >&2
+  done
+done
+
+printf '%-36s %9s %7s %8s  %s\n' "workload" "MiB/s" "ratio" "target" "fork medians" \
+  | tee -a "$out/summary.txt"
 for row in "${rows_spec[@]}"; do
   read -r op streams batch target <<<"$row"
-  name="$op-${streams}s-${batch}r"
-  ./flightlab bench --op "$op" --server-process --client "$client" --schema int64x4 \
-    --rows "$rows" --batch-rows "$batch" --streams "$streams" --connections "$streams" \
-    --warmup "$warmup" --iterations "$iterations" --quiet \
-    --format json --output "$out/$name.json" >"$out/$name.log" 2>&1 || {
-      echo "bench-vs-tcp: $name failed, see $out/$name.log" >&2
-      continue
-    }
-  python3 - "$out/$name.json" "$op" "$tcp_mibps" "$target" "$op, $streams stream(s), $batch rows/batch" <<'PY' | tee -a "$out/summary.txt"
-import json, sys
-path, op, tcp, target, label = sys.argv[1:6]
-d = json.load(open(path))
-median = d["points"][0]["summary"][op]["ipc_MiBps"]["median"]
+  python3 - "$out" "$op-${streams}s-${batch}r" "$forks" "$op" "$tcp_mibps" "$target" \
+    "$op, $streams stream(s), $batch rows/batch" <<'PY' | tee -a "$out/summary.txt"
+import json, os, statistics, sys
+out, name, forks, op, tcp, target, label = sys.argv[1:8]
+all_rates, fork_medians = [], []
+for fork in range(1, int(forks) + 1):
+    path = f"{out}/{name}-fork{fork}.json"
+    if not os.path.exists(path):
+        continue
+    point = json.load(open(path))["points"][0]
+    rates = [p["ipc_MiBps"] for it in point["iterations"] for p in it["phases"] if p["phase"] == op]
+    all_rates += rates
+    fork_medians.append(statistics.median(rates))
+if not all_rates:
+    print("%-36s %9s" % (label, "failed"))
+    sys.exit(0)
+median = statistics.median(all_rates)
 ratio = median / float(tcp)
-print("%-28s %12.1f %8.2f %8s%s" % (label, median, ratio, ">=" + target, "" if ratio >= float(target) else "  (below target)"))
+print("%-36s %9.1f %7.2f %8s  %s%s" % (
+    label, median, ratio, ">=" + target, ", ".join("%.0f" % m for m in fork_medians),
+    "" if ratio >= float(target) else "  (below target)"))
 PY
 done
 echo "results: $out" >&2

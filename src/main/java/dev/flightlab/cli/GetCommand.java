@@ -3,6 +3,7 @@ package dev.flightlab.cli;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.io.ArrowFiles;
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
     PrintWriter out = spec.commandLine().getOut();
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       if (output != null) {
         try (BatchSet table = c.get(dataset)) {

@@ -4,6 +4,7 @@ import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.io.ArrowFiles;
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ final class PutCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
     PutMode putMode = PutMode.parse(mode);
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator);
         BatchSet table = ArrowFiles.read(file, c.allocator())) {
       PutOutcome outcome = c.put(dataset, table, putMode);
