@@ -27,7 +27,7 @@ done
 server="grpc://127.0.0.1:$(cat "$out/port")"
 # The launcher execs java: the server's pid is the JVM's.
 
-rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$server_pid/status"; }
+rss_bytes() { awk '/^VmRSS:/ {printf "%.0f\n", $2 * 1024}' "/proc/$server_pid/status"; }
 store_bytes() {
   ./flightlab actions stats --server "$server" | python3 -c \
     'import json, sys; print(json.loads(sys.stdin.read())["memory_used_bytes"])'
@@ -50,7 +50,7 @@ store_cleared=$(store_bytes)
 python3 - "$rss_empty" "$store_empty" "$rss_full" "$store_full" "$rss_cleared" "$store_cleared" \
   <<'PY' | tee "$out/summary.txt"
 import sys
-rss_empty, store_empty, rss_full, n, rss_cleared, store_cleared = map(int, sys.argv[1:7])
+rss_empty, store_empty, rss_full, n, rss_cleared, store_cleared = (int(float(a)) for a in sys.argv[1:7])
 mb = 1e6
 limit = 1.15 * n + 150 * mb
 print("N (stored IPC body, store's direct memory): %d bytes" % n)
