@@ -13,7 +13,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +36,6 @@ import java.util.concurrent.TimeUnit;
  * on one client thread while the other idled).
  */
 public final class NettyTransport implements AutoCloseable {
-  /** Largest HTTP/2 DATA frame each end accepts (HTTP/2's default, and gRPC's, is 16 KiB). */
-  public static final int MAX_FRAME_BYTES = Integer.getInteger("flightlab.maxFrameBytes", 1 << 20);
-
   private static final Duration QUIET_PERIOD = Duration.ZERO;
 
   private final EventLoopGroup boss;
@@ -142,16 +138,8 @@ public final class NettyTransport implements AutoCloseable {
   }
 
   /**
-   * Tunes gRPC's HTTP/2 handler at the first read that finds it in the pipeline (after the TLS
-   * handshake, with TLS), then leaves the pipeline: sets the composite cumulator, and announces
-   * that this end accepts DATA frames of up to {@link #MAX_FRAME_BYTES}.
-   *
-   * <p>gRPC keeps HTTP/2's 16 KiB frames, and much of the work on both ends is per frame: frame
-   * headers, flow-control accounting, one gRPC buffer per frame for the reader to walk. The peer
-   * (any HTTP/2 implementation) switches to larger frames once it reads this SETTINGS frame; this
-   * end's reader accepts them once the peer has acknowledged it, which on the connection comes
-   * before any larger frame. DoPut at 4,096 rows/batch, one stream, medians of three process pairs
-   * each: 2,297 -> 2,588 MiB/s; four streams unchanged (2,558 and 2,571).
+   * Sets the composite cumulator on gRPC's HTTP/2 handler at the first read that finds it in the
+   * pipeline (after the TLS handshake, with TLS), then leaves the pipeline.
    */
   @ChannelHandler.Sharable
   static final class CumulatorInstaller extends ChannelInboundHandlerAdapter {
@@ -162,13 +150,6 @@ public final class NettyTransport implements AutoCloseable {
       GrpcHttp2ConnectionHandler grpc = ctx.pipeline().get(GrpcHttp2ConnectionHandler.class);
       if (grpc != null) {
         grpc.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-        ChannelHandlerContext grpcContext = ctx.pipeline().context(grpc);
-        grpc.encoder()
-            .writeSettings(
-                grpcContext,
-                new Http2Settings().maxFrameSize(MAX_FRAME_BYTES),
-                grpcContext.newPromise());
-        grpcContext.flush();
       }
       ctx.fireChannelRead(msg);
       if (grpc != null) {
