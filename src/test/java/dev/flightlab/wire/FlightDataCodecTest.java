@@ -8,9 +8,12 @@ import dev.flightlab.data.Batches;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.GeneratorOptions;
 import dev.flightlab.data.SchemaSpec;
+import io.grpc.HasByteBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -65,6 +68,60 @@ class FlightDataCodecTest {
         assertThat(new String(md, StandardCharsets.UTF_8)).isEqualTo("abc");
         assertThat(contents(schema, received)).isEqualTo(contents(schema, sent));
       }
+    }
+  }
+
+  @Test
+  void bodiesAreReadWholeFromBufferChainsThatExposeTheirBytesOrNot() throws Exception {
+    Schema schema = SchemaSpec.parse("int64x2,utf8");
+    try (BatchSet data =
+        DataGenerator.generate(
+            schema, 500, 500, GeneratorOptions.defaults().withNullFraction(0.1), allocator)) {
+      ArrowRecordBatch sent = data.batches().get(0);
+      byte[] wire;
+      try (InputStream in =
+          OutboundFlightData.recordBatch(sent, null, IpcOption.DEFAULT).stream()) {
+        wire = in.readAllBytes();
+      }
+      // gRPC hands the message over as a chain of network buffers, one per HTTP/2 frame.
+      for (InputStream stream :
+          List.of(new ChunkedStream(wire, 7, true), new ChunkedStream(wire, 4096, false))) {
+        try (InboundFlightData in = InboundFlightData.read(stream, allocator);
+            ArrowRecordBatch received = in.recordBatch()) {
+          assertThat(contents(schema, received)).isEqualTo(contents(schema, sent));
+        }
+      }
+    }
+  }
+
+  /**
+   * A message stream like gRPC's: exposes its bytes as direct ByteBuffers of {@code chunk} bytes at
+   * a time, or (when {@code exposes} is false) throws as a buffer chain that cannot does.
+   */
+  private static final class ChunkedStream extends ByteArrayInputStream implements HasByteBuffer {
+    private final int chunk;
+    private final boolean exposes;
+
+    ChunkedStream(byte[] bytes, int chunk, boolean exposes) {
+      super(bytes);
+      this.chunk = chunk;
+      this.exposes = exposes;
+    }
+
+    @Override
+    public boolean byteBufferSupported() {
+      return exposes;
+    }
+
+    @Override
+    public ByteBuffer getByteBuffer() {
+      if (!exposes) {
+        throw new UnsupportedOperationException("no ByteBuffer here");
+      }
+      int n = Math.min(chunk, count - pos);
+      ByteBuffer out = ByteBuffer.allocateDirect(n);
+      out.put(buf, pos, n).flip();
+      return out;
     }
   }
 
