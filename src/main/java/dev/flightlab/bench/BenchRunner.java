@@ -231,7 +231,7 @@ public final class BenchRunner {
   }
 
   private static String warmupProgress(Warmup w, long bytes) {
-    if (w.kind() == Warmup.Kind.BYTES) {
+    if (w.kind() == Warmup.Kind.BYTES || w.kind() == Warmup.Kind.BYTES_AND_TIME) {
       return String.format(Locale.ROOT, " (%.2f of %.2f GB)", bytes / 1e9, w.amount() / 1e9);
     }
     return "";

@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
  * amount of IPC body bytes moved, or {@code auto}.
  *
  * <p>Warm-up iterations are whole iterations: a duration or byte budget is met by the first
- * iteration that reaches it, never by cutting one short. {@code auto} means 3 GB for workloads that
- * move data (Arrow Java Flight reaches its steady state after about 3 GB, FLIGHT-NOTES.md), 3
- * iterations for {@code metadata}, and none for {@code seed}, whose original ran cold.
+ * iteration that reaches it, never by cutting one short. {@code auto} means 3 GB and at least 15 s
+ * for workloads that move data (Arrow Java Flight reaches its steady state after about 3 GB,
+ * FLIGHT-NOTES.md; flightlab's faster data plane moves that in a second or two, while C2 keeps
+ * compiling for 10-15 s on two cores), 3 iterations for {@code metadata}, and none for {@code
+ * seed}, whose original ran cold.
  *
  * @param kind what {@code amount} counts
  * @param amount iterations, nanoseconds or bytes
@@ -28,7 +30,9 @@ public record Warmup(Kind kind, long amount, String text) {
     /** Nanoseconds of warm-up iterations. */
     NANOS,
     /** IPC body bytes moved by warm-up iterations. */
-    BYTES
+    BYTES,
+    /** IPC body bytes moved, and at least {@link #AUTO_MIN_NANOS} of warm-up ({@code auto}). */
+    BYTES_AND_TIME
   }
 
   /** The default, {@code auto}. */
@@ -36,6 +40,9 @@ public record Warmup(Kind kind, long amount, String text) {
 
   /** Bytes {@code auto} warms up with on workloads that move data: 3 GB. */
   public static final long AUTO_BYTES = 3_000_000_000L;
+
+  /** The least time {@code auto} warms up for on workloads that move data: 15 s. */
+  public static final long AUTO_MIN_NANOS = 15_000_000_000L;
 
   /** Iterations {@code auto} warms up with on {@code metadata}. */
   public static final int AUTO_METADATA_ITERATIONS = 3;
@@ -129,7 +136,9 @@ public record Warmup(Kind kind, long amount, String text) {
               Kind.ITERATIONS,
               AUTO_METADATA_ITERATIONS,
               "auto (" + AUTO_METADATA_ITERATIONS + " iterations)");
-      default -> new Warmup(Kind.BYTES, AUTO_BYTES, "auto (3 GB of IPC body bytes)");
+      default ->
+          new Warmup(
+              Kind.BYTES_AND_TIME, AUTO_BYTES, "auto (3 GB of IPC body bytes and at least 15 s)");
     };
   }
 
@@ -147,6 +156,8 @@ public record Warmup(Kind kind, long amount, String text) {
       case NANOS -> elapsedNanos < amount;
       // An iteration that moved nothing would never meet a byte budget: stop.
       case BYTES -> bytes < amount && (done == 0 || bytes > 0);
+      case BYTES_AND_TIME ->
+          (bytes < amount || elapsedNanos < AUTO_MIN_NANOS) && (done == 0 || bytes > 0);
     };
   }
 

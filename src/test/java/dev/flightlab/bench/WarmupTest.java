@@ -39,6 +39,21 @@ class WarmupTest {
   }
 
   @Test
+  void autoOnDataWorkloadsWantsBothTheBytesAndTheTime() {
+    Warmup w = Warmup.parse("auto").resolve(Op.GET);
+    long gb3 = 3_000_000_000L;
+    long s15 = 15_000_000_000L;
+    assertThat(w.wantsMore(0, 0, 0)).isTrue();
+    // 3 GB moved in 2 s: the JIT is still compiling, keep going.
+    assertThat(w.wantsMore(5, 2_000_000_000L, gb3)).isTrue();
+    // 15 s spent on a slow link that moved 1 GB: the bytes are still owed.
+    assertThat(w.wantsMore(9, s15, 1_000_000_000L)).isTrue();
+    assertThat(w.wantsMore(40, s15, gb3)).isFalse();
+    // Iterations that move nothing never meet the budget: stop.
+    assertThat(w.wantsMore(1, 10, 0)).isFalse();
+  }
+
+  @Test
   void aByteBudgetStopsWhenIterationsMoveNothing() {
     assertThat(Warmup.parse("1GB").wantsMore(1, 10, 0)).isFalse();
   }
@@ -46,7 +61,7 @@ class WarmupTest {
   @Test
   void autoDependsOnTheWorkload() {
     Warmup auto = Warmup.parse("auto");
-    assertThat(auto.resolve(Op.PUT).kind()).isEqualTo(Warmup.Kind.BYTES);
+    assertThat(auto.resolve(Op.PUT).kind()).isEqualTo(Warmup.Kind.BYTES_AND_TIME);
     assertThat(auto.resolve(Op.PUT).amount()).isEqualTo(3_000_000_000L);
     assertThat(auto.resolve(Op.METADATA).amount()).isEqualTo(3);
     assertThat(auto.resolve(Op.SEED).amount()).isZero();
