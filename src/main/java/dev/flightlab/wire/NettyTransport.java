@@ -15,6 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * connections found all four on the same thread while the other idled.
  */
 public final class NettyTransport implements AutoCloseable {
-  private static final Duration QUIET_PERIOD = Duration.ZERO;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -48,24 +49,23 @@ public final class NettyTransport implements AutoCloseable {
   /** Event loops for one server: one thread accepting, one per core serving connections. */
   public static NettyTransport forServer() {
     return new NettyTransport(
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("flightlab-accept", true), NioIoHandler.newFactory()),
-        new MultiThreadIoEventLoopGroup(
-            threads(),
-            new DefaultThreadFactory("flightlab-server-io", true),
-            NioIoHandler.newFactory()));
+        loops(1, "flightlab-accept"),
+        loops(Runtime.getRuntime().availableProcessors(), "flightlab-server-io"));
   }
 
   /** The event loop for one client (one connection): a single thread. */
   public static NettyTransport forClient() {
-    return new NettyTransport(
-        null,
-        new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("flightlab-client-io", true), NioIoHandler.newFactory()));
+    return new NettyTransport(null, loops(1, "flightlab-client-io"));
   }
 
-  private static int threads() {
-    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  private static EventLoopGroup loops(int threads, String name) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
+  }
+
+  /** The groups this transport owns: the accepting one (servers only), then the workers. */
+  private List<EventLoopGroup> groups() {
+    return boss == null ? List.of(workers) : List.of(boss, workers);
   }
 
   /** Serves on this transport's loops, with the composite cumulator on every connection. */
@@ -96,30 +96,19 @@ public final class NettyTransport implements AutoCloseable {
             });
   }
 
-  /** Stops the loops (after the gRPC server on them has shut down), waiting up to the timeout. */
-  public void close(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    if (boss != null) {
-      boss.shutdownGracefully(QUIET_PERIOD.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    }
-    workers.shutdownGracefully(QUIET_PERIOD.toMillis(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    if (boss != null) {
-      boss.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    }
-    workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-  }
-
+  /** Stops the loops (after the gRPC server on them has shut down), waiting up to 5 seconds. */
   @Override
   public void close() throws InterruptedException {
-    close(Duration.ofSeconds(5));
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    groups().forEach(g -> g.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+    for (EventLoopGroup group : groups()) {
+      group.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Stops the loops without waiting for them (for clean-up after a failure). */
   public void closeQuietly() {
-    if (boss != null) {
-      boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-    }
-    workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+    groups().forEach(g -> g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS));
   }
 
   /** On the listening channel: puts the installer first in each accepted connection's pipeline. */
