@@ -8,7 +8,13 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -38,6 +44,13 @@ import java.util.concurrent.TimeUnit;
 public final class NettyTransport implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /**
+   * Whether the loops and channels are Netty's native epoll ones: where epoll loads (Linux), unless
+   * system property {@code flightlab.transport} is {@code nio}.
+   */
+  public static final boolean EPOLL =
+      !"nio".equals(System.getProperty("flightlab.transport")) && Epoll.isAvailable();
+
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
 
@@ -60,7 +73,11 @@ public final class NettyTransport implements AutoCloseable {
 
   private static EventLoopGroup loops(int threads, String name) {
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), NioIoHandler.newFactory());
+        threads, new DefaultThreadFactory(name, true), ioHandlers());
+  }
+
+  private static IoHandlerFactory ioHandlers() {
+    return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** The groups this transport owns: the accepting one (servers only), then the workers. */
@@ -78,7 +95,8 @@ public final class NettyTransport implements AutoCloseable {
         .workerEventLoopGroup(workers)
         .channelFactory(
             () -> {
-              NioServerSocketChannel channel = new NioServerSocketChannel();
+              ServerChannel channel =
+                  EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
               channel.pipeline().addLast(AcceptedChannels.INSTANCE);
               return channel;
             });
@@ -90,7 +108,7 @@ public final class NettyTransport implements AutoCloseable {
         .eventLoopGroup(workers)
         .channelFactory(
             () -> {
-              NioSocketChannel channel = new NioSocketChannel();
+              Channel channel = EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
               channel.pipeline().addFirst(CumulatorInstaller.INSTANCE);
               return channel;
             });
