@@ -3,6 +3,7 @@ package dev.flightlab.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.data.RecordBatches;
+import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
@@ -238,6 +239,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
           out.put("memory_limit_bytes", s.memoryLimitBytes());
           out.put("uploads_in_progress", s.uploadsInProgress());
           out.put("server_allocated_bytes", allocator.getAllocatedMemory());
+          out.put("block_cache_bytes", Allocators.cachedBlockBytes());
           Runtime rt = Runtime.getRuntime();
           out.put("jvm_heap_used_bytes", rt.totalMemory() - rt.freeMemory());
           out.put("jvm_max_direct_bytes", MemorySizes.maxDirectMemory());

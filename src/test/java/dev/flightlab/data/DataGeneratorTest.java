@@ -205,7 +205,7 @@ class DataGeneratorTest {
 
   @Test
   void exactSizeAllocatorsGiveTheSameBytes() {
-    // buffers of 256 KiB and more come straight from malloc there, not zeroed
+    // buffers of 64 KiB and more come from malloc or the block cache there, not zeroed
     Schema schema = SchemaSpec.parse("int64,utf8,bool,list<int32>");
     List<byte[]> pooled;
     try (BatchSet a = DataGenerator.generate(schema, 50_000, 50_000, DEFAULTS, allocator)) {

@@ -1,0 +1,113 @@
+package dev.flightlab.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.internal.PlatformDependent;
+import java.time.Clock;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Exact-size allocation and the cache of freed blocks behind it. */
+class AllocatorsTest {
+  // An odd number of pages, so that no other buffer of this size is in the process-wide cache.
+  private static final long SIZE = 4096L * 301;
+
+  private RootAllocator root;
+
+  @BeforeEach
+  void start() {
+    Allocators.releaseCachedBlocks();
+    root = Allocators.newRoot();
+  }
+
+  @AfterEach
+  void stop() {
+    assertThat(root.getAllocatedMemory()).as(root.toVerboseString()).isZero();
+    root.close();
+    Allocators.releaseCachedBlocks();
+  }
+
+  @Test
+  void freedBlockIsReusedForTheNextRequestOfItsSize() {
+    long address;
+    try (ArrowBuf first = root.buffer(SIZE)) {
+      address = first.memoryAddress();
+    }
+    assertThat(Allocators.cachedBlockBytes()).isEqualTo(SIZE);
+    try (ArrowBuf second = root.buffer(SIZE)) {
+      assertThat(second.memoryAddress()).isEqualTo(address);
+      assertThat(Allocators.cachedBlockBytes()).isZero();
+    }
+  }
+
+  @Test
+  void blockOfAnotherSizeIsNotReused() {
+    long address;
+    try (ArrowBuf first = root.buffer(SIZE)) {
+      address = first.memoryAddress();
+    }
+    try (ArrowBuf other = root.buffer(SIZE + 4096)) {
+      assertThat(other.memoryAddress()).isNotEqualTo(address);
+      assertThat(Allocators.cachedBlockBytes()).isEqualTo(SIZE);
+    }
+  }
+
+  @Test
+  void requestsFrom64KiBAreRoundedToPagesNotPowersOfTwo() {
+    try (ArrowBuf buf = root.buffer(64 * 1024 + 1)) {
+      assertThat(buf.capacity()).isEqualTo(64 * 1024 + 4096);
+    }
+    try (ArrowBuf small = root.buffer(40 * 1024)) {
+      assertThat(small.capacity()).isEqualTo(64 * 1024);
+    }
+  }
+
+  @Test
+  void reusedBlockHoldsWhatTheNewOwnerWrites() {
+    try (ArrowBuf first = root.buffer(SIZE)) {
+      first.setOne(0, (int) SIZE);
+    }
+    try (ArrowBuf second = root.buffer(SIZE)) {
+      second.setZero(0, SIZE);
+      second.setLong(8, 42);
+      assertThat(second.getLong(0)).isZero();
+      assertThat(second.getLong(8)).isEqualTo(42);
+      assertThat(second.getByte(SIZE - 1)).isZero();
+    }
+  }
+
+  @Test
+  void cacheKeepsNoMoreThanItsCapacity() {
+    Allocators.BlockCache cache = new Allocators.BlockCache(2 * SIZE);
+    long a = PlatformDependent.allocateMemory(SIZE);
+    long b = PlatformDependent.allocateMemory(SIZE);
+    long c = PlatformDependent.allocateMemory(SIZE);
+    assertThat(cache.offer(a, SIZE)).isTrue();
+    assertThat(cache.offer(b, SIZE)).isTrue();
+    assertThat(cache.offer(c, SIZE)).isFalse();
+    PlatformDependent.freeMemory(c);
+    assertThat(cache.cachedBytes()).isEqualTo(2 * SIZE);
+    // Most recently freed first.
+    assertThat(cache.take(SIZE)).isEqualTo(b);
+    assertThat(cache.take(SIZE + 4096)).isZero();
+    assertThat(cache.releaseAll()).isEqualTo(SIZE);
+    assertThat(cache.cachedBytes()).isZero();
+    assertThat(cache.take(SIZE)).isZero();
+    PlatformDependent.freeMemory(b);
+  }
+
+  @Test
+  void storeClearGivesCachedBlocksBack() {
+    try (BufferAllocator data = root.newChildAllocator("data", 0, Long.MAX_VALUE);
+        DatasetStore store = new DatasetStore(root, 64L << 20, Clock.systemUTC())) {
+      data.buffer(SIZE).close();
+      assertThat(Allocators.cachedBlockBytes()).isEqualTo(SIZE);
+      store.clear();
+      assertThat(Allocators.cachedBlockBytes()).isZero();
+    }
+  }
+}
