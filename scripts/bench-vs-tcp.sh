@@ -10,7 +10,7 @@
 # and each fork's own median is printed beside it. iperf3 runs TCP_RUNS times; its median is the
 # TCP figure.
 #
-# Environment: FORKS (default 3), ITERATIONS (5), WARMUP (20s per fork: steady state, see
+# Environment: FORKS (default 3), ITERATIONS (5), WARMUP (45s per fork: steady state, see
 # docs/benchmarks.md), ROWS (10000000), TCP_SECONDS (10), TCP_RUNS (3), CLIENT (flightlab or
 # arrow), OUT (bench-out/vs-tcp-<timestamp>).
 set -euo pipefail
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 
 forks=${FORKS:-3}
 iterations=${ITERATIONS:-5}
-warmup=${WARMUP:-20s}
+warmup=${WARMUP:-45s}
 rows=${ROWS:-10000000}
 tcp_seconds=${TCP_SECONDS:-10}
 tcp_runs=${TCP_RUNS:-3}
