@@ -26,7 +26,8 @@ import org.apache.arrow.memory.rounding.RoundingPolicy;
  * request of the same size: a replaced or re-uploaded dataset then lands in memory that is already
  * mapped, instead of memory the kernel must fault in and zero page by page (and Netty's pools
  * zeroed every new chunk: 7 % of a DoPut server's network thread in a profile). {@link
- * #releaseCachedBlocks()} gives them all back to the OS.
+ * #releaseCachedBlocks()} gives them all back to the OS. Blocks of sizes that keep missing the
+ * cache are faulted in ahead of need by {@link BlockPrefaulter}, within {@link #PREFAULT_BYTES}.
  */
 public final class Allocators {
   /**
@@ -43,7 +44,16 @@ public final class Allocators {
   public static final long BLOCK_CACHE_BYTES =
       Long.getLong("flightlab.blockCacheBytes", 512L * 1024 * 1024);
 
+  /**
+   * The most bytes the block cache may hold while {@link BlockPrefaulter} still adds pre-faulted
+   * blocks of recurring sizes; system property {@code flightlab.prefaultBytes} overrides it (0
+   * turns prefaulting off). Never more than the cache's own capacity.
+   */
+  public static final long PREFAULT_BYTES =
+      Math.min(BLOCK_CACHE_BYTES, Long.getLong("flightlab.prefaultBytes", 64L * 1024 * 1024));
+
   private static final BlockCache CACHE = new BlockCache(BLOCK_CACHE_BYTES);
+  private static final BlockPrefaulter PREFAULTER = new BlockPrefaulter(CACHE, PREFAULT_BYTES);
 
   private static final long PAGE = 4096;
 
@@ -75,8 +85,17 @@ public final class Allocators {
     return CACHE.cachedBytes();
   }
 
-  /** Returns every cached free block to the OS; returns the bytes released. */
+  /** Cached free blocks of exactly {@code size} bytes now (process-wide). */
+  static int cachedBlocksOfSize(long size) {
+    return CACHE.count(size);
+  }
+
+  /**
+   * Returns every cached free block to the OS, and stops prefaulting until block sizes recur;
+   * returns the bytes released.
+   */
   public static long releaseCachedBlocks() {
+    PREFAULTER.forget();
     return CACHE.releaseAll();
   }
 
@@ -127,6 +146,11 @@ public final class Allocators {
     ExactAllocationManager(BufferAllocator accountingAllocator, long size) {
       super(accountingAllocator);
       long reused = CACHE.take(size);
+      if (reused == 0) {
+        PREFAULTER.missed(size);
+      } else {
+        PREFAULTER.taken(size);
+      }
       this.address = reused != 0 ? reused : PlatformDependent.allocateMemory(size);
       this.size = size;
     }
@@ -185,6 +209,12 @@ public final class Allocators {
 
     long cachedBytes() {
       return cachedBytes.get();
+    }
+
+    /** Cached blocks of exactly {@code size} bytes now. */
+    int count(long size) {
+      ConcurrentLinkedDeque<Long> blocks = free.get(size);
+      return blocks == null ? 0 : blocks.size();
     }
 
     /** Frees every cached block; returns the bytes freed. */
