@@ -10,16 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Faults in blocks of recurring sizes ahead of need, on a background thread, and leaves them in
- * the block cache.
+ * Faults in blocks of recurring sizes ahead of need, on a background thread, and leaves them in the
+ * block cache.
  *
  * <p>A block the cache cannot supply comes fresh from the OS, and the first write to each of its
- * pages costs a fault and the kernel's zeroing: on this project's 2-core VMs about 1.3 ms per
- * 2.2 MB, 45 % of the time the server spends on one such DoPut (the body copy into new memory
- * took 1,466 of 3,250 us). Uploads of new data (nothing freed to reuse) pay it on every batch.
- * When a size has missed the cache twice, this thread allocates and touches a few blocks of it, so
- * the next batches of that size land in memory that is already mapped: the same work, off the
- * network thread, on whatever core is free.
+ * pages costs a fault and the kernel's zeroing: on this project's 2-core VMs about 1.3 ms per 2.2
+ * MB, 45 % of the time the server spends on one such DoPut (the body copy into new memory took
+ * 1,466 of 3,250 us). Uploads of new data (nothing freed to reuse) pay it on every batch. When a
+ * size has missed the cache twice, this thread allocates and touches a few blocks of it, so the
+ * next batches of that size land in memory that is already mapped: the same work, off the network
+ * thread, on whatever core is free.
  *
  * <p>Bounded: it only fills while the cache holds less than {@code reserveBytes} in all, at most
  * {@link #BLOCKS_PER_SIZE} blocks of one size, and {@link #forget()} (on {@code clear}) stops it
@@ -85,7 +85,9 @@ final class BlockPrefaulter {
     }
   }
 
-  /** Marks {@code size} as recurring without queueing a fill: tests run {@link #fill} themselves. */
+  /**
+   * Marks {@code size} as recurring without queueing a fill: tests run {@link #fill} themselves.
+   */
   void recurWithoutWorker(long size) {
     sizes.computeIfAbsent(size, s -> new SizeState()).misses.set(MISSES_TO_RECUR);
   }
