@@ -112,7 +112,8 @@ final class BlockPrefaulter {
     // Cleared first: a block taken while this fill runs queues the next one.
     state.queued.set(false);
     int added = 0;
-    while (cache.count(size) < BLOCKS_PER_SIZE && cache.cachedBytes() + size <= reserveBytes) {
+    // The byte bound first: it is one read, where count() walks that size's list.
+    while (cache.cachedBytes() + size <= reserveBytes && cache.count(size) < BLOCKS_PER_SIZE) {
       long address = PlatformDependent.allocateMemory(size);
       touch(address, size);
       synchronized (fillLock) {
