@@ -55,7 +55,8 @@ public final class Allocators {
   private static final BlockCache CACHE = new BlockCache(BLOCK_CACHE_BYTES);
   private static final BlockPrefaulter PREFAULTER = new BlockPrefaulter(CACHE, PREFAULT_BYTES);
 
-  private static final long PAGE = 4096;
+  /** The page size allocations are rounded to (and that the prefaulter touches). */
+  static final long PAGE = 4096;
 
   private Allocators() {}
 
@@ -148,10 +149,11 @@ public final class Allocators {
       long reused = CACHE.take(size);
       if (reused == 0) {
         PREFAULTER.missed(size);
+        this.address = PlatformDependent.allocateMemory(size);
       } else {
         PREFAULTER.taken(size);
+        this.address = reused;
       }
-      this.address = reused != 0 ? reused : PlatformDependent.allocateMemory(size);
       this.size = size;
     }
 

@@ -35,7 +35,6 @@ final class BlockPrefaulter {
   /** Distinct missed sizes remembered before the tally starts over. */
   private static final int MAX_TRACKED_SIZES = 256;
 
-  private static final long PAGE = 4096;
   private static final Logger log = LoggerFactory.getLogger(BlockPrefaulter.class);
 
   private final Allocators.BlockCache cache;
@@ -79,6 +78,11 @@ final class BlockPrefaulter {
   }
 
   private void request(long size, SizeState state) {
+    // Checked here too, not only in fill(): a cache already at the bound (freed blocks being
+    // reused) would otherwise wake the thread on every take, for nothing.
+    if (cache.cachedBytes() + size > reserveBytes) {
+      return;
+    }
     if (state.queued.compareAndSet(false, true)) {
       wanted.offer(size);
       startWorker();
@@ -130,7 +134,7 @@ final class BlockPrefaulter {
 
   /** Writes one byte of every page, which makes the kernel map (and zero) them now. */
   private static void touch(long address, long size) {
-    for (long at = 0; at < size; at += PAGE) {
+    for (long at = 0; at < size; at += Allocators.PAGE) {
       PlatformDependent.putByte(address + at, (byte) 0);
     }
     PlatformDependent.putByte(address + size - 1, (byte) 0);

@@ -30,21 +30,21 @@ class BlockPrefaulterTest {
 
   @Test
   void fillStopsWhereTheCacheWouldHoldMoreThanTheReserve() {
-    Allocators.BlockCache cache = new Allocators.BlockCache(1L << 30);
-    BlockPrefaulter prefaulter = new BlockPrefaulter(cache, 3 * SIZE + SIZE / 2);
-    prefaulter.recurWithoutWorker(SIZE);
-    assertThat(prefaulter.fill(SIZE)).isEqualTo(3);
-    assertThat(cache.cachedBytes()).isEqualTo(3 * SIZE);
-    cache.releaseAll();
+    assertFillAdds(1L << 30, 3 * SIZE + SIZE / 2, 3);
   }
 
   @Test
   void fillStopsAtTheCachesOwnCapacity() {
-    Allocators.BlockCache cache = new Allocators.BlockCache(2 * SIZE);
-    BlockPrefaulter prefaulter = new BlockPrefaulter(cache, 1L << 30);
+    assertFillAdds(2 * SIZE, 1L << 30, 2);
+  }
+
+  /** A fill of a recurring size into an empty cache adds exactly {@code blocks} blocks. */
+  private static void assertFillAdds(long cacheCapacity, long reserve, int blocks) {
+    Allocators.BlockCache cache = new Allocators.BlockCache(cacheCapacity);
+    BlockPrefaulter prefaulter = new BlockPrefaulter(cache, reserve);
     prefaulter.recurWithoutWorker(SIZE);
-    assertThat(prefaulter.fill(SIZE)).isEqualTo(2);
-    assertThat(cache.cachedBytes()).isEqualTo(2 * SIZE);
+    assertThat(prefaulter.fill(SIZE)).isEqualTo(blocks);
+    assertThat(cache.cachedBytes()).isEqualTo(blocks * SIZE);
     cache.releaseAll();
   }
 
