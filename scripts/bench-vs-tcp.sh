@@ -7,12 +7,14 @@
 # thread shares a core with which, what the JIT compiled): one process pair's median can sit 20%
 # off the next one's. So every row runs in FORKS fresh process pairs (as JMH forks), ITERATIONS
 # measured iterations each after WARMUP; the row's figure is the median of all those iterations,
-# and each fork's own median is printed beside it. iperf3 runs TCP_RUNS times; its median is the
-# TCP figure.
+# and each fork's own median is printed beside it. The machine's speed drifts too (loopback TCP
+# read 1,430 and 2,170 MiB/s an hour apart on one machine), so iperf3 runs TCP_RUNS times before
+# each fork's rows, not only once at the start: the TCP figure is the median of all those runs,
+# and each fork's TCP median is printed beside it.
 #
 # Environment: FORKS (default 3), ITERATIONS (5), WARMUP (45s per fork: steady state, see
-# docs/benchmarks.md), ROWS (10000000), TCP_SECONDS (10), TCP_RUNS (3), CLIENT (flightlab or
-# arrow), OUT (bench-out/vs-tcp-<timestamp>).
+# docs/benchmarks.md), ROWS (10000000), TCP_SECONDS (10), TCP_RUNS (1 per fork), CLIENT
+# (flightlab or arrow), OUT (bench-out/vs-tcp-<timestamp>).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,7 @@ iterations=${ITERATIONS:-5}
 warmup=${WARMUP:-45s}
 rows=${ROWS:-10000000}
 tcp_seconds=${TCP_SECONDS:-10}
-tcp_runs=${TCP_RUNS:-3}
+tcp_runs=${TCP_RUNS:-1}
 client=${CLIENT:-flightlab}
 out=${OUT:-bench-out/vs-tcp-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$out"
@@ -35,26 +37,19 @@ if ! command -v python3 >/dev/null; then
   exit 2
 fi
 
-for run in $(seq 1 "$tcp_runs"); do
+# One iperf3 run of tcp_seconds into $out/iperf3-<fork>-<run>.json.
+tcp_run() {
+  local port server_pid
   port=$((20000 + RANDOM % 20000))
   iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
   server_pid=$!
-  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   sleep 0.5
-  iperf3 -c 127.0.0.1 -p "$port" -t "$tcp_seconds" -J >"$out/iperf3-$run.json"
+  if ! iperf3 -c 127.0.0.1 -p "$port" -t "$tcp_seconds" -J >"$out/iperf3-$1-$2.json"; then
+    echo "bench-vs-tcp: iperf3 run $1-$2 failed" >&2
+    kill "$server_pid" 2>/dev/null || true
+  fi
   wait "$server_pid" 2>/dev/null || true
-done
-tcp_mibps=$(python3 - "$out" "$tcp_runs" <<'PY'
-import json, statistics, sys
-out, runs = sys.argv[1], int(sys.argv[2])
-rates = [json.load(open(f"{out}/iperf3-{r}.json"))["end"]["sum_received"]["bits_per_second"] / 8 / 2**20
-         for r in range(1, runs + 1)]
-print("%.1f" % statistics.median(rates))
-print("runs: " + ", ".join("%.1f" % r for r in rates), file=sys.stderr)
-PY
-)
-echo "loopback TCP (iperf3, 1 stream, ${tcp_seconds}s, median of ${tcp_runs} runs): ${tcp_mibps} MiB/s" \
-  | tee "$out/summary.txt"
+}
 
 ./flightlab --version >/dev/null # builds the jar first if needed
 
@@ -66,6 +61,10 @@ rows_spec=(
 )
 # Forks outermost, so that a slow spell of the machine touches every row alike.
 for fork in $(seq 1 "$forks"); do
+  for run in $(seq 1 "$tcp_runs"); do
+    echo "bench-vs-tcp: fork $fork/$forks: iperf3 run $run/$tcp_runs" >&2
+    tcp_run "$fork" "$run"
+  done
   for row in "${rows_spec[@]}"; do
     read -r op streams batch target <<<"$row"
     name="$op-${streams}s-${batch}r-fork$fork"
@@ -78,6 +77,29 @@ for fork in $(seq 1 "$forks"); do
   done
 done
 
+tcp_mibps=$(python3 - "$out" "$forks" "$tcp_runs" <<'PY'
+import json, os, statistics, sys
+out, forks, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+all_rates, fork_medians = [], []
+for fork in range(1, forks + 1):
+    rates = []
+    for run in range(1, runs + 1):
+        path = f"{out}/iperf3-{fork}-{run}.json"
+        try:
+            rates.append(json.load(open(path))["end"]["sum_received"]["bits_per_second"] / 8 / 2**20)
+        except (OSError, KeyError, ValueError):
+            pass
+    if rates:
+        all_rates += rates
+        fork_medians.append(statistics.median(rates))
+if not all_rates:
+    sys.exit("bench-vs-tcp: no iperf3 run succeeded")
+print("%.1f" % statistics.median(all_rates))
+print("iperf3 fork medians: " + ", ".join("%.1f" % r for r in fork_medians), file=sys.stderr)
+PY
+)
+echo "loopback TCP (iperf3, 1 stream, ${tcp_seconds}s, median of ${tcp_runs} run(s) before each of ${forks} forks): ${tcp_mibps} MiB/s" \
+  | tee "$out/summary.txt"
 printf '%-36s %9s %7s %8s  %s\n' "workload" "MiB/s" "ratio" "target" "fork medians" \
   | tee -a "$out/summary.txt"
 for row in "${rows_spec[@]}"; do
