@@ -15,6 +15,8 @@ import org.apache.arrow.memory.BufferAllocator;
  * @param streamThreads one thread per stream
  * @param helperThreads threads for work a stream does on the side (DoExchange's reader)
  * @param flightlabServer true when the server is flightlab (drop, stats and per-batch acks)
+ * @param serverTimes true when the server is flightlab in another JVM: its CPU and JIT time are
+ *     read from {@code stats} before and after each iteration
  */
 public record BenchContext(
     BenchOptions options,
@@ -22,7 +24,8 @@ public record BenchContext(
     BufferAllocator allocator,
     ExecutorService streamThreads,
     ExecutorService helperThreads,
-    boolean flightlabServer) {
+    boolean flightlabServer,
+    boolean serverTimes) {
 
   /** The connection stream {@code stream} uses. */
   public FlightLabClient client(int stream) {

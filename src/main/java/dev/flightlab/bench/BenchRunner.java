@@ -95,7 +95,8 @@ public final class BenchRunner {
                   data,
                   streamThreads,
                   helperThreads,
-                  flightlab);
+                  flightlab,
+                  flightlab && !server.mode().equals("embedded"));
           runPoint(ctx, parameters, p, grid.size(), points, created);
         }
       }
@@ -172,7 +173,7 @@ public final class BenchRunner {
       Warmup warmup = o.effectiveWarmup();
       long warmNanos = 0;
       long warmBytes = 0;
-      while (warmup.wantsMore(warmups.size(), warmNanos, warmBytes)) {
+      while (warmup.wantsMore(warmups.size(), warmNanos, warmBytes, recentJitShare(warmups))) {
         progress.update(
             where + ": warm-up " + (warmups.size() + 1) + warmupProgress(warmup, warmBytes),
             (double) pointIndex / pointCount);
@@ -221,6 +222,26 @@ public final class BenchRunner {
               + Concurrently.describe(e),
           e);
     }
+  }
+
+  /**
+   * The share of the last {@link Warmup#AUTO_JIT_WINDOW_NANOS} of warm-up (whole iterations) that
+   * the busier JVM of each iteration spent compiling; -1 when no iteration tells.
+   */
+  static double recentJitShare(List<IterationResult> warmups) {
+    long jit = 0;
+    long wall = 0;
+    boolean known = false;
+    for (int i = warmups.size() - 1; i >= 0 && wall < Warmup.AUTO_JIT_WINDOW_NANOS; i--) {
+      IterationResult it = warmups.get(i);
+      long most = Math.max(it.jitNanos(), it.serverJitNanos());
+      if (most >= 0) {
+        known = true;
+        jit += most;
+      }
+      wall += it.elapsedNanos();
+    }
+    return known && wall > 0 ? (double) jit / wall : -1;
   }
 
   private static boolean wantsMore(BenchOptions o, int done, long elapsedNanos) {

@@ -12,6 +12,11 @@ import java.util.List;
  *     server)
  * @param phases what each phase measured
  * @param verified true when the content was checked and matched; null when not checked
+ * @param jitNanos time this JVM's JIT compiler threads spent compiling during the iteration (summed
+ *     over them), or -1 when the JVM does not tell
+ * @param serverCpuNanos CPU time of the server's JVM during the iteration, or -1 when unknown (not
+ *     flightlab, or embedded: then {@code processCpuNanos} includes it)
+ * @param serverJitNanos compile time of the server's JVM during the iteration, or -1 when unknown
  */
 public record IterationResult(
     int index,
@@ -19,10 +24,33 @@ public record IterationResult(
     long elapsedNanos,
     long processCpuNanos,
     List<PhaseResult> phases,
-    Boolean verified) {
+    Boolean verified,
+    long jitNanos,
+    long serverCpuNanos,
+    long serverJitNanos) {
 
   public IterationResult {
     phases = List.copyOf(phases);
+  }
+
+  /** An iteration whose JIT and server times are unknown. */
+  public IterationResult(
+      int index,
+      boolean warmup,
+      long elapsedNanos,
+      long processCpuNanos,
+      List<PhaseResult> phases,
+      Boolean verified) {
+    this(index, warmup, elapsedNanos, processCpuNanos, phases, verified, -1, -1, -1);
+  }
+
+  /**
+   * The larger share of this iteration's wall-clock time that either JVM (this one, the server's
+   * when known) spent compiling, or -1 when neither tells.
+   */
+  public double jitShare() {
+    long most = Math.max(jitNanos, serverJitNanos);
+    return most < 0 || elapsedNanos <= 0 ? -1 : (double) most / elapsedNanos;
   }
 
   /** The phase named {@code name}, or null. */

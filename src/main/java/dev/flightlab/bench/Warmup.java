@@ -13,8 +13,11 @@ import java.util.regex.Pattern;
  * iteration that reaches it, never by cutting one short. {@code auto} means 3 GB and at least 15 s
  * for workloads that move data (Arrow Java Flight reaches its steady state after about 3 GB,
  * FLIGHT-NOTES.md; flightlab's faster data plane moves that in a second or two, while C2 keeps
- * compiling for 10-15 s on two cores), 3 iterations for {@code metadata}, and none for {@code
- * seed}, whose original ran cold.
+ * compiling for 10-15 s on two cores), then on until the JIT has gone quiet: until neither JVM (the
+ * bench's, and a flightlab server's in its own JVM) spent more than 10% of the last 5 s of warm-up
+ * compiling, within 90 s in all (with four DoPut streams on two cores, a server's C2 was seen
+ * compiling a core-second per second until 45 s in). {@code metadata} warms up with 3 iterations,
+ * and {@code seed} with none: its original ran cold.
  *
  * @param kind what {@code amount} counts
  * @param amount iterations, nanoseconds or bytes
@@ -43,6 +46,15 @@ public record Warmup(Kind kind, long amount, String text) {
 
   /** The least time {@code auto} warms up for on workloads that move data: 15 s. */
   public static final long AUTO_MIN_NANOS = 15_000_000_000L;
+
+  /** The JIT share of recent warm-up above which {@code auto} warms up on: 10%. */
+  public static final double AUTO_JIT_SHARE = 0.10;
+
+  /** The recent warm-up whose JIT share {@code auto} looks at: the last 5 s (whole iterations). */
+  public static final long AUTO_JIT_WINDOW_NANOS = 5_000_000_000L;
+
+  /** The most time {@code auto} waits for the JIT to go quiet: 90 s of warm-up in all. */
+  public static final long AUTO_MAX_NANOS = 90_000_000_000L;
 
   /** Iterations {@code auto} warms up with on {@code metadata}. */
   public static final int AUTO_METADATA_ITERATIONS = 3;
@@ -138,7 +150,10 @@ public record Warmup(Kind kind, long amount, String text) {
               "auto (" + AUTO_METADATA_ITERATIONS + " iterations)");
       default ->
           new Warmup(
-              Kind.BYTES_AND_TIME, AUTO_BYTES, "auto (3 GB of IPC body bytes and at least 15 s)");
+              Kind.BYTES_AND_TIME,
+              AUTO_BYTES,
+              "auto (3 GB of IPC body bytes and at least 15 s, then until the last 5 s spent at"
+                  + " most 10% compiling, 90 s at most)");
     };
   }
 
@@ -150,6 +165,19 @@ public record Warmup(Kind kind, long amount, String text) {
    * @param bytes the IPC body bytes they moved
    */
   public boolean wantsMore(int done, long elapsedNanos, long bytes) {
+    return wantsMore(done, elapsedNanos, bytes, -1);
+  }
+
+  /**
+   * True when warm-up should run another iteration.
+   *
+   * @param done warm-up iterations run so far
+   * @param elapsedNanos their total time
+   * @param bytes the IPC body bytes they moved
+   * @param recentJitShare the share of the last {@link #AUTO_JIT_WINDOW_NANOS} of warm-up that the
+   *     busier JVM spent compiling, -1 when unknown (then {@code auto} does not wait on the JIT)
+   */
+  public boolean wantsMore(int done, long elapsedNanos, long bytes, double recentJitShare) {
     return switch (kind) {
       case AUTO -> throw new IllegalStateException("resolve() the warm-up first");
       case ITERATIONS -> done < amount;
@@ -157,7 +185,10 @@ public record Warmup(Kind kind, long amount, String text) {
       // An iteration that moved nothing would never meet a byte budget: stop.
       case BYTES -> bytes < amount && (done == 0 || bytes > 0);
       case BYTES_AND_TIME ->
-          (bytes < amount || elapsedNanos < AUTO_MIN_NANOS) && (done == 0 || bytes > 0);
+          (done == 0 || bytes > 0)
+              && (bytes < amount
+                  || elapsedNanos < AUTO_MIN_NANOS
+                  || recentJitShare > AUTO_JIT_SHARE && elapsedNanos < AUTO_MAX_NANOS);
     };
   }
 

@@ -1,11 +1,12 @@
 package dev.flightlab.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.io.ArrowFiles;
+import dev.flightlab.server.JvmTimes;
 import dev.flightlab.store.DatasetPath;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -66,11 +67,43 @@ abstract class Workload implements AutoCloseable {
 
   /** Runs one iteration, timing it as a whole as well as by phase. */
   final IterationResult iterate(int index, boolean warmup) throws Exception {
+    long[] server = serverTimes();
+    long jit = JvmTimes.jitCompileNanos();
     long cpu = processCpuNanos();
     long start = System.nanoTime();
     List<PhaseResult> phases = phases(!warmup);
     long elapsed = System.nanoTime() - start;
-    return new IterationResult(index, warmup, elapsed, processCpuNanos() - cpu, phases, verified());
+    long cpuAfter = processCpuNanos();
+    long jitAfter = JvmTimes.jitCompileNanos();
+    long[] serverAfter = serverTimes();
+    return new IterationResult(
+        index,
+        warmup,
+        elapsed,
+        cpuAfter - cpu,
+        phases,
+        verified(),
+        difference(jit, jitAfter),
+        difference(server[0], serverAfter[0]),
+        difference(server[1], serverAfter[1]));
+  }
+
+  /**
+   * The server JVM's CPU and JIT nanoseconds so far (-1 each when unknown), read with the {@code
+   * stats} action outside the timed iteration.
+   */
+  private long[] serverTimes() {
+    if (!ctx.serverTimes()) {
+      return new long[] {-1, -1};
+    }
+    JsonNode stats = ctx.clients().get(0).stats();
+    return new long[] {
+      stats.path("jvm_process_cpu_nanos").asLong(-1), stats.path("jvm_jit_compile_nanos").asLong(-1)
+    };
+  }
+
+  private static long difference(long before, long after) {
+    return before < 0 || after < 0 ? -1 : Math.max(0, after - before);
   }
 
   /** Every measured latency sample of each phase so far, merged. */
@@ -241,10 +274,6 @@ abstract class Workload implements AutoCloseable {
 
   /** This JVM's CPU time (all threads), or 0 where the platform cannot tell. */
   static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return Math.max(0, os.getProcessCpuTime());
-    }
-    return 0;
+    return Math.max(0, JvmTimes.processCpuNanos());
   }
 }

@@ -181,7 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = Defaults.WARMUP,
       description =
           "Before measuring: N iterations, a duration (10s, 500ms) or bytes moved (3GB, 512MiB);"
-              + " auto = 3 GB and at least 15 s (the JIT's warm-up), 3 iterations for metadata, none for"
+              + " auto = 3 GB and at least 15 s, then until the JIT is quiet (at most 10% of the last"
+              + " 5 s compiling, 90 s at most), 3 iterations for metadata, none for"
               + " seed. Default: ${DEFAULT-VALUE}.")
   String warmup;
 

@@ -243,6 +243,8 @@ public final class DatasetProducer extends NoOpFlightProducer {
           Runtime rt = Runtime.getRuntime();
           out.put("jvm_heap_used_bytes", rt.totalMemory() - rt.freeMemory());
           out.put("jvm_max_direct_bytes", MemorySizes.maxDirectMemory());
+          out.put("jvm_process_cpu_nanos", JvmTimes.processCpuNanos());
+          out.put("jvm_jit_compile_nanos", JvmTimes.jitCompileNanos());
         }
         case "health" -> {
           out.put("status", "ok");

@@ -65,8 +65,16 @@ public final class BenchFixtures {
     return b.build();
   }
 
-  /** One point: one warm-up (slow), three measured iterations. */
+  /** One point: one warm-up (slow), three measured iterations, on an embedded server. */
   public static RunResult putRun() {
+    return putRun(false);
+  }
+
+  /**
+   * {@link #putRun()}, on a flightlab server in its own JVM when {@code serverProcess}: then each
+   * measured iteration has the server's CPU and JIT time too.
+   */
+  public static RunResult putRun(boolean serverProcess) {
     BenchOptions o = options();
     long bytes = 32_505_856;
     DataInfo data =
@@ -103,7 +111,10 @@ public final class BenchFixtures {
               nanos[i] + 5_000_000,
               250_000_000,
               List.of(put(nanos[i], 1_000_000, 16, bytes, h)),
-              null));
+              null,
+              4_000_000 + i * 1_000_000L,
+              serverProcess ? 120_000_000 : -1,
+              serverProcess ? 10_000_000 + i * 2_000_000L : -1));
     }
     Map<String, Histogram> latency = new LinkedHashMap<>();
     latency.put("put", merged);
@@ -112,12 +123,15 @@ public final class BenchFixtures {
         o,
         List.of("--rows", "1000000", "--warmup", "1", "--iterations", "3"),
         environment(),
-        new ServerInfo(
-            "embedded",
-            "grpc://127.0.0.1:50051",
-            true,
-            "embedded in the benchmark's own JVM: client and server share its heap, GC, JIT and"
-                + " cores; --server-process runs the server in its own JVM"),
+        serverProcess
+            ? new ServerInfo(
+                "process", "grpc://127.0.0.1:50051", true, "a flightlab server in its own JVM")
+            : new ServerInfo(
+                "embedded",
+                "grpc://127.0.0.1:50051",
+                true,
+                "embedded in the benchmark's own JVM: client and server share its heap, GC, JIT"
+                    + " and cores; --server-process runs the server in its own JVM"),
         Instant.parse("2025-01-01T00:00:00Z"),
         2_000_000_000L,
         List.of(point),

@@ -2,6 +2,7 @@ package dev.flightlab.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +76,45 @@ class WarmupTest {
         .hasMessageContaining("unknown unit 'x'");
     assertThatThrownBy(() -> Warmup.parse("lots")).hasMessageContaining("bad --warmup 'lots'");
     assertThatThrownBy(() -> Warmup.parse("2.5")).hasMessageContaining("whole");
+  }
+
+  @Test
+  void autoWaitsForTheJitToGoQuietWithinItsCap() {
+    Warmup w = Warmup.parse("auto").resolve(Op.PUT);
+    long gb3 = 3_000_000_000L;
+    long s20 = 20_000_000_000L;
+    // Bytes and time met: the JIT decides, when known.
+    assertThat(w.wantsMore(30, s20, gb3, 0.25)).isTrue();
+    assertThat(w.wantsMore(30, s20, gb3, Warmup.AUTO_JIT_SHARE)).isFalse();
+    assertThat(w.wantsMore(30, s20, gb3, 0.02)).isFalse();
+    assertThat(w.wantsMore(30, s20, gb3, -1)).as("unknown").isFalse();
+    // Never past the cap, and a quiet JIT does not cut the byte or time floor short.
+    assertThat(w.wantsMore(90, Warmup.AUTO_MAX_NANOS, gb3, 0.9)).isFalse();
+    assertThat(w.wantsMore(3, 2_000_000_000L, gb3, 0.0)).isTrue();
+    // Other budgets ignore the JIT.
+    assertThat(Warmup.parse("2").wantsMore(2, 0, 0, 0.9)).isFalse();
+    assertThat(Warmup.parse("10s").wantsMore(5, s20, 0, 0.9)).isFalse();
+  }
+
+  @Test
+  void recentJitShareLooksAtTheLastFiveSecondsAndTheBusierJvm() {
+    long s = 1_000_000_000L;
+    java.util.List<IterationResult> its = new java.util.ArrayList<>();
+    assertThat(BenchRunner.recentJitShare(its)).isEqualTo(-1);
+    // An early iteration compiling all the time, then three 2 s iterations: the last three cover
+    // 6 s (>= 5 s), so the first is out of the window. Each counts its busier JVM.
+    its.add(iteration(2 * s, 2 * s, 2 * s));
+    its.add(iteration(2 * s, s / 10, s / 5));
+    its.add(iteration(2 * s, s / 5, -1));
+    its.add(iteration(2 * s, s / 10, 0));
+    assertThat(BenchRunner.recentJitShare(its)).isCloseTo((0.2 + 0.2 + 0.1) / 6, within(1e-9));
+    its.add(iteration(2 * s, -1, -1));
+    assertThat(BenchRunner.recentJitShare(its)).isCloseTo((0.2 + 0.1) / 6, within(1e-9));
+    assertThat(BenchRunner.recentJitShare(java.util.List.of(iteration(s, -1, -1)))).isEqualTo(-1);
+  }
+
+  private static IterationResult iteration(long elapsed, long jit, long serverJit) {
+    return new IterationResult(
+        1, true, elapsed, 0, java.util.List.of(), null, jit, serverJit < 0 ? -1 : 0, serverJit);
   }
 }

@@ -199,6 +199,13 @@ class FlightRpcIT {
       assertThat(stats.has(field)).as(field).isTrue();
       assertThat(stats.path(field).isIntegralNumber()).as(field).isTrue();
     }
+    // This JVM is the server's: its CPU and JIT time so far bound the reported ones from above.
+    assertThat(stats.path("jvm_process_cpu_nanos").asLong())
+        .isPositive()
+        .isLessThanOrEqualTo(JvmTimes.processCpuNanos());
+    assertThat(stats.path("jvm_jit_compile_nanos").asLong())
+        .isPositive()
+        .isLessThanOrEqualTo(JvmTimes.jitCompileNanos());
   }
 
   @Test

@@ -60,7 +60,10 @@ public final class CsvReport implements ReportWriter {
           "first_batch_max_us",
           "stream_cpu_s",
           "process_cpu_s",
-          "verified");
+          "verified",
+          "jit_compile_s",
+          "server_cpu_s",
+          "server_jit_compile_s");
 
   @Override
   public void write(RunResult r, Writer w) throws IOException {
@@ -122,6 +125,9 @@ public final class CsvReport implements ReportWriter {
     c.add(num(Metrics.seconds(ph.streamCpuNanos())));
     c.add(num(Metrics.seconds(it.processCpuNanos())));
     c.add(it.verified() == null ? "" : it.verified().toString());
+    c.add(it.jitNanos() < 0 ? "" : num(Metrics.seconds(it.jitNanos())));
+    c.add(it.serverCpuNanos() < 0 ? "" : num(Metrics.seconds(it.serverCpuNanos())));
+    c.add(it.serverJitNanos() < 0 ? "" : num(Metrics.seconds(it.serverJitNanos())));
     return c;
   }
 

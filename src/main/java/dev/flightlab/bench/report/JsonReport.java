@@ -244,6 +244,15 @@ public final class JsonReport implements ReportWriter {
     n.put("warmup", it.warmup());
     n.put("elapsed_nanos", it.elapsedNanos());
     n.put("process_cpu_nanos", it.processCpuNanos());
+    if (it.jitNanos() >= 0) {
+      n.put("jit_compile_nanos", it.jitNanos());
+    }
+    if (it.serverCpuNanos() >= 0) {
+      n.put("server_cpu_nanos", it.serverCpuNanos());
+    }
+    if (it.serverJitNanos() >= 0) {
+      n.put("server_jit_compile_nanos", it.serverJitNanos());
+    }
     if (it.verified() != null) {
       n.put("verified", it.verified());
     }

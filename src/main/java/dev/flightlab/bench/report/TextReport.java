@@ -12,11 +12,13 @@ import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.SendWait;
 import dev.flightlab.bench.Summary;
+import dev.flightlab.bench.Warmup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The readable table on stdout: setup, every iteration, summaries, comparison, notes. */
@@ -326,11 +328,23 @@ public final class TextReport implements ReportWriter {
     long streamCpu = 0;
     long processCpu = 0;
     long wall = 0;
+    long jit = 0;
+    long serverCpu = 0;
+    long serverJit = 0;
+    boolean jitKnown = !p.iterations().isEmpty();
+    boolean serverCpuKnown = jitKnown;
+    boolean serverJitKnown = jitKnown;
     for (IterationResult it : p.iterations()) {
       PhaseResult ph = it.phase(phase);
       streamCpu += ph == null ? 0 : ph.streamCpuNanos();
       processCpu += it.processCpuNanos();
       wall += it.elapsedNanos();
+      jit += it.jitNanos();
+      serverCpu += it.serverCpuNanos();
+      serverJit += it.serverJitNanos();
+      jitKnown &= it.jitNanos() >= 0;
+      serverCpuKnown &= it.serverCpuNanos() >= 0;
+      serverJitKnown &= it.serverJitNanos() >= 0;
     }
     boolean sameJvm = r.server() != null && r.server().mode().equals("embedded");
     out.println(
@@ -340,9 +354,27 @@ public final class TextReport implements ReportWriter {
             + Fmt.seconds(processCpu)
             + " s"
             + (sameJvm ? " (client and embedded server)" : " (client)")
+            + (serverCpuKnown ? "; server JVM " + Fmt.seconds(serverCpu) + " s" : "")
             + " in "
             + Fmt.seconds(wall)
             + " s of measured iterations");
+    if (jitKnown || serverJitKnown) {
+      double share =
+          wall <= 0
+              ? 0
+              : (double) Math.max(jitKnown ? jit : 0, serverJitKnown ? serverJit : 0) / wall;
+      out.println(
+          "  JIT          compiling during measured iterations: "
+              + (jitKnown
+                  ? (sameJvm ? "client and server " : "client ") + Fmt.seconds(jit) + " s"
+                  : "")
+              + (jitKnown && serverJitKnown ? ", " : "")
+              + (serverJitKnown ? "server " + Fmt.seconds(serverJit) + " s" : "")
+              + String.format(Locale.ROOT, " (%.0f%% of their time)", 100 * share)
+              + (share > Warmup.AUTO_JIT_SHARE
+                  ? "; still warming up: a longer --warmup measures the steady state"
+                  : ""));
+    }
     List<String> phases = p.phaseNames();
     boolean lastPhase = phases.get(phases.size() - 1).equals(phase);
     if (lastPhase && p.iterations().stream().anyMatch(it -> it.verified() != null)) {

@@ -66,6 +66,33 @@ class ReportFormatsTest {
   }
 
   @Test
+  void aServerInItsOwnJvmAddsItsCpuAndJitTimeAndFlagsAnUnfinishedWarmUp() throws IOException {
+    RunResult r = BenchFixtures.putRun(true);
+    // Measured iterations: 0.430 s in all; the server compiled for 0.010 + 0.012 + 0.014 s and
+    // this JVM for 0.004 + 0.005 + 0.006 s: the busier one, 8% of the time, is under 10%.
+    String text = render(new TextReport(), r);
+    assertThat(text)
+        .contains("(client); server JVM 0.360 s in 0.430 s of measured iterations")
+        .contains(
+            "  JIT          compiling during measured iterations: client 0.015 s, server 0.036 s"
+                + " (8% of their time)\n")
+        .doesNotContain("still warming up");
+    JsonNode it =
+        new ObjectMapper()
+            .readTree(render(new JsonReport(), r))
+            .path("points")
+            .path(0)
+            .path("iterations")
+            .path(1);
+    assertThat(it.path("jit_compile_nanos").asLong()).isEqualTo(5_000_000);
+    assertThat(it.path("server_cpu_nanos").asLong()).isEqualTo(120_000_000);
+    assertThat(it.path("server_jit_compile_nanos").asLong()).isEqualTo(12_000_000);
+    String[] rows = render(new CsvReport(), r).split("\r\n");
+    assertThat(rows[3]).as("measured iteration 2").endsWith(",0.005,0.120,0.012");
+    assertThat(rows[1]).as("the warm-up iteration knows none of them").endsWith(",,,,");
+  }
+
+  @Test
   void csvHasOneRowPerIterationPhaseWarmupsFlagged() throws IOException {
     String csv = render(new CsvReport(), BenchFixtures.putRun());
     Golden.assertMatches("bench-put.csv", csv);
