@@ -81,9 +81,24 @@ public final class NettyTransport implements AutoCloseable {
    * bytes: 256 KiB rather than HTTP/2's default 16 KiB, which gRPC keeps. At 16 KiB a 4,096-row
    * batch of 4 x int64 (128 KiB) leaves as 9 DATA frames, each a header, a slice, a promise and a
    * trip through the flow controller; at 256 KiB it is one. System property {@code
-   * flightlab.maxFrameBytes} overrides it (16384 leaves HTTP/2's default alone).
+   * flightlab.maxFrameBytes} overrides it (16384 leaves HTTP/2's default alone; HTTP/2 allows 16384
+   * to 16777215).
    */
-  static final int MAX_FRAME_BYTES = Integer.getInteger("flightlab.maxFrameBytes", 256 << 10);
+  static final int MAX_FRAME_BYTES = maxFrameBytes(Integer.getInteger("flightlab.maxFrameBytes"));
+
+  static int maxFrameBytes(Integer configured) {
+    if (configured == null) {
+      return 256 << 10;
+    }
+    if (configured < Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE
+        || configured > Http2CodecUtil.MAX_FRAME_SIZE_UPPER_BOUND) {
+      throw new IllegalArgumentException(
+          "-Dflightlab.maxFrameBytes="
+              + configured
+              + ": HTTP/2 frames may be 16384 to 16777215 bytes");
+    }
+    return configured;
+  }
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
@@ -154,7 +169,8 @@ public final class NettyTransport implements AutoCloseable {
   }
 
   /**
-   * What every connection gets, opened or accepted: the water marks and the cumulator installer.
+   * What every connection gets, opened or accepted: a place in {@link #connections()}, the water
+   * marks, the read sizes, and the handler that installs the cumulator and sends the frame size.
    */
   private void prepare(Channel connection) {
     connections.add(connection);

@@ -1,6 +1,7 @@
 package dev.flightlab.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -135,6 +136,18 @@ class NettyTransportIT {
       byte[] message = new byte[size];
       random.nextBytes(message);
       assertThat(echo(message)).as("%,d bytes", size).isEqualTo(message);
+    }
+  }
+
+  @Test
+  void aFrameSizeOutsideHttp2sRangeIsRefused() {
+    assertThat(NettyTransport.maxFrameBytes(null)).isEqualTo(256 << 10);
+    assertThat(NettyTransport.maxFrameBytes(16_384)).isEqualTo(16_384);
+    assertThat(NettyTransport.maxFrameBytes(16_777_215)).isEqualTo(16_777_215);
+    for (int bad : new int[] {16_383, 16_777_216, 0, -1}) {
+      assertThatThrownBy(() -> NettyTransport.maxFrameBytes(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("16384 to 16777215");
     }
   }
 
