@@ -468,6 +468,11 @@ public final class HtmlReport implements ReportWriter {
     out.println("</table>");
   }
 
+  /** Seconds, or "-" for a time the run does not know (-1). */
+  private static String secondsOrDash(long nanos) {
+    return nanos < 0 ? "-" : Fmt.seconds(nanos);
+  }
+
   private static void iterations(PrintWriter out, RunResult r) {
     out.println("<h2>Every iteration</h2>");
     out.println(
@@ -475,7 +480,7 @@ public final class HtmlReport implements ReportWriter {
             + "</th><th>seconds</th><th>MB/s</th><th>MiB/s</th><th>logical MB/s</th>"
             + "<th>rows/s</th><th>batches/s</th><th>calls/s</th><th>p50 us</th><th>p99 us</th>"
             + "<th>max us</th><th>first batch us</th><th>stream CPU s</th><th>JVM CPU s</th>"
-            + "</tr>");
+            + "<th>JIT s</th><th>server CPU s</th><th>server JIT s</th></tr>");
     for (PointResult p : r.points()) {
       List<IterationResult> all = new ArrayList<>(p.warmups());
       all.addAll(p.iterations());
@@ -517,6 +522,12 @@ public final class HtmlReport implements ReportWriter {
                   + Fmt.seconds(ph.streamCpuNanos())
                   + "</td><td>"
                   + Fmt.seconds(it.processCpuNanos())
+                  + "</td><td>"
+                  + secondsOrDash(it.jitNanos())
+                  + "</td><td>"
+                  + secondsOrDash(it.serverCpuNanos())
+                  + "</td><td>"
+                  + secondsOrDash(it.serverJitNanos())
                   + "</td></tr>");
         }
       }
