@@ -43,12 +43,14 @@ tcp_run() {
   port=$((20000 + RANDOM % 20000))
   iperf3 -s -1 -B 127.0.0.1 -p "$port" >/dev/null 2>&1 &
   server_pid=$!
+  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
   sleep 0.5
   if ! iperf3 -c 127.0.0.1 -p "$port" -t "$tcp_seconds" -J >"$out/iperf3-$1-$2.json"; then
     echo "bench-vs-tcp: iperf3 run $1-$2 failed" >&2
     kill "$server_pid" 2>/dev/null || true
   fi
   wait "$server_pid" 2>/dev/null || true
+  trap - EXIT
 }
 
 ./flightlab --version >/dev/null # builds the jar first if needed
@@ -78,7 +80,7 @@ for fork in $(seq 1 "$forks"); do
 done
 
 tcp_mibps=$(python3 - "$out" "$forks" "$tcp_runs" <<'PY'
-import json, os, statistics, sys
+import json, statistics, sys
 out, forks, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 all_rates, fork_medians = [], []
 for fork in range(1, forks + 1):

@@ -44,15 +44,6 @@ public record IterationResult(
     this(index, warmup, elapsedNanos, processCpuNanos, phases, verified, -1, -1, -1);
   }
 
-  /**
-   * The larger share of this iteration's wall-clock time that either JVM (this one, the server's
-   * when known) spent compiling, or -1 when neither tells.
-   */
-  public double jitShare() {
-    long most = Math.max(jitNanos, serverJitNanos);
-    return most < 0 || elapsedNanos <= 0 ? -1 : (double) most / elapsedNanos;
-  }
-
   /** The phase named {@code name}, or null. */
   public PhaseResult phase(String name) {
     for (PhaseResult p : phases) {
