@@ -87,6 +87,12 @@ public final class Main implements Runnable {
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }
+    // Netty 4.2 looks for JDK Flight Recorder when it loads, which loads and initialises the JFR
+    // runtime even when nothing records: ~185 methods for a cold JVM to compile at startup.
+    // -Dio.netty.jfr.enabled=true brings Netty's JFR events back.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
   }
 
   /** Sets the root log level ("info", "debug", "warn"...). */

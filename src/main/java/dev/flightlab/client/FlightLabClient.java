@@ -74,7 +74,14 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * come from its own child allocator; close the client after everything it returned.
  */
 public final class FlightLabClient implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Jackson's mapper, made on first use: building one compiles hundreds of methods, work that a
+   * cold start (the demo, which never runs an action) would otherwise pay while it moves data.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
+
   private static final String PUT_MODE_HEADER = "flightlab-put-mode";
 
   private final BufferAllocator allocator;
@@ -585,7 +592,7 @@ public final class FlightLabClient implements AutoCloseable {
       throw new IllegalStateException("action '" + type + "' returned no result");
     }
     try {
-      return JSON.readTree(results.get(0));
+      return Json.MAPPER.readTree(results.get(0));
     } catch (IOException e) {
       throw new IllegalStateException(
           "action '" + type + "' returned non-JSON: " + results.get(0), e);

@@ -80,17 +80,24 @@ final class FlightDataPlane {
    * Runs this class's DoGet and DoPut callbacks on the Netty thread that read the message: they
    * never block (DoGet waits for onReady callbacks, DoPut only files batches), so a hand-off to
    * another thread per message would buy nothing but a wake-up. A compressed DoGet, and every other
-   * RPC (Arrow's handlers may block), keep the server's executor (null here).
+   * RPC (Arrow's handlers may block), run on {@code blockingExecutor}.
+   *
+   * <p>The server's own executor is the direct one, so that gRPC looks the method up (which is
+   * where it asks this supplier) on the network thread too: with a thread pool there, every call
+   * began with a hop to a pool thread and a wake-up back, before the first byte of its data was
+   * read.
    */
   static <ReqT, RespT> java.util.concurrent.Executor executorFor(
-      io.grpc.ServerCall<ReqT, RespT> call, io.grpc.Metadata headers) {
+      io.grpc.ServerCall<ReqT, RespT> call,
+      io.grpc.Metadata headers,
+      java.util.concurrent.Executor blockingExecutor) {
     String method = call.getMethodDescriptor().getFullMethodName();
     if (method.equals(FlightServiceGrpc.getDoPutMethod().getFullMethodName())
         || (method.equals(FlightServiceGrpc.getDoGetMethod().getFullMethodName())
             && headers.get(COMPRESSION_HEADER) == null)) {
       return com.google.common.util.concurrent.MoreExecutors.directExecutor();
     }
-    return null;
+    return blockingExecutor;
   }
 
   FlightDataPlane(BufferAllocator allocator, DatasetStore store) {

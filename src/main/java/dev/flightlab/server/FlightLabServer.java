@@ -1,13 +1,18 @@
 package dev.flightlab.server;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.wire.NettyTransport;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +80,17 @@ public final class FlightLabServer implements AutoCloseable {
                     netty -> {
                       Transport.tune(netty);
                       transport.configure(netty);
-                      netty.callExecutor(FlightDataPlane::executorFor);
+                      // Calls start on the network thread, and the supplier moves all but the
+                      // data plane's to callExecutor (FlightDataPlane.executorFor).
+                      netty.executor(MoreExecutors.directExecutor());
+                      netty.callExecutor(
+                          new ServerCallExecutorSupplier() {
+                            @Override
+                            public <ReqT, RespT> Executor getExecutor(
+                                ServerCall<ReqT, RespT> call, Metadata headers) {
+                              return FlightDataPlane.executorFor(call, headers, callExecutor);
+                            }
+                          });
                       // Registered after Arrow's service of the same name, so it replaces it.
                       netty.addService(
                           ServerInterceptors.intercept(
