@@ -115,9 +115,35 @@ public final class FlightLabClient implements AutoCloseable {
    */
   public static FlightLabClient connect(ClientOptions options, BufferAllocator parent) {
     Location location = toLocation(options.server());
-    BufferAllocator allocator =
-        parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
-    NettyTransport transport = null;
+    return connect(location, options, parent, NettyTransport.forClient());
+  }
+
+  /**
+   * Connects like {@link #connect(ClientOptions, BufferAllocator)}, on {@code transport}'s event
+   * loop (which the client closes with itself): for a client beside an embedded server, {@link
+   * dev.flightlab.server.FlightLabServer#clientTransport()}.
+   */
+  public static FlightLabClient connect(
+      ClientOptions options, BufferAllocator parent, NettyTransport transport) {
+    Location location;
+    try {
+      location = toLocation(options.server());
+    } catch (RuntimeException e) {
+      transport.closeQuietly();
+      throw e;
+    }
+    return connect(location, options, parent, transport);
+  }
+
+  private static FlightLabClient connect(
+      Location location, ClientOptions options, BufferAllocator parent, NettyTransport transport) {
+    BufferAllocator allocator;
+    try {
+      allocator = parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
+    } catch (RuntimeException e) {
+      transport.closeQuietly();
+      throw e;
+    }
     try {
       NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
@@ -134,19 +160,17 @@ public final class FlightLabClient implements AutoCloseable {
               // Retries make gRPC keep a copy of every message sent until the call ends.
               .disableRetry()
               .flowControlWindow(Transport.FLOW_CONTROL_WINDOW_BYTES);
-      transport = NettyTransport.forClient();
       transport.configure(channel);
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
       return new FlightLabClient(
           allocator, flight, managed, transport, location, options.authToken());
     } catch (IOException e) {
+      transport.closeQuietly();
       allocator.close();
       throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (transport != null) {
-        transport.closeQuietly();
-      }
+      transport.closeQuietly();
       allocator.close();
       throw e;
     }

@@ -9,6 +9,7 @@ import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
 import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.PutMode;
+import dev.flightlab.wire.NettyTransport;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -51,24 +52,35 @@ public final class DemoScenario {
       return runAgainst(options.server(), allocator);
     }
     try (FlightLabServer server =
-        FlightLabServer.builder(ServerOptions.ephemeral()).allocator(allocator).build().start()) {
+        FlightLabServer.builder(ServerOptions.ephemeral())
+            .allocator(allocator)
+            .embedded()
+            .build()
+            .start()) {
       Location location = server.location();
       log.info(
           "Started embedded flightlab server on "
               + location.getUri()
-              + " (same JVM; use --server to run against a separate one)");
+              + " (same JVM, one network thread for both ends; use --server to run against a"
+              + " separate one)");
       return runAgainst(
           URI.create("grpc://" + location.getUri().getHost() + ":" + location.getUri().getPort()),
-          allocator);
+          allocator,
+          server.clientTransport());
     }
   }
 
   private int runAgainst(URI server, BufferAllocator allocator) throws Exception {
+    return runAgainst(server, allocator, NettyTransport.forClient());
+  }
+
+  private int runAgainst(URI server, BufferAllocator allocator, NettyTransport transport)
+      throws Exception {
     ClientOptions clientOptions = ClientOptions.of(server).withAuthToken(options.authToken());
     if (options.trustedCertificates() != null) {
       clientOptions = clientOptions.withTrustedCertificates(options.trustedCertificates());
     }
-    try (FlightLabClient client = FlightLabClient.connect(clientOptions, allocator)) {
+    try (FlightLabClient client = FlightLabClient.connect(clientOptions, allocator, transport)) {
       log.info("Flight client initialized, connecting to " + server);
       upload(client, USER_SESSIONS, DemoTables.userSessions(client.allocator(), nowSeconds()));
       upload(client, DAILY_SALES, DemoTables.dailySales(client.allocator()));
@@ -168,7 +180,9 @@ public final class DemoScenario {
             + " MB = 2^20 bytes; time = sum of per-call times from opening the DoPut to the"
             + " server's final ack; cold JVM, no warm-up"
             + jitNote()
-            + (options.server() == null ? "; client and embedded server in one JVM." : "."));
+            + (options.server() == null
+                ? "; client and embedded server in one JVM, on one network thread."
+                : "."));
     return ok == n ? 0 : 1;
   }
 

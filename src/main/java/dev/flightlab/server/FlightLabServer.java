@@ -50,11 +50,14 @@ public final class FlightLabServer implements AutoCloseable {
   private final DatasetStore store;
   private final FlightServer flightServer;
   private final ExecutorService callExecutor;
-  private final NettyTransport transport = NettyTransport.forServer();
+  private final boolean embedded;
+  private final NettyTransport transport;
   private volatile Location location;
   private boolean closed;
 
-  private FlightLabServer(ServerOptions options, BufferAllocator parent) {
+  private FlightLabServer(ServerOptions options, BufferAllocator parent, boolean embedded) {
+    this.embedded = embedded;
+    this.transport = embedded ? NettyTransport.forEmbeddedServer() : NettyTransport.forServer();
     this.options = options;
     this.ownedRoot = parent == null ? Allocators.newRoot() : null;
     BufferAllocator base = parent == null ? ownedRoot : parent;
@@ -146,6 +149,16 @@ public final class FlightLabServer implements AutoCloseable {
     return location;
   }
 
+  /**
+   * A transport for a client in this JVM: on the server's network thread when the server was built
+   * {@link Builder#embedded()}, else on a thread of the client's own. Pass it to {@link
+   * dev.flightlab.client.FlightLabClient#connect(dev.flightlab.client.ClientOptions,
+   * BufferAllocator, NettyTransport)}; the client closes it.
+   */
+  public NettyTransport clientTransport() {
+    return embedded ? transport.clientOnSameLoop() : NettyTransport.forClient();
+  }
+
   /** The port the server is bound to. */
   public int port() {
     return flightServer.getPort();
@@ -229,6 +242,7 @@ public final class FlightLabServer implements AutoCloseable {
   public static final class Builder {
     private final ServerOptions options;
     private BufferAllocator allocator;
+    private boolean embedded;
 
     private Builder(ServerOptions options) {
       this.options = options;
@@ -240,9 +254,18 @@ public final class FlightLabServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves on a single network thread that clients in this JVM can share ({@link
+     * #clientTransport()}): for a server embedded beside its client, as in the demo.
+     */
+    public Builder embedded() {
+      this.embedded = true;
+      return this;
+    }
+
     /** Creates the server (not started). */
     public FlightLabServer build() {
-      return new FlightLabServer(options, allocator);
+      return new FlightLabServer(options, allocator, embedded);
     }
   }
 }
