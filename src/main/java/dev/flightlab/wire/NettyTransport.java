@@ -135,7 +135,7 @@ public final class NettyTransport implements AutoCloseable {
    * <p>Bytes still cross loopback TCP; what goes is the hand-off between two network threads at
    * every step of a call (each a futex wake-up and a context switch). With two cores, a client's
    * and the server's network threads, the caller's thread and the JIT compiler's all competing, the
-   * demo's cold figure rose from a median of 561 to 602 MB/s (8 alternating runs).
+   * demo's cold figure rose from a median of 579 to 643 MB/s (8 alternating runs).
    */
   public static NettyTransport forEmbeddedServer() {
     return new NettyTransport(loops(1, "flightlab-accept"), loops(1, "flightlab-io"), true);
