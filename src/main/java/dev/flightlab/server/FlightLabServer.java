@@ -153,7 +153,8 @@ public final class FlightLabServer implements AutoCloseable {
    * A transport for a client in this JVM: on the server's network thread when the server was built
    * {@link Builder#embedded()}, else on a thread of the client's own. Pass it to {@link
    * dev.flightlab.client.FlightLabClient#connect(dev.flightlab.client.ClientOptions,
-   * BufferAllocator, NettyTransport)}; the client closes it.
+   * BufferAllocator, NettyTransport)}; the client closes it. Close such clients before the server:
+   * the server's close stops the thread they run on.
    */
   public NettyTransport clientTransport() {
     return embedded ? transport.clientOnSameLoop() : NettyTransport.forClient();
