@@ -49,7 +49,7 @@ public final class DemoScenario {
    */
   public int run(BufferAllocator allocator) throws Exception {
     if (options.server() != null) {
-      return runAgainst(options.server(), allocator);
+      return runAgainst(options.server(), allocator, NettyTransport.forClient());
     }
     try (FlightLabServer server =
         FlightLabServer.builder(ServerOptions.ephemeral())
@@ -68,10 +68,6 @@ public final class DemoScenario {
           allocator,
           server.clientTransport());
     }
-  }
-
-  private int runAgainst(URI server, BufferAllocator allocator) throws Exception {
-    return runAgainst(server, allocator, NettyTransport.forClient());
   }
 
   private int runAgainst(URI server, BufferAllocator allocator, NettyTransport transport)

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -165,10 +166,14 @@ public final class NettyTransport implements AutoCloseable {
 
   /** The groups this transport owns: the accepting one (servers only), then its own workers. */
   private List<EventLoopGroup> groups() {
-    if (!ownsWorkers) {
-      return boss == null ? List.of() : List.of(boss);
+    List<EventLoopGroup> owned = new ArrayList<>(2);
+    if (boss != null) {
+      owned.add(boss);
     }
-    return boss == null ? List.of(workers) : List.of(boss, workers);
+    if (ownsWorkers) {
+      owned.add(workers);
+    }
+    return owned;
   }
 
   /** Serves on this transport's loops, with the composite cumulator on every connection. */
