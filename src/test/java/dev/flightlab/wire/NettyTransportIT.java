@@ -23,13 +23,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A real gRPC server and client on flightlab's transports, on loopback: each side asks the other
- * for frames of up to {@link NettyTransport#MAX_FRAME_BYTES}, and messages many frames long cross
- * exactly.
+ * for frames of up to {@link NettyTransport#MAX_FRAME_BYTES}, or of up to HTTP/2's largest when one
+ * thread serves both ends, and messages many frames long cross exactly.
  */
 class NettyTransportIT {
   private static final MethodDescriptor.Marshaller<byte[]> BYTES =
@@ -62,12 +61,13 @@ class NettyTransportIT {
   private Server server;
   private ManagedChannel channel;
 
-  @BeforeEach
-  void start() throws IOException {
-    serverTransport = NettyTransport.forServer();
+  /** An echo server and a client to it on these transports, with the production flow window. */
+  private void start(NettyTransport serverSide, NettyTransport clientSide) throws IOException {
+    serverTransport = serverSide;
     NettyServerBuilder sb =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .maxInboundMessageSize(64 << 20)
+            .flowControlWindow(16 << 20)
             .addService(
                 ServerServiceDefinition.builder("flightlab.test.Echo")
                     .addMethod(
@@ -80,28 +80,62 @@ class NettyTransportIT {
                     .build());
     serverTransport.configure(sb);
     server = sb.build().start();
-    clientTransport = NettyTransport.forClient();
+    clientTransport = clientSide;
     NettyChannelBuilder cb =
         NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
             .usePlaintext()
-            .maxInboundMessageSize(64 << 20);
+            .maxInboundMessageSize(64 << 20)
+            .flowControlWindow(16 << 20);
     clientTransport.configure(cb);
     channel = cb.build();
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    clientTransport.close();
-    serverTransport.close();
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (server != null) {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (clientTransport != null) {
+      clientTransport.close();
+    }
+    if (serverTransport != null) {
+      serverTransport.close();
+    }
   }
 
   @Test
   void bothSidesRaiseTheLargestFrameTheyAccept() throws Exception {
+    start(NettyTransport.forServer(), NettyTransport.forClient());
     assertThat(NettyTransport.MAX_FRAME_BYTES).isGreaterThan(16 << 10);
-    assertThat(echo(new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
+    assertBothSidesNegotiate(NettyTransport.MAX_FRAME_BYTES);
+  }
 
+  @Test
+  void messagesManyFramesLongCrossExactly() throws Exception {
+    start(NettyTransport.forServer(), NettyTransport.forClient());
+    assertMessagesCrossExactly(NettyTransport.MAX_FRAME_BYTES);
+  }
+
+  @Test
+  void bothEndsOnOneThreadAskForHttp2sLargestFrame() throws Exception {
+    NettyTransport embedded = NettyTransport.forEmbeddedServer();
+    start(embedded, embedded.clientOnSameLoop());
+    assertBothSidesNegotiate(NettyTransport.SAME_THREAD_MAX_FRAME_BYTES);
+    assertMessagesCrossExactly(NettyTransport.SAME_THREAD_MAX_FRAME_BYTES);
+  }
+
+  @Test
+  void aClientOnAThreadOfItsOwnGetsTheOtherProcessFrameFromAnEmbeddedServer() throws Exception {
+    start(NettyTransport.forEmbeddedServer(), NettyTransport.forClient());
+    assertBothSidesNegotiate(NettyTransport.MAX_FRAME_BYTES);
+  }
+
+  /** Each side may send, and reads, frames of up to {@code expected} bytes. */
+  private void assertBothSidesNegotiate(int expected) throws Exception {
+    assertThat(echo(new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
     for (NettyTransport side : new NettyTransport[] {clientTransport, serverTransport}) {
       List<Channel> connections = List.copyOf(side.connections());
       assertThat(connections).hasSize(1);
@@ -110,27 +144,24 @@ class NettyTransportIT {
       // acknowledged): both arrive within a round trip or two of the first call.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       int[] sizes = frameSizes(connection);
-      while ((sizes[0] != NettyTransport.MAX_FRAME_BYTES
-              || sizes[1] != NettyTransport.MAX_FRAME_BYTES)
-          && System.nanoTime() < deadline) {
+      while ((sizes[0] != expected || sizes[1] != expected) && System.nanoTime() < deadline) {
         echo(new byte[1]);
         sizes = frameSizes(connection);
       }
       assertThat(sizes)
           .as("largest frame sent, largest frame read")
-          .containsExactly(NettyTransport.MAX_FRAME_BYTES, NettyTransport.MAX_FRAME_BYTES);
+          .containsExactly(expected, expected);
     }
   }
 
-  @Test
-  void messagesManyFramesLongCrossExactly() {
+  private void assertMessagesCrossExactly(int frameBytes) {
     Random random = new Random(42);
     for (int size :
         new int[] {
-          NettyTransport.MAX_FRAME_BYTES - 5,
-          NettyTransport.MAX_FRAME_BYTES,
-          NettyTransport.MAX_FRAME_BYTES + 1,
-          5 * NettyTransport.MAX_FRAME_BYTES + 12_345,
+          frameBytes - 5,
+          frameBytes,
+          frameBytes + 1,
+          Math.min(5 * frameBytes, 40 << 20) + 12_345,
           9 << 20
         }) {
       byte[] message = new byte[size];
@@ -141,11 +172,13 @@ class NettyTransportIT {
 
   @Test
   void aFrameSizeOutsideHttp2sRangeIsRefused() {
-    assertThat(NettyTransport.maxFrameBytes(null)).isEqualTo(256 << 10);
-    assertThat(NettyTransport.maxFrameBytes(16_384)).isEqualTo(16_384);
-    assertThat(NettyTransport.maxFrameBytes(16_777_215)).isEqualTo(16_777_215);
+    assertThat(NettyTransport.configuredMaxFrameBytes(null)).isNull();
+    assertThat(NettyTransport.MAX_FRAME_BYTES).isEqualTo(256 << 10);
+    assertThat(NettyTransport.SAME_THREAD_MAX_FRAME_BYTES).isEqualTo(16_777_215);
+    assertThat(NettyTransport.configuredMaxFrameBytes(16_384)).isEqualTo(16_384);
+    assertThat(NettyTransport.configuredMaxFrameBytes(16_777_215)).isEqualTo(16_777_215);
     for (int bad : new int[] {16_383, 16_777_216, 0, -1}) {
-      assertThatThrownBy(() -> NettyTransport.maxFrameBytes(bad))
+      assertThatThrownBy(() -> NettyTransport.configuredMaxFrameBytes(bad))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("16384 to 16777215");
     }
