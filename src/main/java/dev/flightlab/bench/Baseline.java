@@ -1,7 +1,7 @@
 package dev.flightlab.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flightlab.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,6 @@ import java.util.Map;
  * @param medians "point label|phase" to (unit, median)
  */
 public record Baseline(Path file, String op, Map<String, Figure> medians) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * One figure of the baseline.
@@ -37,7 +36,7 @@ public record Baseline(Path file, String op, Map<String, Figure> medians) {
   public static Baseline load(Path file) {
     JsonNode root;
     try {
-      root = JSON.readTree(Files.readString(file));
+      root = Json.MAPPER.readTree(Files.readString(file));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read --baseline " + file + ": " + e.getMessage(), e);

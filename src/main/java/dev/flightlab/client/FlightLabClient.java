@@ -1,9 +1,9 @@
 package dev.flightlab.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.Batches;
+import dev.flightlab.io.Json;
 import dev.flightlab.server.Transport;
 import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetPath;
@@ -74,14 +74,6 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * come from its own child allocator; close the client after everything it returned.
  */
 public final class FlightLabClient implements AutoCloseable {
-  /**
-   * Jackson's mapper, made on first use: building one compiles hundreds of methods, work that a
-   * cold start (the demo, which never runs an action) would otherwise pay while it moves data.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
-
   private static final String PUT_MODE_HEADER = "flightlab-put-mode";
 
   private final BufferAllocator allocator;
@@ -114,36 +106,28 @@ public final class FlightLabClient implements AutoCloseable {
    * @param parent the allocator whose child holds this client's buffers
    */
   public static FlightLabClient connect(ClientOptions options, BufferAllocator parent) {
-    Location location = toLocation(options.server());
-    return connect(location, options, parent, NettyTransport.forClient());
+    return connect(options, parent, NettyTransport.forClient());
   }
 
   /**
    * Connects like {@link #connect(ClientOptions, BufferAllocator)}, on {@code transport}'s event
-   * loop (which the client closes with itself): for a client beside an embedded server, {@link
-   * dev.flightlab.server.FlightLabServer#clientTransport()}.
+   * loop (which the client closes with itself, or here when it cannot connect): for a client beside
+   * an embedded server, {@link dev.flightlab.server.FlightLabServer#clientTransport()}.
    */
   public static FlightLabClient connect(
       ClientOptions options, BufferAllocator parent, NettyTransport transport) {
-    Location location;
     try {
-      location = toLocation(options.server());
+      return open(toLocation(options.server()), options, parent, transport);
     } catch (RuntimeException e) {
       transport.closeQuietly();
       throw e;
     }
-    return connect(location, options, parent, transport);
   }
 
-  private static FlightLabClient connect(
+  private static FlightLabClient open(
       Location location, ClientOptions options, BufferAllocator parent, NettyTransport transport) {
-    BufferAllocator allocator;
-    try {
-      allocator = parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
-    } catch (RuntimeException e) {
-      transport.closeQuietly();
-      throw e;
-    }
+    BufferAllocator allocator =
+        parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
     try {
       NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
       if (location.getUri().getScheme().equals("grpc+tls")) {
@@ -166,11 +150,9 @@ public final class FlightLabClient implements AutoCloseable {
       return new FlightLabClient(
           allocator, flight, managed, transport, location, options.authToken());
     } catch (IOException e) {
-      transport.closeQuietly();
       allocator.close();
       throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      transport.closeQuietly();
       allocator.close();
       throw e;
     }

@@ -1,8 +1,8 @@
 package dev.flightlab.server;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.data.RecordBatches;
+import dev.flightlab.io.Json;
 import dev.flightlab.store.Allocators;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetPath;
@@ -44,14 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatasetProducer extends NoOpFlightProducer {
   private static final Logger log = LoggerFactory.getLogger(DatasetProducer.class);
-
-  /**
-   * Jackson's mapper, made on first use: building one compiles hundreds of methods, work that a
-   * cold start (the demo, which never runs an action) would otherwise pay while it moves data.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
 
   /** The actions this server answers, in the order ListActions reports them. */
   public static final List<ActionType> ACTIONS =

@@ -3,7 +3,6 @@ package dev.flightlab.bench.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.bench.BenchOptions;
@@ -18,6 +17,7 @@ import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.Summary;
 import dev.flightlab.bench.Sweep;
+import dev.flightlab.io.Json;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
@@ -32,13 +32,12 @@ public final class JsonReport implements ReportWriter {
   /** The version of this layout; bumped when a field changes meaning. */
   public static final int FORMAT_VERSION = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public void write(RunResult r, Writer out) throws IOException {
     DefaultPrettyPrinter printer =
         new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
-    JSON.writer(printer)
+    Json.MAPPER
+        .writer(printer)
         .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
         .writeValue(out, toJson(r));
     out.write("\n");
@@ -47,7 +46,7 @@ public final class JsonReport implements ReportWriter {
 
   /** The run as a JSON tree. */
   public static ObjectNode toJson(RunResult r) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("flightlab_bench_format", FORMAT_VERSION);
     root.put("status", r.ok() ? "ok" : "failed");
     root.put("error", r.error());
@@ -91,7 +90,7 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode options(BenchOptions o) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("op", o.op().wireName());
     n.put("server", o.server() == null ? null : o.server().toString());
     n.put("server_mode", o.serverMode());
@@ -136,7 +135,7 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode environment(Environment e) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("java_version", e.javaVersion());
     n.put("java_vendor", e.javaVendor());
     n.put("vm_name", e.vmName());
@@ -153,13 +152,13 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode stats(Map<String, Long> stats) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     stats.forEach(n::put);
     return n;
   }
 
   private static ObjectNode point(PointResult p) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("label", p.label());
     ObjectNode params = n.putObject("parameters");
     p.parameters().forEach(params::put);
@@ -194,7 +193,7 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode data(DataInfo d) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("source", d.source());
     n.put("schema_spec", d.schemaSpec());
     n.put("schema", d.schemaDescription());
@@ -219,13 +218,13 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode summaryNode(Summary s) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     summaryFields(n, s);
     return n;
   }
 
   private static ObjectNode latency(LatencyStats l) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("count", l.count());
     n.put("min_us", Metrics.micros(l.minNanos()));
     n.put("mean_us", Metrics.micros(l.meanNanos()));
@@ -239,7 +238,7 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode iteration(IterationResult it) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("index", it.index());
     n.put("warmup", it.warmup());
     n.put("elapsed_nanos", it.elapsedNanos());
@@ -290,7 +289,7 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode comparison(Comparison c) {
-    ObjectNode n = JSON.createObjectNode();
+    ObjectNode n = Json.MAPPER.createObjectNode();
     n.put("baseline", c.baseline());
     n.put("max_regression", c.maxRegression());
     n.put("regressed", c.regressed());
