@@ -2,7 +2,7 @@ package dev.flightlab.jmh;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
-import dev.flightlab.store.Allocators;
+import dev.flightlab.memory.Allocators;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;

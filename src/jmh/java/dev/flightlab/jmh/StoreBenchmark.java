@@ -2,11 +2,11 @@ package dev.flightlab.jmh;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
-import dev.flightlab.store.Allocators;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.store.Dataset;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.store.DatasetStore;
-import dev.flightlab.store.PutMode;
+import dev.flightlab.wire.PutMode;
 import dev.flightlab.store.WriteSession;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;

@@ -1,7 +1,7 @@
 package dev.flightlab.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flightlab.io.Json;
+import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

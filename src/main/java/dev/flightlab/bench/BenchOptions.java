@@ -1,8 +1,8 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.GeneratorOptions;
 import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.wire.IpcCompression;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.server.MemorySizes;
+import dev.flightlab.jvm.MemorySizes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

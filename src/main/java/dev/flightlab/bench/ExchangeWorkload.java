@@ -1,6 +1,6 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;

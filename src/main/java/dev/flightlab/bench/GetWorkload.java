@@ -1,10 +1,10 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataSizes;
 import dev.flightlab.data.SchemaSpec;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightInfo;

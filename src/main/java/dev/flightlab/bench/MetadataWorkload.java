@@ -1,10 +1,10 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

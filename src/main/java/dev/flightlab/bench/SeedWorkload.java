@@ -1,8 +1,8 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.DemoTables;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 

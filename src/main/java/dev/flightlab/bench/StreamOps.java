@@ -1,11 +1,11 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.PutMode;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -3,7 +3,7 @@ package dev.flightlab.cli;
 import dev.flightlab.demo.DemoLog;
 import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
-import dev.flightlab.store.Allocators;
+import dev.flightlab.memory.Allocators;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

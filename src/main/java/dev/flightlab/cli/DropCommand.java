@@ -2,7 +2,7 @@ package dev.flightlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.Command;

@@ -2,9 +2,9 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.io.ArrowFiles;
-import dev.flightlab.store.Allocators;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.files.ArrowFiles;
+import dev.flightlab.memory.Allocators;
+import dev.flightlab.wire.DatasetPath;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
 import java.util.concurrent.Callable;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;

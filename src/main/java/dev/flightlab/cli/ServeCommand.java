@@ -1,7 +1,7 @@
 package dev.flightlab.cli;
 
+import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.server.FlightLabServer;
-import dev.flightlab.server.MemorySizes;
 import dev.flightlab.server.ServerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

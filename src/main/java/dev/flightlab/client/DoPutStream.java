@@ -1,9 +1,9 @@
 package dev.flightlab.client;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import dev.flightlab.server.Transport;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.OutboundFlightData;
+import dev.flightlab.wire.TransportSettings;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -38,7 +38,7 @@ final class DoPutStream implements AutoCloseable {
         channel.newCall(
             FlightMethods.clientDoPut(),
             CallOptions.DEFAULT
-                .withOnReadyThreshold(Transport.SEND_BUFFER_BYTES)
+                .withOnReadyThreshold(TransportSettings.SEND_BUFFER_BYTES)
                 .withExecutor(MoreExecutors.directExecutor()));
     call.start(
         new ClientCall.Listener<>() {
@@ -84,7 +84,8 @@ final class DoPutStream implements AutoCloseable {
       // first SEND_BUFFER_BYTES go there without waiting (a cold call's first onReady came 100-500
       // us after start in the demo's timeline), the same bound that onReady sets afterwards.
       long bytes = message.wireBytes();
-      boolean mayQueue = !readySeen && sentBeforeReady + bytes <= Transport.SEND_BUFFER_BYTES;
+      boolean mayQueue =
+          !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
       while (!mayQueue && !call.isReady() && status == null) {
         lock.wait(100);
       }

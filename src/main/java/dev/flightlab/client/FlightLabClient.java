@@ -3,14 +3,16 @@ package dev.flightlab.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.Batches;
-import dev.flightlab.io.Json;
-import dev.flightlab.server.Transport;
-import dev.flightlab.store.Allocators;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
+import dev.flightlab.memory.Allocators;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.FlightHeaders;
 import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.Json;
 import dev.flightlab.wire.NettyTransport;
 import dev.flightlab.wire.OutboundFlightData;
+import dev.flightlab.wire.PutMode;
+import dev.flightlab.wire.TransportSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
@@ -74,8 +76,6 @@ import org.apache.arrow.vector.util.DictionaryUtility;
  * come from its own child allocator; close the client after everything it returned.
  */
 public final class FlightLabClient implements AutoCloseable {
-  private static final String PUT_MODE_HEADER = "flightlab-put-mode";
-
   private final BufferAllocator allocator;
   private final FlightClient client;
   private final Location location;
@@ -143,7 +143,7 @@ public final class FlightLabClient implements AutoCloseable {
               .build()
               // Retries make gRPC keep a copy of every message sent until the call ends.
               .disableRetry()
-              .flowControlWindow(Transport.FLOW_CONTROL_WINDOW_BYTES);
+              .flowControlWindow(TransportSettings.FLOW_CONTROL_WINDOW_BYTES);
       transport.configure(channel);
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
@@ -348,11 +348,11 @@ public final class FlightLabClient implements AutoCloseable {
   }
 
   private static final Metadata.Key<String> COMPRESSION =
-      Metadata.Key.of("flightlab-compression", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(FlightHeaders.COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(FlightHeaders.AUTHORIZATION, Metadata.ASCII_STRING_MARSHALLER);
   private static final Metadata.Key<String> PUT_MODE =
-      Metadata.Key.of(PUT_MODE_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(FlightHeaders.PUT_MODE, Metadata.ASCII_STRING_MARSHALLER);
 
   private static Schema messageSchema(Schema memorySchema, DictionaryProvider dictionaries) {
     if (dictionaries.getDictionaryIds().isEmpty()) {
@@ -381,7 +381,7 @@ public final class FlightLabClient implements AutoCloseable {
       return new CallOption[0];
     }
     FlightCallHeaders headers = new FlightCallHeaders();
-    headers.insert(PUT_MODE_HEADER, mode.wireName());
+    headers.insert(FlightHeaders.PUT_MODE, mode.wireName());
     return new CallOption[] {new HeaderCallOption(headers)};
   }
 

@@ -2,12 +2,14 @@ package dev.flightlab.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.data.RecordBatches;
-import dev.flightlab.io.Json;
-import dev.flightlab.store.Allocators;
+import dev.flightlab.jvm.JvmTimes;
+import dev.flightlab.jvm.MemorySizes;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.store.DatasetInfo;
-import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoreStats;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.Json;
 import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

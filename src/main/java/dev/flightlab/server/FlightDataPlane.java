@@ -1,17 +1,17 @@
 package dev.flightlab.server;
 
 import com.google.protobuf.ByteString;
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.Batches;
 import dev.flightlab.store.Dataset;
-import dev.flightlab.store.DatasetPath;
 import dev.flightlab.store.DatasetStore;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.store.StoredBatch;
 import dev.flightlab.store.WriteSession;
+import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.OutboundFlightData;
+import dev.flightlab.wire.PutMode;
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
@@ -74,7 +74,8 @@ final class FlightDataPlane {
   private final DatasetStore store;
 
   private static final io.grpc.Metadata.Key<String> COMPRESSION_HEADER =
-      io.grpc.Metadata.Key.of(RequestHeaders.COMPRESSION, io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+      io.grpc.Metadata.Key.of(
+          dev.flightlab.wire.FlightHeaders.COMPRESSION, io.grpc.Metadata.ASCII_STRING_MARSHALLER);
 
   /**
    * Runs this class's DoGet and DoPut callbacks on the Netty thread that read the message: they

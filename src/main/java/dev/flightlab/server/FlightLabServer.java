@@ -1,9 +1,11 @@
 package dev.flightlab.server;
 
 import com.google.common.util.concurrent.MoreExecutors;
-import dev.flightlab.store.Allocators;
+import dev.flightlab.jvm.MemorySizes;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.wire.NettyTransport;
+import dev.flightlab.wire.TransportSettings;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -81,7 +83,7 @@ public final class FlightLabServer implements AutoCloseable {
                 "grpc.builderConsumer",
                 (Consumer<NettyServerBuilder>)
                     netty -> {
-                      Transport.tune(netty);
+                      TransportSettings.tune(netty);
                       transport.configure(netty);
                       // Calls start on the network thread, and the supplier moves all but the
                       // data plane's to callExecutor (FlightDataPlane.executorFor).
@@ -101,7 +103,7 @@ public final class FlightLabServer implements AutoCloseable {
                                   FlightGrpcUtils.createFlightService(
                                       allocator, producer, ServerAuthHandler.NO_OP, callExecutor)),
                               new ServerBackpressureThresholdInterceptor(
-                                  Transport.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
+                                  TransportSettings.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
                     });
     if (options.tls()) {
       try {

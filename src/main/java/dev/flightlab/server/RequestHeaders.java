@@ -1,7 +1,11 @@
 package dev.flightlab.server;
 
-import dev.flightlab.client.IpcCompression;
-import dev.flightlab.store.PutMode;
+import static dev.flightlab.wire.FlightHeaders.AUTHORIZATION;
+import static dev.flightlab.wire.FlightHeaders.COMPRESSION;
+import static dev.flightlab.wire.FlightHeaders.PUT_MODE;
+
+import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.PutMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.apache.arrow.flight.CallHeaders;
@@ -13,22 +17,10 @@ import org.apache.arrow.flight.RequestContext;
 /**
  * Call headers flightlab reads: the put mode and, when the server has a token, the bearer token.
  *
- * <p>{@value #PUT_MODE} selects what an upload does to an existing dataset: {@code replace} (the
- * default), {@code append} or {@code create}.
+ * <p>{@value dev.flightlab.wire.FlightHeaders#PUT_MODE} selects what an upload does to an existing
+ * dataset: {@code replace} (the default), {@code append} or {@code create}.
  */
 public final class RequestHeaders implements FlightServerMiddleware {
-  /** Header that selects the put mode. */
-  public static final String PUT_MODE = "flightlab-put-mode";
-
-  /**
-   * Header by which a DoGet asks for IPC body compression of what the server sends: {@code lz4},
-   * {@code zstd} or {@code zstd:LEVEL}.
-   */
-  public static final String COMPRESSION = "flightlab-compression";
-
-  /** Header that carries the bearer token. */
-  public static final String AUTHORIZATION = "authorization";
-
   static final FlightServerMiddleware.Key<RequestHeaders> KEY =
       FlightServerMiddleware.Key.of("flightlab-request-headers");
 

@@ -1,5 +1,6 @@
 package dev.flightlab.server;
 
+import dev.flightlab.jvm.MemorySizes;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import dev.flightlab.wire.DatasetPath;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

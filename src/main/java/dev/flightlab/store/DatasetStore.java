@@ -1,5 +1,8 @@
 package dev.flightlab.store;
 
+import dev.flightlab.memory.Allocators;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,6 +1,8 @@
 package dev.flightlab.store;
 
 import dev.flightlab.data.Batches;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

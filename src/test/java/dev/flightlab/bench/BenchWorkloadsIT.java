@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
-import dev.flightlab.store.DatasetPath;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.net.URI;
 import java.util.List;
 import java.util.function.Consumer;
@@ -111,7 +111,7 @@ class BenchWorkloadsIT {
                 100,
                 dev.flightlab.data.GeneratorOptions.defaults(),
                 c.allocator())) {
-      c.put(path, data, dev.flightlab.store.PutMode.REPLACE);
+      c.put(path, data, dev.flightlab.wire.PutMode.REPLACE);
     }
     PointResult p =
         onlyPoint(
@@ -297,7 +297,7 @@ class BenchWorkloadsIT {
             700,
             dev.flightlab.data.GeneratorOptions.defaults(),
             root)) {
-      dev.flightlab.io.ArrowFiles.write(data, file, root);
+      dev.flightlab.files.ArrowFiles.write(data, file, root);
       ipc = data.ipcBodyBytes();
     }
     PointResult p =

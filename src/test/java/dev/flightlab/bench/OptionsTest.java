@@ -3,7 +3,7 @@ package dev.flightlab.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flightlab.client.IpcCompression;
+import dev.flightlab.wire.IpcCompression;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

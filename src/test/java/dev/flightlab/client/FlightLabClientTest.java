@@ -3,7 +3,7 @@ package dev.flightlab.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flightlab.store.PutMode;
+import dev.flightlab.wire.PutMode;
 import java.net.URI;
 import org.apache.arrow.flight.Location;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.flightlab.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.flightlab.store.Allocators;
+import dev.flightlab.memory.Allocators;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

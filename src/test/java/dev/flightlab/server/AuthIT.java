@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class CallExecutorTest {
   private static final Executor POOL = command -> {};
   private static final Metadata.Key<String> COMPRESSION =
-      Metadata.Key.of(RequestHeaders.COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
+      Metadata.Key.of(
+          dev.flightlab.wire.FlightHeaders.COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
 
   private static Executor executorFor(MethodDescriptor<?, ?> method, Metadata headers) {
     return FlightDataPlane.executorFor(new Call<>(method), headers, POOL);

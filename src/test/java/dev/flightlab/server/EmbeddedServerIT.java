@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.client.IpcCompression;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.GeneratorOptions;
 import dev.flightlab.data.SchemaSpec;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.PutMode;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

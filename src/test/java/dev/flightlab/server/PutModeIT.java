@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.flight.AsyncPutListener;
@@ -230,7 +230,7 @@ class PutModeIT {
     FlightClient raw = fx.rawClient();
     FlightCallHeaders headers = new FlightCallHeaders();
     if (mode != null) {
-      headers.insert(RequestHeaders.PUT_MODE, mode);
+      headers.insert(dev.flightlab.wire.FlightHeaders.PUT_MODE, mode);
     }
     try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), fx.allocator())) {
       FlightClient.ClientStreamListener put =

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.AllTypes;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.flightlab.data.BatchSet;
-import dev.flightlab.store.DatasetPath;
-import dev.flightlab.store.PutMode;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.time.Duration;
 import java.util.Arrays;
 import org.apache.arrow.flight.AsyncPutListener;

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.PutMode;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -365,5 +368,18 @@ class DatasetStoreTest {
   void theMemoryLimitMustBePositive() {
     assertThatThrownBy(() -> new DatasetStore(root, 0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void clearGivesCachedBlocksBack() {
+    long size = 4096L * 301;
+    try (RootAllocator exact = Allocators.newRoot();
+        BufferAllocator blocks = exact.newChildAllocator("blocks", 0, Long.MAX_VALUE);
+        DatasetStore store = new DatasetStore(exact, 64L << 20, Clock.systemUTC())) {
+      blocks.buffer(size).close();
+      assertThat(Allocators.cachedBlockBytes()).isGreaterThanOrEqualTo(size);
+      store.clear();
+      assertThat(Allocators.cachedBlockBytes()).isZero();
+    }
   }
 }

@@ -17,7 +17,7 @@ import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.Summary;
 import dev.flightlab.bench.Sweep;
-import dev.flightlab.io.Json;
+import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.flightlab.store;
+package dev.flightlab.wire;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.flightlab.server;
+package dev.flightlab.jvm;
 
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.flightlab.server;
+package dev.flightlab.jvm;
 
 import io.netty.util.internal.PlatformDependent;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.flightlab.store;
+package dev.flightlab.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.flightlab.client;
+package dev.flightlab.wire;
 
 import java.lang.reflect.Field;
 import java.util.Locale;

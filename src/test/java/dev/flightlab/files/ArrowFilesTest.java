@@ -1,4 +1,4 @@
-package dev.flightlab.io;
+package dev.flightlab.files;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.flightlab.store;
+package dev.flightlab.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

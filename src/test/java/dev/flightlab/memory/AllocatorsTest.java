@@ -1,11 +1,9 @@
-package dev.flightlab.store;
+package dev.flightlab.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.util.internal.PlatformDependent;
-import java.time.Clock;
 import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,16 +96,5 @@ class AllocatorsTest {
     assertThat(cache.cachedBytes()).isZero();
     assertThat(cache.take(SIZE)).isZero();
     PlatformDependent.freeMemory(b);
-  }
-
-  @Test
-  void storeClearGivesCachedBlocksBack() {
-    try (BufferAllocator data = root.newChildAllocator("data", 0, Long.MAX_VALUE);
-        DatasetStore store = new DatasetStore(root, 64L << 20, Clock.systemUTC())) {
-      data.buffer(SIZE).close();
-      assertThat(Allocators.cachedBlockBytes()).isEqualTo(SIZE);
-      store.clear();
-      assertThat(Allocators.cachedBlockBytes()).isZero();
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.flightlab.io;
+package dev.flightlab.files;
 
 import dev.flightlab.data.BatchSet;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.flightlab.io;
+package dev.flightlab.wire;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -1,4 +1,4 @@
-package dev.flightlab.store;
+package dev.flightlab.memory;
 
 import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
