@@ -7,24 +7,34 @@ import dev.flightlab.store.DatasetStore;
 import dev.flightlab.wire.NettyTransport;
 import dev.flightlab.wire.TransportSettings;
 import io.grpc.Metadata;
+import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.FlightGrpcUtils;
-import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.ServerHeaderMiddleware;
 import org.apache.arrow.flight.auth.ServerAuthHandler;
 import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
+import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +53,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlightLabServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlightLabServer.class);
-  private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long close() waits for the gRPC server to terminate once it has cancelled the calls. */
+  private static final Duration FORCE_TIMEOUT = Duration.ofSeconds(5);
+
   private static final AtomicInteger CALL_THREADS = new AtomicInteger();
 
   private final ServerOptions options;
   private final BufferAllocator ownedRoot;
   private final BufferAllocator allocator;
   private final DatasetStore store;
-  private final FlightServer flightServer;
+  private final Server grpcServer;
   private final ExecutorService callExecutor;
   private final boolean embedded;
   private final NettyTransport transport;
@@ -71,48 +85,63 @@ public final class FlightLabServer implements AutoCloseable {
             : Location.forGrpcInsecure(options.host(), options.port());
     DatasetProducer producer =
         new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
-    // Our own executor for gRPC callbacks and handlers: Flight shuts its default one down at the
-    // start of a shutdown, after which calls in flight never hear of new data or cancellation.
+    // The executor for gRPC callbacks and Arrow's handlers; close() stops it only after the gRPC
+    // server, so calls in flight still hear of new data and of cancellation until then.
     this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
     FlightDataPlane dataPlane = new FlightDataPlane(allocator, store);
-    FlightServer.Builder builder =
-        FlightServer.builder(allocator, bind, producer)
-            .executor(callExecutor)
-            .middleware(RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken()))
-            .transportHint(
-                "grpc.builderConsumer",
-                (Consumer<NettyServerBuilder>)
-                    netty -> {
-                      TransportSettings.tune(netty);
-                      transport.configure(netty);
-                      // Calls start on the network thread, and the supplier moves all but the
-                      // data plane's to callExecutor (FlightDataPlane.executorFor).
-                      netty.executor(MoreExecutors.directExecutor());
-                      netty.callExecutor(
-                          new ServerCallExecutorSupplier() {
-                            @Override
-                            public <ReqT, RespT> Executor getExecutor(
-                                ServerCall<ReqT, RespT> call, Metadata headers) {
-                              return FlightDataPlane.executorFor(call, headers, callExecutor);
-                            }
-                          });
-                      // Registered after Arrow's service of the same name, so it replaces it.
-                      netty.addService(
-                          ServerInterceptors.intercept(
-                              dataPlane.bind(
-                                  FlightGrpcUtils.createFlightService(
-                                      allocator, producer, ServerAuthHandler.NO_OP, callExecutor)),
-                              new ServerBackpressureThresholdInterceptor(
-                                  TransportSettings.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
-                    });
+    // The gRPC server is built here rather than by Arrow's FlightServer, whose close() waits 3 s
+    // more before it cancels calls: this one's close() cancels them at the shutdown timeout. The
+    // settings are those FlightServer.Builder would make.
+    NettyServerBuilder netty =
+        NettyServerBuilder.forAddress(bind.toSocketAddress())
+            .maxInboundMessageSize(Integer.MAX_VALUE)
+            .maxInboundMetadataSize(Integer.MAX_VALUE)
+            // Calls start on the network thread, and the supplier moves all but the data
+            // plane's to callExecutor (FlightDataPlane.executorFor).
+            .executor(MoreExecutors.directExecutor())
+            .callExecutor(
+                new ServerCallExecutorSupplier() {
+                  @Override
+                  public <ReqT, RespT> Executor getExecutor(
+                      ServerCall<ReqT, RespT> call, Metadata headers) {
+                    return FlightDataPlane.executorFor(call, headers, callExecutor);
+                  }
+                })
+            // Arrow's Flight service with DoGet and DoPut replaced by the data plane's.
+            .addService(
+                ServerInterceptors.intercept(
+                    dataPlane.bind(
+                        FlightGrpcUtils.createFlightService(
+                            allocator, producer, ServerAuthHandler.NO_OP, callExecutor)),
+                    new ServerBackpressureThresholdInterceptor(
+                        TransportSettings.SERVER_BACKPRESSURE_THRESHOLD_BYTES)))
+            .intercept(
+                new ServerInterceptorAdapter(
+                    List.of(
+                        new ServerInterceptorAdapter.KeyFactory<>(
+                            RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken())),
+                        new ServerInterceptorAdapter.KeyFactory<>(
+                            FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
+    TransportSettings.tune(netty);
+    transport.configure(netty);
     if (options.tls()) {
-      try {
-        builder.useTls(options.tlsCertChain().toFile(), options.tlsPrivateKey().toFile());
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
-      }
+      netty.sslContext(sslContext(options));
     }
-    this.flightServer = builder.build();
+    this.grpcServer = netty.build();
+  }
+
+  private static SslContext sslContext(ServerOptions options) {
+    try (InputStream certChain = new FileInputStream(options.tlsCertChain().toFile());
+        InputStream privateKey = new FileInputStream(options.tlsPrivateKey().toFile())) {
+      SslContextBuilder builder = GrpcSslContexts.forServer(certChain, privateKey);
+      try {
+        return builder.build();
+      } catch (SSLException e) {
+        throw new RuntimeException(e);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
+    }
   }
 
   /** A builder for a server with the given options. */
@@ -123,7 +152,7 @@ public final class FlightLabServer implements AutoCloseable {
   /** Binds and starts serving; returns this server. */
   public FlightLabServer start() throws IOException {
     try {
-      flightServer.start();
+      grpcServer.start();
     } catch (IOException | RuntimeException e) {
       // Not returned to the caller: nobody else can free what the server holds.
       try {
@@ -134,7 +163,7 @@ public final class FlightLabServer implements AutoCloseable {
       throw e;
     }
     String advertised = advertisedHost(options.host());
-    int port = flightServer.getPort();
+    int port = grpcServer.getPort();
     location =
         options.tls()
             ? Location.forGrpcTls(advertised, port)
@@ -164,7 +193,7 @@ public final class FlightLabServer implements AutoCloseable {
 
   /** The port the server is bound to. */
   public int port() {
-    return flightServer.getPort();
+    return grpcServer.getPort();
   }
 
   /** The datasets this server holds. */
@@ -179,7 +208,7 @@ public final class FlightLabServer implements AutoCloseable {
 
   /** Blocks until the server has shut down. */
   public void awaitTermination() throws InterruptedException {
-    flightServer.awaitTermination();
+    grpcServer.awaitTermination();
   }
 
   /**
@@ -194,18 +223,15 @@ public final class FlightLabServer implements AutoCloseable {
       return;
     }
     closed = true;
-    flightServer.shutdown();
+    grpcServer.shutdown();
     long timeoutMillis = options.shutdownTimeout().toMillis();
-    if (!flightServer.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+    if (!grpcServer.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
       log.warn("Calls still running after {} ms: cancelling them", timeoutMillis);
-    }
-    // FlightServer.close() cancels what is left and waits for it.
-    try {
-      flightServer.close();
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      log.warn("Flight server did not close cleanly: {}", e.toString());
+      grpcServer.shutdownNow();
+      if (!grpcServer.awaitTermination(FORCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "gRPC server still not terminated {} ms after cancelling", FORCE_TIMEOUT.toMillis());
+      }
     }
     callExecutor.shutdown();
     if (!callExecutor.awaitTermination(5, TimeUnit.SECONDS)) {
