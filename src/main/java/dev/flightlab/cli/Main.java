@@ -3,10 +3,14 @@ package dev.flightlab.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExecutionException;
 
 /** The {@code flightlab} command: picocli root of every subcommand. */
 @Command(
@@ -33,12 +37,25 @@ public final class Main implements Runnable {
   /** Exit code for bad flags or arguments. */
   public static final int EXIT_USAGE = 2;
 
+  private static final Pattern LINE_BREAKS = Pattern.compile("\\s*\\R\\s*");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    prepareJvm();
-    System.exit(run(args));
+    int exit;
+    try {
+      prepareJvm();
+      exit = run(args);
+    } catch (Throwable t) {
+      // Only a failure outside any command (the commands' own are handled in run) gets here.
+      System.err.println("flightlab: " + describe(t));
+      if (Arrays.asList(args).contains("--verbose")) {
+        t.printStackTrace();
+      }
+      exit = EXIT_FAILURE;
+    }
+    System.exit(exit);
   }
 
   /** Runs the CLI and returns its exit code (tests call this). */
@@ -49,6 +66,7 @@ public final class Main implements Runnable {
   /** The configured picocli command line. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionStrategy(Main::executeReportingErrors);
     cli.setExecutionExceptionHandler(Main::handleFailure);
     cli.setParameterExceptionHandler(
         (ex, args) -> {
@@ -107,30 +125,56 @@ public final class Main implements Runnable {
     root.setLevel(parsed);
   }
 
+  /**
+   * Runs the command picocli parsed; an {@link Error} it throws comes back as an {@link
+   * ExecutionException}, because picocli hands only {@link Exception}s to {@link #handleFailure}.
+   */
+  private static int executeReportingErrors(CommandLine.ParseResult parseResult) {
+    try {
+      return new CommandLine.RunLast().execute(parseResult);
+    } catch (Error e) {
+      List<CommandLine> commands = parseResult.asCommandLineList();
+      throw new ExecutionException(commands.get(commands.size() - 1), e.toString(), e);
+    }
+  }
+
   private static int handleFailure(
       Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
+    Throwable failure =
+        ex instanceof ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
     // --verbose belongs to the subcommand that failed, not to the root's parse result.
     boolean verbose = cli.getParseResult().hasMatchedOption("--verbose");
     PrintWriter err = cli.getErr();
-    err.println("flightlab " + cli.getCommandName() + ": " + describe(ex));
+    err.println("flightlab " + cli.getCommandName() + ": " + describe(failure));
     if (verbose) {
-      ex.printStackTrace(err);
+      failure.printStackTrace(err);
     }
     err.flush();
     // A bad argument found while running (a malformed path, size or mode) is a usage error.
-    return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
+    return failure instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILURE;
   }
 
-  /** One line saying what went wrong: the Flight status and its message, or the exception's. */
+  /**
+   * One line saying what went wrong: the Flight status and its message, or the exception's (an
+   * {@link Error}'s with its class, as "Java heap space" alone says little), line breaks folded.
+   */
   static String describe(Throwable ex) {
     if (ex instanceof FlightRuntimeException f) {
-      return f.status().code() + ": " + f.status().description();
+      return oneLine(f.status().code() + ": " + f.status().description());
     }
     if (ex.getCause() instanceof FlightRuntimeException f) {
       return describe(f);
     }
     String message = ex.getMessage();
-    return message == null ? ex.getClass().getSimpleName() : message;
+    String name = ex.getClass().getSimpleName();
+    if (message == null || message.isBlank()) {
+      return name;
+    }
+    return oneLine(ex instanceof Error ? name + ": " + message : message);
+  }
+
+  private static String oneLine(String text) {
+    return LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
   }
 
   /** The version from the jar's manifest. */

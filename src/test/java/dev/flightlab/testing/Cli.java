@@ -26,9 +26,16 @@ public final class Cli {
 
   /** Runs {@code flightlab args...}, capturing standard output and error. */
   public static Run run(String... args) {
+    return run(Main.commandLine(), args);
+  }
+
+  /**
+   * Runs {@code args} on {@code cli} (from {@link Main#commandLine()}, perhaps with a test's own
+   * subcommand added), capturing standard output and error.
+   */
+  public static Run run(CommandLine cli, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute(args);
