@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.memory.Allocators;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import org.apache.arrow.flight.ActionType;
@@ -34,7 +35,7 @@ final class ActionsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var out = spec.commandLine().getOut();
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       if (action == null) {
         for (ActionType t : c.listActions()) {

@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.RootAllocator;
@@ -26,7 +27,7 @@ final class DropCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       JsonNode result = c.drop(dataset);
       spec.commandLine()

@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
 import java.util.concurrent.Callable;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -29,7 +30,7 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       FlightInfo info = c.info(dataset);
       var out = spec.commandLine().getOut();

@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.memory.Allocators;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.arrow.flight.FlightInfo;
@@ -25,7 +26,7 @@ final class LsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (RootAllocator allocator = new RootAllocator();
+    try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       List<FlightInfo> flights = c.list(prefix);
       var out = spec.commandLine().getOut();
