@@ -75,6 +75,10 @@ public final class Main implements Runnable {
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return EXIT_USAGE;
         });
+    for (CommandLine tuned :
+        List.of(cli, cli.getSubcommands().get("serve"), cli.getSubcommands().get("demo"))) {
+      SystemProperties.addToHelp(tuned.getCommandSpec());
+    }
     return cli;
   }
 

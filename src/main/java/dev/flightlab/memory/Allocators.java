@@ -30,27 +30,38 @@ import org.apache.arrow.memory.rounding.RoundingPolicy;
  * cache are faulted in ahead of need by {@link BlockPrefaulter}, within {@link #PREFAULT_BYTES}.
  */
 public final class Allocators {
-  /**
-   * Requests at least this large are allocated at their exact size (rounded to 4 KiB); system
-   * property {@code flightlab.exactAllocationBytes} overrides it.
-   */
-  public static final long EXACT_THRESHOLD_BYTES =
-      Long.getLong("flightlab.exactAllocationBytes", 64 * 1024);
+  /** System property that sets {@link #EXACT_THRESHOLD_BYTES}. */
+  public static final String EXACT_THRESHOLD_PROPERTY = "flightlab.exactAllocationBytes";
 
-  /**
-   * The most freed blocks kept for reuse, in bytes; system property {@code
-   * flightlab.blockCacheBytes} overrides it (0 turns the cache off).
-   */
+  /** Default of {@link #EXACT_THRESHOLD_BYTES}. */
+  public static final long DEFAULT_EXACT_THRESHOLD_BYTES = 64 * 1024;
+
+  /** Requests at least this large are allocated at their exact size (rounded to 4 KiB). */
+  public static final long EXACT_THRESHOLD_BYTES =
+      Long.getLong(EXACT_THRESHOLD_PROPERTY, DEFAULT_EXACT_THRESHOLD_BYTES);
+
+  /** System property that sets {@link #BLOCK_CACHE_BYTES} (0 turns the cache off). */
+  public static final String BLOCK_CACHE_PROPERTY = "flightlab.blockCacheBytes";
+
+  /** Default of {@link #BLOCK_CACHE_BYTES}. */
+  public static final long DEFAULT_BLOCK_CACHE_BYTES = 512L * 1024 * 1024;
+
+  /** The most freed blocks kept for reuse, in bytes. */
   public static final long BLOCK_CACHE_BYTES =
-      Long.getLong("flightlab.blockCacheBytes", 512L * 1024 * 1024);
+      Long.getLong(BLOCK_CACHE_PROPERTY, DEFAULT_BLOCK_CACHE_BYTES);
+
+  /** System property that sets {@link #PREFAULT_BYTES} (0 turns prefaulting off). */
+  public static final String PREFAULT_PROPERTY = "flightlab.prefaultBytes";
+
+  /** Default of {@link #PREFAULT_BYTES}. */
+  public static final long DEFAULT_PREFAULT_BYTES = 64L * 1024 * 1024;
 
   /**
    * The most bytes the block cache may hold while {@link BlockPrefaulter} still adds pre-faulted
-   * blocks of recurring sizes; system property {@code flightlab.prefaultBytes} overrides it (0
-   * turns prefaulting off). Never more than the cache's own capacity.
+   * blocks of recurring sizes; never more than the cache's own capacity.
    */
   public static final long PREFAULT_BYTES =
-      Math.min(BLOCK_CACHE_BYTES, Long.getLong("flightlab.prefaultBytes", 64L * 1024 * 1024));
+      Math.min(BLOCK_CACHE_BYTES, Long.getLong(PREFAULT_PROPERTY, DEFAULT_PREFAULT_BYTES));
 
   private static final BlockCache CACHE = new BlockCache(BLOCK_CACHE_BYTES);
   private static final BlockPrefaulter PREFAULTER = new BlockPrefaulter(CACHE, PREFAULT_BYTES);
