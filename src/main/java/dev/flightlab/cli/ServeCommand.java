@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,23 +19,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    defaultValueProvider = ServeCommand.ServerDefaults.class,
     description = "Run the Flight dataset server until Ctrl-C/SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
-  @Option(
-      names = "--host",
-      defaultValue = ServerOptions.DEFAULT_HOST,
-      description = "Address to bind. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
 
   @Option(
       names = "--port",
-      defaultValue = "" + ServerOptions.DEFAULT_PORT,
       description = "Port to bind (0 picks a free one). Default: ${DEFAULT-VALUE}.")
   int port;
 
   @Option(
       names = "--memory-limit",
-      defaultValue = "75%",
       description =
           "Most direct memory the stored datasets may hold: bytes, 512m, 2GiB, or a share of the"
               + " JVM's direct memory such as 60%%. Default: ${DEFAULT-VALUE}.")
@@ -55,7 +52,6 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--shutdown-timeout",
-      defaultValue = "10s",
       description =
           "How long shutdown waits for calls in flight (e.g. 10s, 500ms). Default: ${DEFAULT-VALUE}.")
   String shutdownTimeout;
@@ -116,6 +112,24 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The defaults of the flags that set a {@link ServerOptions} field: ServerOptions' own. */
+  static final class ServerDefaults implements CommandLine.IDefaultValueProvider {
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec arg) {
+      if (!(arg instanceof CommandLine.Model.OptionSpec option)) {
+        return null;
+      }
+      ServerOptions defaults = ServerOptions.defaults();
+      return switch (option.longestName()) {
+        case "--host" -> defaults.host();
+        case "--port" -> Integer.toString(defaults.port());
+        case "--memory-limit" -> ServerOptions.DEFAULT_MEMORY_LIMIT;
+        case "--shutdown-timeout" -> Durations.format(defaults.shutdownTimeout());
+        default -> null;
+      };
+    }
+  }
+
   /** Writes {@code port} to {@code file} through a temporary file, so readers never see half. */
   static void writePortFile(Path file, int port) throws IOException {
     Path absolute = file.toAbsolutePath();
@@ -124,9 +138,15 @@ final class ServeCommand implements Callable<Integer> {
     Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Parses "10s", "500ms", "2m" or a number of seconds. */
+  /** Parses "10s", "500ms", "2m" or a number of seconds, and prints durations that way. */
   static final class Durations {
     private Durations() {}
+
+    /** "10s" for whole seconds, else "1500ms". */
+    static String format(Duration duration) {
+      long millis = duration.toMillis();
+      return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 
     static Duration parse(String text) {
       String t = text.trim().toLowerCase(java.util.Locale.ROOT);

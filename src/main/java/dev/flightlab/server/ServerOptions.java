@@ -1,6 +1,7 @@
 package dev.flightlab.server;
 
 import dev.flightlab.jvm.MemorySizes;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -32,6 +33,16 @@ public record ServerOptions(
 
   /** The original demo's port. */
   public static final int DEFAULT_PORT = 50051;
+
+  /**
+   * The default memory limit as a size: the share of the JVM's direct memory that {@link
+   * #effectiveMemoryLimit()} takes when {@link #memoryLimitBytes} is 0 (the default).
+   */
+  public static final String DEFAULT_MEMORY_LIMIT =
+      BigDecimal.valueOf(MemorySizes.DEFAULT_DIRECT_MEMORY_SHARE * 100)
+              .stripTrailingZeros()
+              .toPlainString()
+          + "%";
 
   /** Default for {@link #shutdownTimeout}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
