@@ -1,0 +1,195 @@
+package dev.flightlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher script {@code ./flightlab}: on JDK 23+ it passes the flag that silences the
+ * sun.misc.Unsafe warnings, unless FLIGHTLAB_JAVA_OPTS sets it; on older JDKs, no flag. Real JDKs
+ * where present, and stand-in {@code java} scripts that print the arguments they are given.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("flightlab").toAbsolutePath();
+  private static final Path JAR = Path.of("target/flightlab.jar");
+  private static final Path JVMS = Path.of("/usr/lib/jvm");
+
+  /** A command that loads Netty and Arrow's memory (which warn) and fails fast. */
+  private static final String[] NETTY_COMMAND = {"ls", "--server", "grpc://127.0.0.1:1"};
+
+  private static Path jdk23Plus;
+
+  @BeforeAll
+  static void needsAFreshJar() throws IOException {
+    // A stale or missing jar would make the launcher build one, which is no part of this test.
+    assumeTrue(Files.isRegularFile(JAR), "target/flightlab.jar is built");
+    FileTime built = Files.getLastModifiedTime(JAR);
+    try (Stream<Path> sources =
+        Stream.concat(Files.walk(Path.of("src/main")), Stream.of(Path.of("pom.xml")))) {
+      assumeTrue(
+          sources.noneMatch(f -> newer(f, built)),
+          "target/flightlab.jar is newer than its sources");
+    }
+    jdk23Plus = findJdk(23).orElse(null);
+  }
+
+  @Test
+  void onJdk23PlusTheUnsafeWarningsAreSilenced() throws Exception {
+    assumeTrue(jdk23Plus != null, "a JDK 23+ under " + JVMS);
+    Run run = launch(jdk23Plus, null, NETTY_COMMAND);
+    assertThat(run.exit()).isEqualTo(Main.EXIT_FAILURE);
+    assertThat(run.stderr())
+        .doesNotContain("sun.misc.Unsafe")
+        .startsWith("flightlab ls: UNAVAILABLE");
+  }
+
+  @Test
+  void beforeJdk23TheLauncherRunsWithoutTheUnsafeFlag() throws Exception {
+    assumeTrue(Runtime.version().feature() < 23, "the tests run on a JDK older than 23");
+    Run run = launch(Path.of(System.getProperty("java.home")), null, "--version");
+    assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
+    assertThat(run.stdout()).contains("Java " + Runtime.version().feature());
+  }
+
+  /** The JVM arguments the launcher passes to a stand-in java of {@code version}. */
+  private List<String> javaArgs(
+      String version, boolean releaseFile, String javaOpts, String... args) throws Exception {
+    Path home = Files.createDirectories(fakeJdks.resolve(version + (releaseFile ? "" : "-bare")));
+    Files.createDirectories(home.resolve("bin"));
+    if (releaseFile) {
+      Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+    }
+    Path java = home.resolve("bin/java");
+    // Answers -version as a JDK does (on stderr), else prints its arguments, one a line.
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = -version ]; then echo 'openjdk version \""
+            + version
+            + "\" 2026-01-20' >&2; exit 0; fi\n"
+            + "printf '%s\\n' \"$@\"\n");
+    java.toFile().setExecutable(true);
+    Run run = launch(home, javaOpts, args);
+    assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
+    return run.stdout().lines().takeWhile(a -> !a.equals("-jar")).toList();
+  }
+
+  @TempDir Path fakeJdks;
+
+  @Test
+  void theUnsafeFlagGoesToJdk23AndLaterOnly() throws Exception {
+    assertThat(javaArgs("25.0.3", true, null, "ls"))
+        .containsExactly("--sun-misc-unsafe-memory-access=allow");
+    assertThat(javaArgs("23", true, null, "ls"))
+        .containsExactly("--sun-misc-unsafe-memory-access=allow");
+    assertThat(javaArgs("22.0.2", true, null, "ls")).isEmpty();
+    assertThat(javaArgs("17.0.15", true, null, "ls")).isEmpty();
+  }
+
+  @Test
+  void withoutAReleaseFileTheVersionComesFromJavaVersion() throws Exception {
+    assertThat(javaArgs("25.0.1", false, null, "ls"))
+        .containsExactly("--sun-misc-unsafe-memory-access=allow");
+    assertThat(javaArgs("17.0.2", false, null, "ls")).isEmpty();
+  }
+
+  @Test
+  void flightlabJavaOptsReplaceTheDemoDefaultsButNotTheUnsafeFlag() throws Exception {
+    assertThat(javaArgs("25.0.3", true, null, "demo"))
+        .containsExactly(
+            "--sun-misc-unsafe-memory-access=allow",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.005",
+            "-XX:+UseSerialGC");
+    assertThat(javaArgs("25.0.3", true, "-Xmx1g -Dflightlab.transport=nio", "demo"))
+        .containsExactly(
+            "--sun-misc-unsafe-memory-access=allow", "-Xmx1g", "-Dflightlab.transport=nio");
+    assertThat(javaArgs("25.0.3", true, "", "demo"))
+        .containsExactly("--sun-misc-unsafe-memory-access=allow");
+    assertThat(javaArgs("17.0.15", true, "-Xmx1g", "demo")).containsExactly("-Xmx1g");
+  }
+
+  @Test
+  void anUnsafeSettingInFlightlabJavaOptsIsLeftAsItIs() throws Exception {
+    assertThat(javaArgs("25.0.3", true, "-Xmx1g --sun-misc-unsafe-memory-access=warn", "ls"))
+        .containsExactly("-Xmx1g", "--sun-misc-unsafe-memory-access=warn");
+  }
+
+  private record Run(int exit, String stdout, String stderr) {}
+
+  private static Run launch(Path javaHome, String javaOpts, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("JAVA_HOME", javaHome.toString());
+    pb.environment().remove("FLIGHTLAB_JAVA_OPTS");
+    if (javaOpts != null) {
+      pb.environment().put("FLIGHTLAB_JAVA_OPTS", javaOpts);
+    }
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("the launcher did not finish in 60 s");
+      }
+      return new Run(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  /** A JDK of at least {@code feature} under /usr/lib/jvm, by its release file. */
+  private static Optional<Path> findJdk(int feature) throws IOException {
+    if (!Files.isDirectory(JVMS)) {
+      return Optional.empty();
+    }
+    Pattern version = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)");
+    try (Stream<Path> jdks = Files.list(JVMS)) {
+      return jdks.filter(
+              jdk -> {
+                Path release = jdk.resolve("release");
+                if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/java"))) {
+                  return false;
+                }
+                try {
+                  Matcher m = version.matcher(Files.readString(release));
+                  return m.find() && Integer.parseInt(m.group(1)) >= feature;
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .sorted()
+          .findFirst();
+    }
+  }
+
+  private static boolean newer(Path file, FileTime than) {
+    try {
+      return Files.isRegularFile(file) && Files.getLastModifiedTime(file).compareTo(than) > 0;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}
