@@ -94,24 +94,20 @@ public final class Main implements Runnable {
     if (Runtime.version().feature() >= 24 && System.getProperty("io.netty.noUnsafe") == null) {
       System.setProperty("io.netty.noUnsafe", "false");
     }
-    // Without it Netty allocates each new pool chunk with ByteBuffer.allocateDirect, which zeroes
-    // it: with socket reads of up to 1 MiB the demo's server took new 4 MiB chunks as fast as the
-    // pool freed empty ones, and zeroing them was 7% of its network thread. Allowed to reach the
-    // DirectByteBuffer constructor (the jar opens java.nio), Netty takes memory without zeroing or
-    // a Cleaner; the demo's cold figure rose from a median of 389 to 447 MB/s (5 runs each).
+    // Lets Netty take pool chunks through the DirectByteBuffer constructor (the jar opens
+    // java.nio), not ByteBuffer.allocateDirect, which zeroes every new chunk on the data path.
     if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
       System.setProperty("io.netty.tryReflectionSetAccessible", "true");
     }
-    // Netty samples buffers for leak reports by default, recording a stack trace per sampled
-    // buffer on the data path (about 2% of a DoGet server's network thread in a profile). Our own
+    // Netty's leak sampling records a stack trace per sampled buffer on the data path, and our own
     // allocators account for every Arrow buffer; -Dio.netty.leakDetection.level=... brings it back.
     if (System.getProperty("io.netty.leakDetection.level") == null
         && System.getProperty("io.netty.leakDetectionLevel") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }
-    // With its JFR events on, Netty 4.2 initialises JDK Flight Recorder's event runtime when it
-    // loads, even when nothing records: in the demo, 236 JFR methods for a cold JVM to compile at
-    // start-up, 11 with this off. -Dio.netty.jfr.enabled=true brings Netty's JFR events back.
+    // With its JFR events on, Netty 4.2 starts JDK Flight Recorder's event runtime even when
+    // nothing records: code a cold JVM (the demo) must compile. -Dio.netty.jfr.enabled=true
+    // brings it back.
     if (System.getProperty("io.netty.jfr.enabled") == null) {
       System.setProperty("io.netty.jfr.enabled", "false");
     }

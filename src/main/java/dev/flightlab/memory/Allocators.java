@@ -18,14 +18,13 @@ import org.apache.arrow.memory.rounding.RoundingPolicy;
  * allocated at their exact size.
  *
  * <p>Arrow's default rounds every request below 16 MiB up to a power of two, and Netty's pools
- * round again to their size classes, so a stored 2.2 MB batch body used to cost 4 MiB. Here
- * requests of {@link #EXACT_THRESHOLD_BYTES} bytes and more are rounded to 4 KiB pages and taken
- * from the OS; smaller ones keep Arrow's power-of-two rounding and Netty's pools.
+ * round again to their size classes, so a stored 2.2 MB batch body would take 4 MiB. Here requests
+ * of {@link #EXACT_THRESHOLD_BYTES} bytes and more are rounded to 4 KiB pages and taken from the
+ * OS; smaller ones keep Arrow's power-of-two rounding and Netty's pools.
  *
  * <p>Freed exact-size blocks are kept, up to {@link #BLOCK_CACHE_BYTES} in all, for the next
  * request of the same size: a replaced or re-uploaded dataset then lands in memory that is already
- * mapped, instead of memory the kernel must fault in and zero page by page (and Netty's pools
- * zeroed every new chunk: 7 % of a DoPut server's network thread in a profile). {@link
+ * mapped, instead of memory the kernel must fault in and zero page by page. {@link
  * #releaseCachedBlocks()} gives them all back to the OS. Blocks of sizes that keep missing the
  * cache are faulted in ahead of need by {@link BlockPrefaulter}, within {@link #PREFAULT_BYTES}.
  */

@@ -14,12 +14,11 @@ import org.slf4j.LoggerFactory;
  * block cache.
  *
  * <p>A block the cache cannot supply comes fresh from the OS, and the first write to each of its
- * pages costs a fault and the kernel's zeroing: on this project's 2-core VMs about 1.3 ms per 2.2
- * MB, 45 % of the time the server spends on one such DoPut (the body copy into new memory took
- * 1,466 of 3,250 us). Uploads of new data (nothing freed to reuse) pay it on every batch. When a
- * size has missed the cache twice, this thread allocates and touches a few blocks of it, so the
- * next batches of that size land in memory that is already mapped: the same work, off the network
- * thread, on whatever core is free.
+ * pages costs a fault and the kernel's zeroing, on the network thread that copies a received body
+ * in. Uploads of new data (nothing freed to reuse) pay it on every batch. When a size has missed
+ * the cache twice, this thread allocates and touches a few blocks of it, so the next batches of
+ * that size land in memory that is already mapped: the same work, off the network thread, on
+ * whatever core is free.
  *
  * <p>Bounded: it only fills while the cache holds less than {@code reserveBytes} in all, at most
  * {@link #BLOCKS_PER_SIZE} blocks of one size, and {@link #forget()} (on {@code clear}) stops it
