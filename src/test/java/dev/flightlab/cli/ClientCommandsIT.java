@@ -9,70 +9,45 @@ import dev.flightlab.data.DemoTables;
 import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.server.ServerOptions;
 import dev.flightlab.testing.AllTypes;
+import dev.flightlab.testing.Cli;
+import dev.flightlab.testing.Cli.Run;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.PutMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The client commands, run through the CLI against a real server. */
 class ClientCommandsIT {
   private static final DatasetPath SALES = DatasetPath.parse("/reports/daily_sales");
   private static final DatasetPath PEOPLE = DatasetPath.parse("/my_app/people");
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   @TempDir Path dir;
 
   private ServerFixture fx;
   private BatchSet people;
 
-  /** What one command printed and returned. */
-  record Run(int exit, String out, String err) {
-    List<String> outLines() {
-      return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-    }
-
-    List<String> errLines() {
-      return err.isEmpty() ? List.of() : List.of(err.split("\n"));
-    }
-  }
-
-  /** Runs {@code flightlab args...} the way Main.run does, capturing stdout and stderr. */
-  static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
-
   /** Runs a client command against the fixture's server. */
   private Run client(String command, String... args) {
-    List<String> all = new ArrayList<>();
-    all.add(command);
-    all.add("--server");
-    all.add(fx.uri().toString());
-    all.addAll(List.of(args));
-    return cli(all.toArray(String[]::new));
+    return Cli.against(fx.uri().toString(), command, args);
   }
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void putTables() {
+    fx = server.fixture();
     try (BatchSet sales = DemoTables.dailySales(fx.allocator())) {
       fx.client().put(SALES, sales, PutMode.REPLACE);
     }
@@ -81,12 +56,8 @@ class ClientCommandsIT {
   }
 
   @AfterEach
-  void stop() throws Exception {
-    try {
-      people.close();
-    } finally {
-      fx.close();
-    }
+  void closeTables() {
+    people.close();
   }
 
   @Test
@@ -266,7 +237,7 @@ class ClientCommandsIT {
             new String[] {"put", "only-one-argument"},
             new String[] {"info", "/a", "/b"},
             new String[] {"no-such-command"})) {
-      Run run = cli(args);
+      Run run = Cli.run(args);
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
       assertThat(run.err()).as(String.join(" ", args)).startsWith("flightlab: ");
     }
@@ -283,7 +254,7 @@ class ClientCommandsIT {
       assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USAGE);
       assertThat(run.errLines()).as(String.join(" ", args)).hasSize(1);
     }
-    Run badServer = cli("ls", "--server", "http://127.0.0.1:1");
+    Run badServer = Cli.run("ls", "--server", "http://127.0.0.1:1");
     assertThat(badServer.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(badServer.errLines())
         .containsExactly(
@@ -302,7 +273,7 @@ class ClientCommandsIT {
 
   @Test
   void anUnreachableServerExitsOneWithOneLine() {
-    Run run = cli("ls", "--server", "grpc://127.0.0.1:1");
+    Run run = Cli.run("ls", "--server", "grpc://127.0.0.1:1");
     assertThat(run.exit()).isEqualTo(Main.EXIT_FAILURE);
     assertThat(run.errLines()).hasSize(1);
     assertThat(run.err()).startsWith("flightlab ls: UNAVAILABLE");
@@ -337,10 +308,10 @@ class ClientCommandsIT {
     try (ServerFixture secured =
         ServerFixture.start(ServerOptions.ephemeral().withAuthToken("k3y"))) {
       String server = secured.uri().toString();
-      Run without = cli("ls", "--server", server);
+      Run without = Cli.run("ls", "--server", server);
       assertThat(without.exit()).isEqualTo(Main.EXIT_FAILURE);
       assertThat(without.err()).startsWith("flightlab ls: UNAUTHENTICATED").doesNotContain("k3y");
-      Run with = cli("ls", "--server", server, "--auth-token", "k3y");
+      Run with = Cli.run("ls", "--server", server, "--auth-token", "k3y");
       assertThat(with.exit()).isZero();
       assertThat(with.out()).contains("0 datasets");
     }
@@ -348,7 +319,7 @@ class ClientCommandsIT {
 
   @Test
   void demoRunsOnAnEmbeddedServer() {
-    Run run = cli("demo", "--batches", "2", "--rows-per-batch", "100", "--log-level", "warn");
+    Run run = Cli.run("demo", "--batches", "2", "--rows-per-batch", "100", "--log-level", "warn");
     assertThat(run.exit()).isZero();
   }
 }

@@ -1,10 +1,11 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -12,25 +13,24 @@ import dev.flightlab.wire.PutMode;
 import java.util.function.Consumer;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A server with a bearer token answers only calls that carry it. */
 class AuthIT {
   private static final String TOKEN = "s3cret-token";
   private static final DatasetPath PATH = DatasetPath.parse("/secure/table");
 
+  @RegisterExtension
+  final FlightServerExtension server =
+      new FlightServerExtension(ServerOptions.ephemeral().withAuthToken(TOKEN));
+
   private ServerFixture fx;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start(ServerOptions.ephemeral().withAuthToken(TOKEN));
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fx.close();
+  void fixture() {
+    fx = server.fixture();
   }
 
   @Test
@@ -74,12 +74,8 @@ class AuthIT {
 
   private static void unauthenticated(
       Consumer<FlightLabClient> call, FlightLabClient client, String why) {
-    assertThatThrownBy(() -> call.accept(client))
-        .isInstanceOfSatisfying(
-            FlightRuntimeException.class,
-            e -> {
-              assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHENTICATED);
-              assertThat(e.getMessage()).contains(why).doesNotContain("wrong-token", TOKEN);
-            });
+    FlightRuntimeException e =
+        assertStatus(() -> call.accept(client), FlightStatusCode.UNAUTHENTICATED, why);
+    assertThat(e.getMessage()).doesNotContain("wrong-token", TOKEN);
   }
 }

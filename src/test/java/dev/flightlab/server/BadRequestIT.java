@@ -1,10 +1,11 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.store.StoreStats;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -17,7 +18,6 @@ import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Ticket;
@@ -27,10 +27,13 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each bad request gets its exact status, and the stored data stays as it was. */
 class BadRequestIT {
   private static final DatasetPath KEPT = DatasetPath.parse("/kept/table");
+
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
 
   private ServerFixture fx;
   private FlightClient raw;
@@ -38,8 +41,8 @@ class BadRequestIT {
   private StoreStats before;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void putKeptTable() {
+    fx = server.fixture();
     raw = fx.rawClient();
     kept = Tables.people(fx.allocator(), 0, "kept", 4, 6);
     fx.client().put(KEPT, kept, PutMode.REPLACE);
@@ -47,25 +50,16 @@ class BadRequestIT {
   }
 
   @AfterEach
-  void stop() throws Exception {
-    try {
-      kept.close();
-    } finally {
-      fx.close();
-    }
+  void closeKeptTable() {
+    kept.close();
   }
 
-  /** Asserts {@code call} fails with {@code code} and a message holding {@code words}. */
+  /**
+   * Asserts {@code call} fails with {@code code} and a message holding {@code words}, and changed
+   * nothing stored.
+   */
   private void assertFails(ThrowingCallable call, FlightStatusCode code, String... words) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            FlightRuntimeException.class,
-            e -> {
-              assertThat(e.status().code()).as(e.toString()).isEqualTo(code);
-              for (String word : words) {
-                assertThat(e.status().description()).contains(word);
-              }
-            });
+    assertStatus(call, code, words);
     assertStoredDataUntouched();
   }
 

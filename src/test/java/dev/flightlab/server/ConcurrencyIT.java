@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Readers always see one whole version; concurrent writers do not disturb each other. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -44,20 +46,21 @@ class ConcurrencyIT {
               Field.nullable("version", new ArrowType.Int(64, true)),
               Field.nullable("seq", new ArrowType.Int(64, true))));
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
   private ExecutorService pool;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void startPool() {
+    fx = server.fixture();
     pool = Executors.newFixedThreadPool(6);
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stopPool() throws Exception {
     pool.shutdownNow();
     assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    fx.close();
   }
 
   /** Batches for version {@code v}: their count and sizes depend on v, every row says v. */

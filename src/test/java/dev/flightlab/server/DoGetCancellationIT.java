@@ -1,9 +1,11 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.FlightClient;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A reader that stops early frees the call; the server stays healthy and leaks nothing. Also the
@@ -34,12 +36,14 @@ class DoGetCancellationIT {
   private static final DatasetPath PATH = DatasetPath.parse("/large/table");
   private static final int BATCHES = 48;
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
   private BatchSet table;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void putLargeTable() {
+    fx = server.fixture();
     int[] rows = new int[BATCHES];
     java.util.Arrays.fill(rows, 16_384);
     // About 20 MB of IPC bodies: far more than gRPC buffers for one call.
@@ -48,12 +52,8 @@ class DoGetCancellationIT {
   }
 
   @AfterEach
-  void stop() throws Exception {
-    try {
-      table.close();
-    } finally {
-      fx.close();
-    }
+  void closeLargeTable() {
+    table.close();
   }
 
   /**
@@ -199,10 +199,9 @@ class DoGetCancellationIT {
 
   @Test
   void readBatchesOfAMissingDatasetIsNotFound() {
-    assertThatThrownBy(() -> fx.client().readBatches(DatasetPath.parse("/no/such"), (b, m) -> {}))
-        .isInstanceOfSatisfying(
-            FlightRuntimeException.class,
-            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
+    assertStatus(
+        () -> fx.client().readBatches(DatasetPath.parse("/no/such"), (b, m) -> {}),
+        FlightStatusCode.NOT_FOUND);
     assertServerHealthy();
   }
 }

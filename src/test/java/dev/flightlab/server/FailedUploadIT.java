@@ -1,9 +1,10 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -16,36 +17,35 @@ import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightGrpcUtils;
-import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An upload that fails or is abandoned mid-stream commits nothing and frees what it held. */
 class FailedUploadIT {
   private static final DatasetPath PATH = DatasetPath.parse("/uploads/table");
+
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
 
   private ServerFixture fx;
   private BatchSet current;
   private long baseline;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void putCurrentVersion() {
+    fx = server.fixture();
     current = Tables.people(fx.allocator(), 0, "v1", 10, 20);
     fx.client().put(PATH, current, PutMode.REPLACE);
     baseline = fx.store().memoryUsedBytes();
   }
 
   @AfterEach
-  void stop() throws Exception {
-    try {
-      current.close();
-    } finally {
-      fx.close();
-    }
+  void closeCurrentVersion() {
+    current.close();
   }
 
   /** Starts a DoPut of the next version and sends {@code batches} batches of it. */
@@ -81,7 +81,7 @@ class FailedUploadIT {
         VectorSchemaRoot root = VectorSchemaRoot.create(next.schema(), fx.allocator())) {
       FlightClient.ClientStreamListener put = sendSome(raw, root, next, 3);
       put.error(new IllegalStateException("the client gave up"));
-      assertThatThrownBy(put::getResult).isInstanceOf(FlightRuntimeException.class);
+      assertStatus(put::getResult, FlightStatusCode.CANCELLED);
     }
     assertOldVersionStillServedAndMemoryBack();
   }
@@ -94,7 +94,7 @@ class FailedUploadIT {
       FlightClient.ClientStreamListener put =
           sendSome(raw, root, next, 1, CallOptions.timeout(2, TimeUnit.SECONDS));
       // Never completed: the deadline ends the call on both sides.
-      assertThatThrownBy(put::getResult).isInstanceOf(FlightRuntimeException.class);
+      assertStatus(put::getResult, FlightStatusCode.TIMED_OUT);
     }
     assertOldVersionStillServedAndMemoryBack();
   }
@@ -109,7 +109,7 @@ class FailedUploadIT {
       FlightClient.ClientStreamListener put = sendSome(doomed, root, next, 2);
       channel.shutdownNow();
       assertThat(channel.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-      assertThatThrownBy(put::getResult).isInstanceOf(FlightRuntimeException.class);
+      assertStatus(put::getResult, FlightStatusCode.UNAVAILABLE);
     }
     assertOldVersionStillServedAndMemoryBack();
   }
@@ -129,7 +129,7 @@ class FailedUploadIT {
           () -> "the upload to start; now " + fx.store().stats());
       assertThat(fx.client().list(null)).as("nothing visible before commit").hasSize(1);
       put.error(new IllegalStateException("stop"));
-      assertThatThrownBy(put::getResult).isInstanceOf(FlightRuntimeException.class);
+      assertStatus(put::getResult, FlightStatusCode.CANCELLED);
     }
     fx.awaitStoreSettled(baseline);
     assertThat(fx.client().list(null)).hasSize(1);

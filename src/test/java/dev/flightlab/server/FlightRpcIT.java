@@ -7,6 +7,7 @@ import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.jvm.JvmTimes;
 import dev.flightlab.testing.AllTypes;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -24,9 +25,9 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every Flight RPC the server answers, through FlightLabClient and a plain FlightClient. */
 class FlightRpcIT {
@@ -35,16 +36,13 @@ class FlightRpcIT {
   private static final DatasetPath SESSIONS = DatasetPath.parse("/my_app/user_sessions");
   private static final DatasetPath LOOKALIKE = DatasetPath.parse("/reportsx/other");
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fx.close();
+  void fixture() {
+    fx = server.fixture();
   }
 
   private BatchSet putPeople(DatasetPath path, int... rows) {

@@ -1,9 +1,10 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -13,6 +14,7 @@ import org.apache.arrow.flight.FlightStatusCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An upload that would take the store over its memory limit fails; nothing else changes. */
 class MemoryLimitIT {
@@ -20,13 +22,17 @@ class MemoryLimitIT {
   private static final DatasetPath SMALL = DatasetPath.parse("/small");
   private static final DatasetPath BIG = DatasetPath.parse("/big");
 
+  @RegisterExtension
+  final FlightServerExtension server =
+      new FlightServerExtension(ServerOptions.ephemeral().withMemoryLimit(LIMIT));
+
   private ServerFixture fx;
   private BatchSet small;
   private long baseline;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start(ServerOptions.ephemeral().withMemoryLimit(LIMIT));
+  void putSmallTable() {
+    fx = server.fixture();
     small = Tables.people(fx.allocator(), 0, "s", 500, 500);
     fx.client().put(SMALL, small, PutMode.REPLACE);
     baseline = fx.store().memoryUsedBytes();
@@ -34,12 +40,8 @@ class MemoryLimitIT {
   }
 
   @AfterEach
-  void stop() throws Exception {
-    try {
-      small.close();
-    } finally {
-      fx.close();
-    }
+  void closeSmallTable() {
+    small.close();
   }
 
   /**
@@ -52,16 +54,12 @@ class MemoryLimitIT {
 
   private void assertResourceExhausted(DatasetPath path, PutMode mode) {
     try (BatchSet big = tooBig()) {
-      assertThatThrownBy(() -> fx.client().put(path, big, mode))
-          .isInstanceOfSatisfying(
-              FlightRuntimeException.class,
-              e -> {
-                assertThat(e.status().code()).isEqualTo(FlightStatusCode.RESOURCE_EXHAUSTED);
-                assertThat(e.status().description())
-                    .contains("'" + path + "'")
-                    .contains("memory limit")
-                    .contains(Long.toString(LIMIT));
-              });
+      assertStatus(
+          () -> fx.client().put(path, big, mode),
+          FlightStatusCode.RESOURCE_EXHAUSTED,
+          "'" + path + "'",
+          "memory limit",
+          Long.toString(LIMIT));
     }
   }
 
@@ -79,10 +77,7 @@ class MemoryLimitIT {
   void anUploadCrossingTheLimitIsResourceExhaustedAndFreesWhatItHeld() {
     assertResourceExhausted(BIG, PutMode.REPLACE);
     assertServerUnharmed();
-    assertThatThrownBy(() -> fx.client().info(BIG))
-        .isInstanceOfSatisfying(
-            FlightRuntimeException.class,
-            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
+    assertStatus(() -> fx.client().info(BIG), FlightStatusCode.NOT_FOUND);
   }
 
   @Test

@@ -1,9 +1,10 @@
 package dev.flightlab.server;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -13,7 +14,6 @@ import java.util.List;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.memory.BufferAllocator;
@@ -27,24 +27,21 @@ import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Replace (the default), append and create, chosen with the flightlab-put-mode header. */
 class PutModeIT {
   private static final DatasetPath PATH = DatasetPath.parse("/modes/table");
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fx.close();
+  void fixture() {
+    fx = server.fixture();
   }
 
   @Test
@@ -115,13 +112,11 @@ class PutModeIT {
       long memory = fx.store().memoryUsedBytes();
       root.setRowCount(0);
       try (BatchSet wrong = BatchSet.of(root)) {
-        assertThatThrownBy(() -> fx.client().put(PATH, wrong, PutMode.APPEND))
-            .isInstanceOfSatisfying(
-                FlightRuntimeException.class,
-                e -> {
-                  assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
-                  assertThat(e.getMessage()).contains("/modes/table").contains("schema");
-                });
+        assertStatus(
+            () -> fx.client().put(PATH, wrong, PutMode.APPEND),
+            FlightStatusCode.INVALID_ARGUMENT,
+            "/modes/table",
+            "schema");
       }
       try (BatchSet got = fx.client().get(PATH)) {
         Tables.assertSameTable(first, got, fx.allocator());
@@ -136,13 +131,10 @@ class PutModeIT {
     try (BatchSet first = Tables.people(fx.allocator(), 0, 3);
         BatchSet second = Tables.people(fx.allocator(), 50, 4)) {
       fx.client().put(PATH, first, PutMode.CREATE);
-      assertThatThrownBy(() -> fx.client().put(PATH, second, PutMode.CREATE))
-          .isInstanceOfSatisfying(
-              FlightRuntimeException.class,
-              e -> {
-                assertThat(e.status().code()).isEqualTo(FlightStatusCode.ALREADY_EXISTS);
-                assertThat(e.getMessage()).contains("/modes/table");
-              });
+      assertStatus(
+          () -> fx.client().put(PATH, second, PutMode.CREATE),
+          FlightStatusCode.ALREADY_EXISTS,
+          "/modes/table");
       try (BatchSet got = fx.client().get(PATH)) {
         Tables.assertSameTable(first, got, fx.allocator());
       }
@@ -152,13 +144,8 @@ class PutModeIT {
   @Test
   void unknownPutModeIsInvalidArgument() {
     try (BatchSet table = Tables.people(fx.allocator(), 0, 3)) {
-      assertThatThrownBy(() -> uploadWithHeader(table, "upsert"))
-          .isInstanceOfSatisfying(
-              FlightRuntimeException.class,
-              e -> {
-                assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
-                assertThat(e.getMessage()).contains("upsert");
-              });
+      assertStatus(
+          () -> uploadWithHeader(table, "upsert"), FlightStatusCode.INVALID_ARGUMENT, "upsert");
     }
     assertThat(fx.client().list(null)).isEmpty();
   }
@@ -185,13 +172,11 @@ class PutModeIT {
         BatchSet second = colors(fx.allocator(), new String[] {"blue", "green"}, 0)) {
       fx.client().put(PATH, first, PutMode.REPLACE);
       long memory = fx.store().memoryUsedBytes();
-      assertThatThrownBy(() -> fx.client().put(PATH, second, PutMode.APPEND))
-          .isInstanceOfSatisfying(
-              FlightRuntimeException.class,
-              e -> {
-                assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT);
-                assertThat(e.getMessage()).contains("/modes/table").contains("dictionary");
-              });
+      assertStatus(
+          () -> fx.client().put(PATH, second, PutMode.APPEND),
+          FlightStatusCode.INVALID_ARGUMENT,
+          "/modes/table",
+          "dictionary");
       try (BatchSet got = fx.client().get(PATH)) {
         Tables.assertSameTable(first, got, fx.allocator());
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +17,9 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The original pyarrow demo client, call for call, with a plain Arrow Flight client: it uploads
@@ -28,18 +29,15 @@ import org.junit.jupiter.api.Test;
 class PythonClientCompatibilityIT {
   private static final String SALES = "/reports/daily_sales";
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
   private FlightClient raw;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
+  void rawClient() {
+    fx = server.fixture();
     raw = fx.rawClient();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fx.close();
   }
 
   private void upload(FlightDescriptor descriptor, BatchSet table) {

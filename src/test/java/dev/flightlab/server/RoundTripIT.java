@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.testing.AllTypes;
+import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
@@ -28,24 +29,21 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What goes up with DoPut comes back from DoGet exactly: values, types, batches, metadata. */
 class RoundTripIT {
   private static final DatasetPath PATH = DatasetPath.parse("/round/trip");
 
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
   private ServerFixture fx;
 
   @BeforeEach
-  void start() throws Exception {
-    fx = ServerFixture.start();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    fx.close();
+  void fixture() {
+    fx = server.fixture();
   }
 
   @Test

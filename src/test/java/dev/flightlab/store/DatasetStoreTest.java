@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -24,7 +24,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,18 +103,6 @@ class DatasetStoreTest {
       out.add(first + i);
     }
     return out;
-  }
-
-  private static void assertStatus(ThrowingCallable call, FlightStatusCode code, String... words) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            FlightRuntimeException.class,
-            e -> {
-              assertThat(e.status().code()).isEqualTo(code);
-              for (String word : words) {
-                assertThat(e.status().description()).contains(word);
-              }
-            });
   }
 
   @Test
