@@ -96,8 +96,12 @@ final class ServeCommand implements Callable<Integer> {
             () -> {
               try {
                 server.close();
-              } catch (Exception e) {
-                System.err.println("flightlab serve: shutdown: " + e.getMessage());
+              } catch (Throwable t) {
+                // Main's handler is gone by now: the same one line (a leak report spans many).
+                System.err.println("flightlab serve: shutdown: " + Main.describe(t));
+                if (verbose) {
+                  t.printStackTrace();
+                }
               } finally {
                 stopped.countDown();
               }
