@@ -216,6 +216,7 @@ done
   echo "java: $(java -version 2>&1 | head -1)"
   echo "pyarrow: $("$python" -c 'import pyarrow; print(pyarrow.__version__)')"
   echo "flightlab: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/machine.txt" >&2
 
 # Rounds outermost, each round starting one row further on, so that a slow spell of the machine
@@ -268,4 +269,5 @@ for row in rows:
     runs = ", ".join(values.get(row, []))
     print(f"| {label} | {unit} | {'%.1f' % m if m is not None else 'failed'} | {ratio} | {runs} |")
 PY
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt" >&2
 say "results: $out"
