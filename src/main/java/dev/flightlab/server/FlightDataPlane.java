@@ -226,15 +226,7 @@ final class FlightDataPlane {
     private void sendDictionaries() {
       DictionaryProvider dictionaries = dataset.dictionaries();
       for (long id : dictionaries.getDictionaryIds()) {
-        FieldVector vector = dictionaries.lookup(id).getVector();
-        // A root over the stored vector, not closed: closing it would free the dictionary.
-        VectorSchemaRoot one =
-            new VectorSchemaRoot(
-                List.of(vector.getField()), List.of(vector), vector.getValueCount());
-        try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
-            ArrowDictionaryBatch batch = new ArrowDictionaryBatch(id, data, false)) {
-          call.onNext(OutboundFlightData.dictionaryBatch(batch, IpcOption.DEFAULT));
-        }
+        call.onNext(OutboundFlightData.dictionary(dictionaries.lookup(id)));
       }
     }
 
