@@ -119,9 +119,9 @@ public final class InboundFlightData implements AutoCloseable {
     try {
       long at = 0;
       if (stream instanceof HasByteBuffer direct) {
-        // Not byteBufferSupported(): it walks every buffer of the message on each call (2.5 % of a
-        // DoPut server's network thread in a profile). A buffer that cannot expose its bytes
-        // says so by throwing, and the rest goes through the byte[] path below.
+        // Not byteBufferSupported(): it walks every buffer of the message on each call. A buffer
+        // that cannot expose its bytes says so by throwing, and the rest goes through the byte[]
+        // path below.
         while (at < size) {
           ByteBuffer chunk;
           try {

@@ -40,17 +40,16 @@ import java.util.concurrent.TimeUnit;
  * <p>gRPC's HTTP/2 handler collects socket reads with Netty's merging cumulator. While a message is
  * incomplete, gRPC holds slices of the bytes read so far, and the merging cumulator then copies the
  * whole collected buffer, and the new read, into a new larger buffer on every read: one more copy
- * of all data received (about 15% of a DoGet client's network thread in a profile). Here each
- * connection's handler collects reads into a composite buffer instead, which only links them. gRPC
- * offers no setting for it; the channels below install it on the handler once it is in the
- * pipeline.
+ * of all data received. Here each connection's handler collects reads into a composite buffer
+ * instead, which only links them. gRPC offers no setting for it; the channels below install it on
+ * the handler once it is in the pipeline.
  *
  * <p>Owning the event loops is the price of choosing the channels: gRPC accepts a channel factory
  * only together with the loops. A server's loops are its own and closed with it. Each client has
- * one network thread of its own: on one shared group of two threads, a profile of four DoPut
- * connections found all four on the same thread while the other idled. The exception is a server
- * embedded with its client in one JVM ({@link #forEmbeddedServer()}): there both ends of the
- * connection share one network thread ({@link #clientOnSameLoop()}).
+ * one network thread of its own: on one shared group, several connections can land on the same
+ * thread while another idles. The exception is a server embedded with its client in one JVM ({@link
+ * #forEmbeddedServer()}): there both ends of the connection share one network thread ({@link
+ * #clientOnSameLoop()}).
  */
 public final class NettyTransport implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -65,17 +64,15 @@ public final class NettyTransport implements AutoCloseable {
   /**
    * Every connection's write buffer bounds: unwritable above 1 MiB queued, writable again below 512
    * KiB. Netty's HTTP/2 flow controller hands the socket no more than the bytes left before the
-   * channel turns unwritable, so with Netty's default (64 KiB) each flush wrote about 40 KiB per
-   * writev and every drained write flipped writability, re-running the flow controller. With these
-   * bounds a DoPut client writes about 520 KB per writev (11x fewer system calls).
+   * channel turns unwritable, so with Netty's default (64 KiB) writes stay small and every drained
+   * write flips writability, re-running the flow controller.
    */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
   /**
    * Every connection's read buffer sizing: Netty's adaptive guess, but up to 1 MiB per socket read
-   * rather than Netty's default 64 KiB cap, under which a DoPut server's reads were all exactly
-   * 65,536 bytes (one system call, one pooled buffer and one pass through the HTTP/2 decoder per 64
-   * KiB of a multi-megabyte stream).
+   * rather than Netty's default 64 KiB cap, which costs one system call, one pooled buffer and one
+   * pass through the HTTP/2 decoder per 64 KiB of a multi-megabyte stream.
    */
   static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS =
       new AdaptiveRecvByteBufAllocator(64, 16 << 10, 1 << 20);
@@ -86,10 +83,10 @@ public final class NettyTransport implements AutoCloseable {
    * keeps. At 16 KiB a 4,096-row batch of 4 x int64 (128 KiB) leaves as 9 DATA frames, each a
    * header, a slice, a promise and a trip through the flow controller; at 256 KiB it is one. Larger
    * frames cost more than they save between two processes: the reader holds a frame until all of it
-   * has arrived, so the receiving side starts later (1 MiB frames took DoPut at 65,536 rows from
-   * 3,589 to 1,932 MiB/s). System property {@code flightlab.maxFrameBytes} sets the size for every
-   * connection, this one and {@link #SAME_THREAD_MAX_FRAME_BYTES} alike (16384 leaves HTTP/2's
-   * default alone; HTTP/2 allows 16384 to 16777215).
+   * has arrived, so the receiving side starts later. System property {@code
+   * flightlab.maxFrameBytes} sets the size for every connection, this one and {@link
+   * #SAME_THREAD_MAX_FRAME_BYTES} alike (16384 leaves HTTP/2's default alone; HTTP/2 allows 16384
+   * to 16777215).
    */
   static final Integer CONFIGURED_MAX_FRAME_BYTES =
       configuredMaxFrameBytes(Integer.getInteger("flightlab.maxFrameBytes"));
@@ -102,8 +99,7 @@ public final class NettyTransport implements AutoCloseable {
    * network thread of this JVM (an embedded server and its client): HTTP/2's largest, so a
    * multi-megabyte message crosses as one frame. With one thread doing both ends there is no
    * overlap for a smaller frame to buy, only a pass through the encoder, the flow controller and
-   * the peer's frame reader per frame. The demo's cold figure rose from a median of 648 to 743 MB/s
-   * (16 alternating runs, 15 won) against 256 KiB frames.
+   * the peer's frame reader per frame.
    */
   static final int SAME_THREAD_MAX_FRAME_BYTES =
       CONFIGURED_MAX_FRAME_BYTES != null
@@ -164,9 +160,8 @@ public final class NettyTransport implements AutoCloseable {
    * clients, so that both ends of a connection are served by one thread.
    *
    * <p>Bytes still cross loopback TCP; what goes is the hand-off between two network threads at
-   * every step of a call (each a futex wake-up and a context switch). With two cores, a client's
-   * and the server's network threads, the caller's thread and the JIT compiler's all competing, the
-   * demo's cold figure rose from a median of 579 to 643 MB/s (8 alternating runs).
+   * every step of a call (each a futex wake-up and a context switch), which matters most where the
+   * two network threads, the caller's thread and the JIT compiler compete for few cores.
    */
   public static NettyTransport forEmbeddedServer() {
     return new NettyTransport(
