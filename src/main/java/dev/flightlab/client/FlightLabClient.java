@@ -5,14 +5,17 @@ import dev.flightlab.data.BatchSet;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.FlightHeaders;
 import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.Json;
 import dev.flightlab.wire.NettyTransport;
 import dev.flightlab.wire.PutMode;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.Criteria;
@@ -31,23 +34,17 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * A client for flightlab (and any Flight server that stores DoPut uploads by path): the put, get,
  * list and action helpers that the demo, the benchmark and the CLI commands share.
  *
- * <p>A facade over one {@link Connection}, an {@link Uploader} (DoPut), a {@link Downloader}
- * (DoGet) and {@link Actions}; the metadata calls go straight to Arrow's client.
+ * <p>A facade: one {@link Connection}, an {@link Uploader} per DoPut, a {@link Downloader} per
+ * DoGet; metadata calls and actions go straight to Arrow's client on the same connection.
  *
  * <p>Thread-safe for concurrent calls, like the {@link FlightClient} it wraps. Buffers it returns
  * come from its own child allocator; close the client after everything it returned.
  */
 public final class FlightLabClient implements AutoCloseable {
   private final Connection connection;
-  private final Uploader uploader;
-  private final Downloader downloader;
-  private final Actions actions;
 
   private FlightLabClient(Connection connection) {
     this.connection = connection;
-    this.uploader = new Uploader(connection);
-    this.downloader = new Downloader(connection);
-    this.actions = new Actions(connection);
   }
 
   /**
@@ -141,7 +138,7 @@ public final class FlightLabClient implements AutoCloseable {
       PutMode mode,
       IpcCompression compression,
       UploadListener listener) {
-    return uploader.put(path, data, appMetadata, mode, compression, listener);
+    return Uploader.put(connection, path, data, appMetadata, mode, compression, listener);
   }
 
   /** The call option that selects a put mode (REPLACE sends nothing: it is the default). */
@@ -182,7 +179,7 @@ public final class FlightLabClient implements AutoCloseable {
    * onRecordBatch} (may be null) is told each one's body bytes as received (compressed or not).
    */
   public BatchSet get(Ticket ticket, LongConsumer onRecordBatch, IpcCompression compression) {
-    return downloader.get(ticket, onRecordBatch, compression);
+    return Downloader.get(connection, ticket, onRecordBatch, compression);
   }
 
   /**
@@ -218,7 +215,7 @@ public final class FlightLabClient implements AutoCloseable {
    * sends; the visitor sees the batches as they arrived, compressed.
    */
   public Schema readBatches(Ticket ticket, BatchVisitor visitor, IpcCompression compression) {
-    return downloader.readBatches(ticket, visitor, compression);
+    return Downloader.readBatches(connection, ticket, visitor, compression);
   }
 
   /** Lists flights whose path lies under {@code prefix} (all when null or empty). */
@@ -244,12 +241,26 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** Runs an action and returns its results' bodies as UTF-8 strings. */
   public List<String> action(String type, byte[] body) {
-    return actions.run(type, body);
+    List<String> out = new ArrayList<>();
+    connection
+        .flight
+        .doAction(new Action(type, body), options())
+        .forEachRemaining(r -> out.add(new String(r.getBody(), StandardCharsets.UTF_8)));
+    return out;
   }
 
   /** Runs an action whose single result is JSON. */
   public JsonNode actionJson(String type, byte[] body) {
-    return actions.json(type, body);
+    List<String> results = action(type, body);
+    if (results.isEmpty()) {
+      throw new IllegalStateException("action '" + type + "' returned no result");
+    }
+    try {
+      return Json.MAPPER.readTree(results.get(0));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "action '" + type + "' returned non-JSON: " + results.get(0), e);
+    }
   }
 
   /** Drops {@code path}; NOT_FOUND when it does not exist. */
@@ -274,7 +285,9 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** The actions the server offers. */
   public List<ActionType> listActions() {
-    return actions.list();
+    List<ActionType> out = new ArrayList<>();
+    connection.flight.listActions(options()).forEach(out::add);
+    return out;
   }
 
   /** Closes the connection and the client's allocator. */

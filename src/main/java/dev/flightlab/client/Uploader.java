@@ -10,6 +10,7 @@ import dev.flightlab.wire.OutboundStream;
 import dev.flightlab.wire.PutMode;
 import dev.flightlab.wire.TransportSettings;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -23,19 +24,25 @@ import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
 
 /**
- * Uploads batch sets with DoPut: the {@link OutboundStream} of each set, written as gRPC's onReady
- * callbacks allow (Arrow's writer spins on {@code isReady()} instead, taking a core from the
- * network threads), then the server's verdict.
+ * One DoPut: a batch set's {@link OutboundStream} written as gRPC's onReady callbacks allow
+ * (Arrow's writer spins on {@code isReady()} instead, taking a core from the network threads), then
+ * the server's verdict.
+ *
+ * <p>One writer thread; gRPC's callbacks run on the connection's network thread.
  */
-final class Uploader {
-  private final Connection connection;
-
-  Uploader(Connection connection) {
-    this.connection = connection;
-  }
+final class Uploader implements AutoCloseable {
+  private final ClientCall<OutboundFlightData, Flight.PutResult> call;
+  private final Object lock = new Object();
+  private Status status;
+  private Metadata trailers;
+  private boolean halfClosed;
+  // Bytes handed to gRPC before its first onReady (the stream not yet open on the connection).
+  private long sentBeforeReady;
+  private boolean readySeen;
 
   /** Uploads {@code data} to {@code path}: see {@link FlightLabClient#put}. */
-  PutOutcome put(
+  static PutOutcome put(
+      Connection connection,
       DatasetPath path,
       BatchSet data,
       List<ArrowBuf> appMetadata,
@@ -45,8 +52,9 @@ final class Uploader {
     AtomicLong acks = new AtomicLong();
     long ipcStreamBytes;
     long start = System.nanoTime();
-    try (DoPutCall call =
-        new DoPutCall(
+    try (Uploader upload =
+        new Uploader(
+            connection.channel,
             connection.headers(mode, IpcCompression.NONE),
             ack -> {
               acks.incrementAndGet();
@@ -62,12 +70,12 @@ final class Uploader {
               compression,
               connection.allocator,
               (message, index) ->
-                  call.send(
+                  upload.send(
                       message,
                       listener == null || index < 0
                           ? null
                           : () -> listener.sending(index, message.ipcBodyBytes())));
-      call.finish();
+      upload.finish();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CallStatus.CANCELLED.withDescription("upload interrupted").toRuntimeException();
@@ -77,110 +85,97 @@ final class Uploader {
         data.rowCount(), data.batches().size(), acks.get(), elapsed, ipcStreamBytes);
   }
 
-  /** One DoPut call, written by one thread. */
-  private final class DoPutCall implements AutoCloseable {
-    private final ClientCall<OutboundFlightData, Flight.PutResult> call;
-    private final Object lock = new Object();
-    private Status status;
-    private Metadata trailers;
-    private boolean halfClosed;
-    // Bytes handed to gRPC before its first onReady (the stream not yet open on the connection).
-    private long sentBeforeReady;
-    private boolean readySeen;
+  private Uploader(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
+    // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
+    // would wait for the previous one to drain. Callbacks never block; neither may onAck.
+    call =
+        channel.newCall(
+            FlightMethods.clientDoPut(),
+            CallOptions.DEFAULT
+                .withOnReadyThreshold(TransportSettings.SEND_BUFFER_BYTES)
+                .withExecutor(MoreExecutors.directExecutor()));
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(Flight.PutResult ack) {
+            onAck.accept(ack);
+            call.request(1);
+          }
 
-    DoPutCall(Metadata headers, Consumer<Flight.PutResult> onAck) {
-      // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
-      // would wait for the previous one to drain. Callbacks run on the connection's network thread
-      // (they never block; neither may onAck).
-      call =
-          connection.channel.newCall(
-              FlightMethods.clientDoPut(),
-              CallOptions.DEFAULT
-                  .withOnReadyThreshold(TransportSettings.SEND_BUFFER_BYTES)
-                  .withExecutor(MoreExecutors.directExecutor()));
-      call.start(
-          new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(Flight.PutResult ack) {
-              onAck.accept(ack);
-              call.request(1);
+          @Override
+          public void onReady() {
+            synchronized (lock) {
+              readySeen = true;
+              lock.notifyAll();
             }
+          }
 
-            @Override
-            public void onReady() {
-              synchronized (lock) {
-                readySeen = true;
-                lock.notifyAll();
-              }
+          @Override
+          public void onClose(Status s, Metadata t) {
+            synchronized (lock) {
+              status = s;
+              trailers = t;
+              lock.notifyAll();
             }
+          }
+        },
+        headers);
+    call.request(1);
+  }
 
-            @Override
-            public void onClose(Status s, Metadata t) {
-              synchronized (lock) {
-                status = s;
-                trailers = t;
-                lock.notifyAll();
-              }
-            }
-          },
-          headers);
-      call.request(1);
-    }
-
-    /**
-     * Sends one message once gRPC can take it, or discards it when the call has failed; {@code
-     * whenReady} (may be null) runs just before the message is handed over, after any wait.
-     */
-    void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
-      synchronized (lock) {
-        // Until the stream is open, gRPC queues messages itself and isReady() is false: the first
-        // SEND_BUFFER_BYTES go there without waiting, the bound that onReady sets afterwards.
-        long bytes = message.wireBytes();
-        boolean mayQueue =
-            !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
-        while (!mayQueue && !call.isReady() && status == null) {
-          lock.wait(100);
-        }
-        if (!readySeen) {
-          sentBeforeReady += bytes;
-        }
-        if (status != null) {
-          message.discard();
-          throw failure();
-        }
+  /**
+   * Sends one message once gRPC can take it, or discards it when the call has failed; {@code
+   * whenReady} (may be null) runs just before the message is handed over, after any wait.
+   */
+  private void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
+    synchronized (lock) {
+      // Until the stream is open, gRPC queues messages itself and isReady() is false: the first
+      // SEND_BUFFER_BYTES go there without waiting, the bound that onReady sets afterwards.
+      long bytes = message.wireBytes();
+      boolean mayQueue =
+          !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
+      while (!mayQueue && !call.isReady() && status == null) {
+        lock.wait(100);
       }
-      if (whenReady != null) {
-        whenReady.run();
+      if (!readySeen) {
+        sentBeforeReady += bytes;
       }
-      call.sendMessage(message);
-    }
-
-    /** Ends the upload and waits for the server's verdict. */
-    void finish() throws InterruptedException {
-      halfClosed = true;
-      call.halfClose();
-      synchronized (lock) {
-        while (status == null) {
-          lock.wait(TimeUnit.SECONDS.toMillis(1));
-        }
-      }
-      if (!status.isOk()) {
+      if (status != null) {
+        message.discard();
         throw failure();
       }
     }
-
-    private RuntimeException failure() {
-      Status s = status == null ? Status.UNKNOWN : status;
-      return StatusUtils.fromGrpcStatusAndTrailers(s, trailers).toRuntimeException();
+    if (whenReady != null) {
+      whenReady.run();
     }
+    call.sendMessage(message);
+  }
 
-    /** Cancels the upload unless it finished. */
-    @Override
-    public void close() {
-      synchronized (lock) {
-        if (status == null && !halfClosed) {
-          call.cancel("upload abandoned", null);
-        }
+  /** Ends the upload and waits for the server's verdict. */
+  private void finish() throws InterruptedException {
+    halfClosed = true;
+    call.halfClose();
+    synchronized (lock) {
+      while (status == null) {
+        lock.wait(TimeUnit.SECONDS.toMillis(1));
+      }
+    }
+    if (!status.isOk()) {
+      throw failure();
+    }
+  }
+
+  private RuntimeException failure() {
+    Status s = status == null ? Status.UNKNOWN : status;
+    return StatusUtils.fromGrpcStatusAndTrailers(s, trailers).toRuntimeException();
+  }
+
+  /** Cancels the upload unless it finished. */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (status == null && !halfClosed) {
+        call.cancel("upload abandoned", null);
       }
     }
   }

@@ -27,23 +27,28 @@ import org.slf4j.LoggerFactory;
  * flightlab's DoGet: streams a snapshot of the dataset a ticket names, each stored batch with the
  * IPC header encoded once at upload and its buffers handed to gRPC in place.
  *
- * <p>Driven by gRPC's onReady callbacks: no thread waits for a slow reader, a stalled client just
- * stops the callbacks. With the {@code flightlab-compression} header each batch is compressed on
- * its way out.
+ * <p>Driven by gRPC's onReady callbacks (serialised with the call's other callbacks): as many
+ * batches as gRPC will take each time it is ready, so no thread waits for a slow reader. With the
+ * {@code flightlab-compression} header each batch is compressed on its way out.
  */
-final class DoGetHandler {
+final class DoGetHandler implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(DoGetHandler.class);
 
-  private final BufferAllocator allocator;
-  private final DatasetStore store;
+  private final ServerCallStreamObserver<OutboundFlightData> call;
+  private final Dataset dataset;
+  private final List<StoredBatch> batches;
+  private final CompressionCodec codec;
+  private final VectorSchemaRoot root;
+  private final VectorLoader loader;
+  private int next;
+  private boolean finished;
 
-  DoGetHandler(BufferAllocator allocator, DatasetStore store) {
-    this.allocator = allocator;
-    this.store = store;
-  }
-
-  /** Answers one DoGet call. */
-  void doGet(Flight.Ticket request, StreamObserver<OutboundFlightData> observer) {
+  /** Answers one DoGet call: streams the snapshot its ticket names, or fails the call. */
+  static void handle(
+      Flight.Ticket request,
+      StreamObserver<OutboundFlightData> observer,
+      DatasetStore store,
+      BufferAllocator allocator) {
     ServerCallStreamObserver<OutboundFlightData> call =
         (ServerCallStreamObserver<OutboundFlightData>) observer;
     DatasetPath path;
@@ -69,111 +74,100 @@ final class DoGetHandler {
       call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
       return;
     }
-    new Pump(call, dataset, compression.enabled() ? compression.newCodec() : null, allocator)
+    new DoGetHandler(
+            call, dataset, compression.enabled() ? compression.newCodec() : null, allocator)
         .start();
   }
 
-  /** Streams one snapshot: as many batches as gRPC will take each time it says it is ready. */
-  private static final class Pump implements Runnable {
-    private final ServerCallStreamObserver<OutboundFlightData> call;
-    private final Dataset dataset;
-    private final List<StoredBatch> batches;
-    private final CompressionCodec codec;
-    private final VectorSchemaRoot root;
-    private final VectorLoader loader;
-    private int next;
-    private boolean finished;
+  /**
+   * A handler for {@code dataset}; with a {@code codec}, each batch is compressed on its way out
+   * (through a root of the handler's own in {@code allocator}).
+   */
+  private DoGetHandler(
+      ServerCallStreamObserver<OutboundFlightData> call,
+      Dataset dataset,
+      CompressionCodec codec,
+      BufferAllocator allocator) {
+    this.call = call;
+    this.dataset = dataset;
+    this.batches = dataset.batches();
+    this.codec = codec;
+    this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
+    this.loader = root == null ? null : new VectorLoader(root);
+  }
 
-    /**
-     * A pump for {@code dataset}; with a {@code codec}, each batch is compressed on its way out
-     * (through a root of the pump's own in {@code allocator}).
-     */
-    Pump(
-        ServerCallStreamObserver<OutboundFlightData> call,
-        Dataset dataset,
-        CompressionCodec codec,
-        BufferAllocator allocator) {
-      this.call = call;
-      this.dataset = dataset;
-      this.batches = dataset.batches();
-      this.codec = codec;
-      this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
-      this.loader = root == null ? null : new VectorLoader(root);
+  private OutboundFlightData message(StoredBatch b) {
+    if (codec == null) {
+      return OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata());
     }
-
-    private OutboundFlightData message(StoredBatch b) {
-      if (codec == null) {
-        return OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata());
-      }
-      loader.load(b.batch());
-      try (ArrowRecordBatch compressed =
-          new VectorUnloader(root, true, codec, true).getRecordBatch()) {
-        return OutboundFlightData.recordBatch(compressed, b.appMetadata(), IpcOption.DEFAULT);
-      }
+    loader.load(b.batch());
+    try (ArrowRecordBatch compressed =
+        new VectorUnloader(root, true, codec, true).getRecordBatch()) {
+      return OutboundFlightData.recordBatch(compressed, b.appMetadata(), IpcOption.DEFAULT);
     }
+  }
 
-    void start() {
-      call.setOnCancelHandler(
-          () -> {
-            log.debug("DoGet '{}' cancelled by the client", dataset.path());
-            finish();
-          });
-      call.setOnReadyHandler(this);
-      try {
-        call.onNext(OutboundFlightData.schema(null, dataset.schema(), IpcOption.DEFAULT));
-        DictionaryProvider dictionaries = dataset.dictionaries();
-        for (long id : dictionaries.getDictionaryIds()) {
-          call.onNext(OutboundFlightData.dictionary(dictionaries.lookup(id)));
-        }
-      } catch (RuntimeException e) {
-        fail(e);
-        return;
-      }
-      run();
-    }
-
-    /** Called by gRPC whenever the stream can take more (serialised with the other callbacks). */
-    @Override
-    public void run() {
-      if (finished) {
-        return;
-      }
-      try {
-        while (next < batches.size() && call.isReady() && !call.isCancelled()) {
-          StoredBatch b = batches.get(next++);
-          call.onNext(message(b));
-        }
-        if (next == batches.size() && !finished) {
-          // Release the snapshot before the client can see the end: gRPC holds its own
-          // references to what it has not sent, and a server closing right after the client's
-          // last read must find no reader left.
+  private void start() {
+    call.setOnCancelHandler(
+        () -> {
+          log.debug("DoGet '{}' cancelled by the client", dataset.path());
           finish();
-          call.onCompleted();
-        }
-      } catch (RuntimeException e) {
-        fail(e);
+        });
+    call.setOnReadyHandler(this);
+    try {
+      call.onNext(OutboundFlightData.schema(null, dataset.schema(), IpcOption.DEFAULT));
+      DictionaryProvider dictionaries = dataset.dictionaries();
+      for (long id : dictionaries.getDictionaryIds()) {
+        call.onNext(OutboundFlightData.dictionary(dictionaries.lookup(id)));
       }
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
     }
+    run();
+  }
 
-    private void fail(RuntimeException e) {
-      if (finished) {
-        return;
-      }
-      finish();
-      if (!call.isCancelled()) {
-        call.onError(
-            StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + dataset.path() + "'")));
-      }
+  /** Called by gRPC whenever the stream can take more (serialised with the other callbacks). */
+  @Override
+  public void run() {
+    if (finished) {
+      return;
     }
-
-    private void finish() {
-      if (!finished) {
-        finished = true;
-        if (root != null) {
-          root.close();
-        }
-        dataset.close();
+    try {
+      while (next < batches.size() && call.isReady() && !call.isCancelled()) {
+        StoredBatch b = batches.get(next++);
+        call.onNext(message(b));
       }
+      if (next == batches.size() && !finished) {
+        // Release the snapshot before the client can see the end: gRPC holds its own
+        // references to what it has not sent, and a server closing right after the client's
+        // last read must find no reader left.
+        finish();
+        call.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void fail(RuntimeException e) {
+    if (finished) {
+      return;
+    }
+    finish();
+    if (!call.isCancelled()) {
+      call.onError(
+          StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + dataset.path() + "'")));
+    }
+  }
+
+  private void finish() {
+    if (!finished) {
+      finished = true;
+      if (root != null) {
+        root.close();
+      }
+      dataset.close();
     }
   }
 }

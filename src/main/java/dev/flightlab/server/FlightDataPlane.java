@@ -33,13 +33,11 @@ final class FlightDataPlane {
       Metadata.Key.of(FlightHeaders.COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
 
   private final BufferAllocator allocator;
-  private final DoGetHandler doGet;
-  private final DoPutHandler doPut;
+  private final DatasetStore store;
 
   FlightDataPlane(BufferAllocator allocator, DatasetStore store) {
     this.allocator = allocator;
-    this.doGet = new DoGetHandler(allocator, store);
-    this.doPut = new DoPutHandler(allocator, store);
+    this.store = store;
   }
 
   /**
@@ -83,8 +81,14 @@ final class FlightDataPlane {
     }
     ServerServiceDefinition.Builder service =
         ServerServiceDefinition.builder(descriptor.build())
-            .addMethod(get, ServerCalls.asyncServerStreamingCall(doGet::doGet))
-            .addMethod(put, ServerCalls.asyncBidiStreamingCall(doPut::doPut));
+            .addMethod(
+                get,
+                ServerCalls.asyncServerStreamingCall(
+                    (ticket, call) -> DoGetHandler.handle(ticket, call, store, allocator)))
+            .addMethod(
+                put,
+                ServerCalls.asyncBidiStreamingCall(
+                    call -> DoPutHandler.handle(call, store, allocator)));
     for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
       if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
         service.addMethod(m);

@@ -82,13 +82,7 @@ public final class OutboundFlightData {
   /** A record batch with its app_metadata (may be null). */
   public static OutboundFlightData recordBatch(
       ArrowRecordBatch batch, ArrowBuf appMetadata, IpcOption option) {
-    return build(
-        null,
-        MessageSerializer.serializeMetadata(batch, option),
-        appMetadata,
-        batch.getBuffers(),
-        batch.getBuffersLayout(),
-        batch.computeBodyLength());
+    return preEncoded(MessageSerializer.serializeMetadata(batch, option), batch, appMetadata);
   }
 
   /**
