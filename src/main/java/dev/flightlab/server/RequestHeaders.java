@@ -8,11 +8,13 @@ import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.PutMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Map;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallInfo;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightServerMiddleware;
 import org.apache.arrow.flight.RequestContext;
+import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
 
 /**
  * Call headers flightlab reads: the put mode and, when the server has a token, the bearer token.
@@ -30,6 +32,13 @@ public final class RequestHeaders implements FlightServerMiddleware {
   private RequestHeaders(String putMode, String compression) {
     this.putMode = putMode;
     this.compression = compression;
+  }
+
+  /** The headers of the call on this thread, read by the middleware; null outside a call. */
+  static RequestHeaders current() {
+    Map<FlightServerMiddleware.Key<?>, FlightServerMiddleware> middleware =
+        ServerInterceptorAdapter.SERVER_MIDDLEWARE_KEY.get();
+    return middleware != null && middleware.get(KEY) instanceof RequestHeaders h ? h : null;
   }
 
   /** The compression the call asked for, NONE when it asked for none. */

@@ -2,13 +2,12 @@ package dev.flightlab.store;
 
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.OutboundStream;
 import dev.flightlab.wire.PutMode;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +18,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.compare.VectorEqualsVisitor;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,7 +229,10 @@ public final class DatasetStore implements AutoCloseable {
       Schema schema =
           current != null && session.mode() == PutMode.APPEND
               ? current.schema()
-              : messageSchema(memorySchema, session.dictionaries());
+              : OutboundStream.messageSchema(
+                  memorySchema,
+                  new DictionaryProvider.MapDictionaryProvider(
+                      session.dictionaries().values().toArray(Dictionary[]::new)));
       published =
           new Dataset(
               path,
@@ -314,21 +314,6 @@ public final class DatasetStore implements AutoCloseable {
             .toRuntimeException();
       }
     }
-  }
-
-  private static Schema messageSchema(Schema memorySchema, Map<Long, Dictionary> dictionaries) {
-    if (dictionaries.isEmpty()) {
-      return memorySchema;
-    }
-    DictionaryProvider.MapDictionaryProvider provider =
-        new DictionaryProvider.MapDictionaryProvider();
-    dictionaries.values().forEach(provider::put);
-    Set<Long> used = new HashSet<>();
-    List<Field> fields = new ArrayList<>();
-    for (Field f : memorySchema.getFields()) {
-      fields.add(DictionaryUtility.toMessageFormat(f, provider, used));
-    }
-    return new Schema(fields, memorySchema.getCustomMetadata());
   }
 
   private void checkOpen() {

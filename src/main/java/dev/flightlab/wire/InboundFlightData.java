@@ -6,16 +6,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * One FlightData message as read off the wire: the body and app_metadata are copied once, straight
@@ -119,9 +125,9 @@ public final class InboundFlightData implements AutoCloseable {
     try {
       long at = 0;
       if (stream instanceof HasByteBuffer direct) {
-        // Not byteBufferSupported(): it walks every buffer of the message on each call (2.5 % of a
-        // DoPut server's network thread in a profile). A buffer that cannot expose its bytes
-        // says so by throwing, and the rest goes through the byte[] path below.
+        // Not byteBufferSupported(): it walks every buffer of the message on each call. A buffer
+        // that cannot expose its bytes says so by throwing, and the rest goes through the byte[]
+        // path below.
         while (at < size) {
           ByteBuffer chunk;
           try {
@@ -197,6 +203,20 @@ public final class InboundFlightData implements AutoCloseable {
   public Schema schema() {
     checkType(MessageHeader.Schema, "schema");
     return MessageSerializer.deserializeSchema(header);
+  }
+
+  /**
+   * The schema this message carries in memory form: dictionary fields hold their index type, and an
+   * empty vector in {@code allocator} for each of their dictionaries goes into {@code
+   * dictionaries}.
+   */
+  public Schema memorySchema(BufferAllocator allocator, Map<Long, Dictionary> dictionaries) {
+    Schema schema = schema();
+    List<Field> fields = new ArrayList<>();
+    for (Field f : schema.getFields()) {
+      fields.add(DictionaryUtility.toMemoryFormat(f, allocator, dictionaries));
+    }
+    return new Schema(fields, schema.getCustomMetadata());
   }
 
   /** The record batch this message carries; the batch holds its own reference to the body. */

@@ -37,20 +37,13 @@ import java.util.concurrent.TimeUnit;
  * The Netty event loops and channels under flightlab's gRPC server and client, set up so that
  * received bytes are not copied on their way to a FlightData message.
  *
- * <p>gRPC's HTTP/2 handler collects socket reads with Netty's merging cumulator. While a message is
- * incomplete, gRPC holds slices of the bytes read so far, and the merging cumulator then copies the
- * whole collected buffer, and the new read, into a new larger buffer on every read: one more copy
- * of all data received (about 15% of a DoGet client's network thread in a profile). Here each
- * connection's handler collects reads into a composite buffer instead, which only links them. gRPC
- * offers no setting for it; the channels below install it on the handler once it is in the
- * pipeline.
+ * <p>gRPC's HTTP/2 handler collects socket reads with Netty's merging cumulator, which copies all
+ * bytes collected so far into a new buffer on every read while gRPC holds slices of an incomplete
+ * message; each connection here gets the composite cumulator, which only links the reads.
  *
- * <p>Owning the event loops is the price of choosing the channels: gRPC accepts a channel factory
- * only together with the loops. A server's loops are its own and closed with it. Each client has
- * one network thread of its own: on one shared group of two threads, a profile of four DoPut
- * connections found all four on the same thread while the other idled. The exception is a server
- * embedded with its client in one JVM ({@link #forEmbeddedServer()}): there both ends of the
- * connection share one network thread ({@link #clientOnSameLoop()}).
+ * <p>gRPC takes a channel factory only together with the loops, so this class owns them. Each
+ * client has a network thread of its own (on a shared group, connections can pile onto one thread),
+ * except beside an embedded server ({@link #forEmbeddedServer()}), where both ends share one.
  */
 public final class NettyTransport implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -63,33 +56,25 @@ public final class NettyTransport implements AutoCloseable {
       !"nio".equals(System.getProperty("flightlab.transport")) && Epoll.isAvailable();
 
   /**
-   * Every connection's write buffer bounds: unwritable above 1 MiB queued, writable again below 512
-   * KiB. Netty's HTTP/2 flow controller hands the socket no more than the bytes left before the
-   * channel turns unwritable, so with Netty's default (64 KiB) each flush wrote about 40 KiB per
-   * writev and every drained write flipped writability, re-running the flow controller. With these
-   * bounds a DoPut client writes about 520 KB per writev (11x fewer system calls).
+   * Write buffer bounds of 512 KiB / 1 MiB: Netty's HTTP/2 flow controller writes no more than the
+   * room left below the high mark, so Netty's 64 KiB default means small writes and a writability
+   * flip (and another flow-controller pass) per drained write.
    */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
   /**
-   * Every connection's read buffer sizing: Netty's adaptive guess, but up to 1 MiB per socket read
-   * rather than Netty's default 64 KiB cap, under which a DoPut server's reads were all exactly
-   * 65,536 bytes (one system call, one pooled buffer and one pass through the HTTP/2 decoder per 64
-   * KiB of a multi-megabyte stream).
+   * Socket reads of up to 1 MiB rather than Netty's 64 KiB cap: each read costs a system call, a
+   * pooled buffer and a pass through the HTTP/2 decoder.
    */
   static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS =
       new AdaptiveRecvByteBufAllocator(64, 16 << 10, 1 << 20);
 
   /**
-   * The largest HTTP/2 frame a connection to another process asks its peer to send
-   * (SETTINGS_MAX_FRAME_SIZE), in bytes: 256 KiB rather than HTTP/2's default 16 KiB, which gRPC
-   * keeps. At 16 KiB a 4,096-row batch of 4 x int64 (128 KiB) leaves as 9 DATA frames, each a
-   * header, a slice, a promise and a trip through the flow controller; at 256 KiB it is one. Larger
-   * frames cost more than they save between two processes: the reader holds a frame until all of it
-   * has arrived, so the receiving side starts later (1 MiB frames took DoPut at 65,536 rows from
-   * 3,589 to 1,932 MiB/s). System property {@code flightlab.maxFrameBytes} sets the size for every
-   * connection, this one and {@link #SAME_THREAD_MAX_FRAME_BYTES} alike (16384 leaves HTTP/2's
-   * default alone; HTTP/2 allows 16384 to 16777215).
+   * The SETTINGS_MAX_FRAME_SIZE a connection to another process asks of its peer: 256 KiB instead
+   * of HTTP/2's 16 KiB (which gRPC keeps), as each frame costs a header, a promise and a pass
+   * through both ends' HTTP/2 code; larger frames delay the reader, which holds a frame until all
+   * of it has arrived. System property {@code flightlab.maxFrameBytes} (16384 to 16777215) sets it
+   * for every connection, {@link #SAME_THREAD_MAX_FRAME_BYTES} included.
    */
   static final Integer CONFIGURED_MAX_FRAME_BYTES =
       configuredMaxFrameBytes(Integer.getInteger("flightlab.maxFrameBytes"));
@@ -98,12 +83,8 @@ public final class NettyTransport implements AutoCloseable {
       CONFIGURED_MAX_FRAME_BYTES != null ? CONFIGURED_MAX_FRAME_BYTES : 256 << 10;
 
   /**
-   * The largest HTTP/2 frame asked for on a connection whose two ends are served by the same
-   * network thread of this JVM (an embedded server and its client): HTTP/2's largest, so a
-   * multi-megabyte message crosses as one frame. With one thread doing both ends there is no
-   * overlap for a smaller frame to buy, only a pass through the encoder, the flow controller and
-   * the peer's frame reader per frame. The demo's cold figure rose from a median of 648 to 743 MB/s
-   * (16 alternating runs, 15 won) against 256 KiB frames.
+   * The frame size asked for when both ends are served by one network thread of this JVM: HTTP/2's
+   * largest, since with nothing overlapping a smaller frame buys nothing but more passes per frame.
    */
   static final int SAME_THREAD_MAX_FRAME_BYTES =
       CONFIGURED_MAX_FRAME_BYTES != null
@@ -163,10 +144,8 @@ public final class NettyTransport implements AutoCloseable {
    * thread accepting and a single network thread, which {@link #clientOnSameLoop()} lends to those
    * clients, so that both ends of a connection are served by one thread.
    *
-   * <p>Bytes still cross loopback TCP; what goes is the hand-off between two network threads at
-   * every step of a call (each a futex wake-up and a context switch). With two cores, a client's
-   * and the server's network threads, the caller's thread and the JIT compiler's all competing, the
-   * demo's cold figure rose from a median of 579 to 643 MB/s (8 alternating runs).
+   * <p>Bytes still cross loopback TCP; what goes is a hand-off between two network threads (a
+   * wake-up and a context switch) at every step of a call.
    */
   public static NettyTransport forEmbeddedServer() {
     return new NettyTransport(
@@ -310,11 +289,9 @@ public final class NettyTransport implements AutoCloseable {
    * pipeline (after the TLS handshake, with TLS), sends the peer a SETTINGS frame raising the
    * largest frame it may send to {@link #maxFrameBytesFor}, then leaves the pipeline.
    *
-   * <p>gRPC offers no setting for the frame size either. By then the handler has sent its own
-   * connection preface and initial SETTINGS, so this is a second SETTINGS frame, which HTTP/2
-   * allows at any time. Netty raises its own frame reader's limit when the peer acknowledges it,
-   * and a peer acknowledges SETTINGS before it sends anything under them. At the first read the
-   * peer has connected and written, so a peer in this JVM is in the family with its addresses.
+   * <p>gRPC has no setting for either. A second SETTINGS frame is allowed at any time, and the peer
+   * acknowledges it before sending anything under it; by the first read a peer in this JVM has
+   * joined the family, so it can be recognised.
    */
   @ChannelHandler.Sharable
   private final class CumulatorInstaller extends ChannelInboundHandlerAdapter {

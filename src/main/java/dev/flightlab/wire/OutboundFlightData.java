@@ -16,6 +16,10 @@ import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.grpc.AddWritableBuffer;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -49,14 +53,17 @@ public final class OutboundFlightData {
     this.ipcBodyBytes = ipcBodyBytes;
   }
 
-  /** Length of the IPC message header (flatbuffer) this message carries, in bytes. */
-  public int ipcHeaderBytes() {
-    return ipcHeaderBytes;
-  }
-
   /** Length of the IPC body this message carries, in bytes (buffers and padding). */
   public long ipcBodyBytes() {
     return ipcBodyBytes;
+  }
+
+  /**
+   * Bytes this message takes in an Arrow IPC stream: continuation token, length, header padded to 8
+   * bytes, body.
+   */
+  public long ipcStreamBytes() {
+    return 8 + ((ipcHeaderBytes + 7) & ~7L) + ipcBodyBytes;
   }
 
   /** The schema message that opens a stream; the descriptor goes with it on DoPut. */
@@ -75,13 +82,7 @@ public final class OutboundFlightData {
   /** A record batch with its app_metadata (may be null). */
   public static OutboundFlightData recordBatch(
       ArrowRecordBatch batch, ArrowBuf appMetadata, IpcOption option) {
-    return build(
-        null,
-        MessageSerializer.serializeMetadata(batch, option),
-        appMetadata,
-        batch.getBuffers(),
-        batch.getBuffersLayout(),
-        batch.computeBodyLength());
+    return preEncoded(MessageSerializer.serializeMetadata(batch, option), batch, appMetadata);
   }
 
   /**
@@ -100,21 +101,23 @@ public final class OutboundFlightData {
         batch.computeBodyLength());
   }
 
-  /** A dictionary batch. */
-  public static OutboundFlightData dictionaryBatch(ArrowDictionaryBatch batch, IpcOption option) {
-    ArrowRecordBatch data = batch.getDictionary();
-    return build(
-        null,
-        MessageSerializer.serializeMetadata(batch, option),
-        null,
-        data.getBuffers(),
-        data.getBuffersLayout(),
-        batch.computeBodyLength());
-  }
-
-  /** A message that carries only app_metadata (DoExchange). */
-  public static OutboundFlightData metadataOnly(ArrowBuf appMetadata) {
-    return build(null, null, appMetadata, List.of(), List.of(), 0);
+  /** A dictionary's values as a dictionary batch (not a delta). */
+  public static OutboundFlightData dictionary(Dictionary dictionary) {
+    FieldVector vector = dictionary.getVector();
+    // A root over the dictionary's vector, not closed: closing it would free the dictionary.
+    VectorSchemaRoot one =
+        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
+    try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
+        ArrowDictionaryBatch batch =
+            new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, false)) {
+      return build(
+          null,
+          MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT),
+          null,
+          data.getBuffers(),
+          data.getBuffersLayout(),
+          batch.computeBodyLength());
+    }
   }
 
   private static OutboundFlightData build(
@@ -127,7 +130,7 @@ public final class OutboundFlightData {
     if (bodyLength > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("message body over 2 GiB: " + bodyLength + " bytes");
     }
-    int headerBytes = header == null ? 0 : header.remaining();
+    int headerBytes = header.remaining();
     // Direct, like every other part (see ZEROS); pooled, since one is made per message.
     ByteBuf prefix = PooledByteBufAllocator.DEFAULT.directBuffer(64 + headerBytes);
     if (descriptor != null) {
@@ -135,11 +138,9 @@ public final class OutboundFlightData {
       writeVarint(prefix, descriptor.length);
       prefix.writeBytes(descriptor);
     }
-    if (header != null) {
-      writeTag(prefix, FlightDataFields.HEADER);
-      writeVarint(prefix, header.remaining());
-      prefix.writeBytes(header);
-    }
+    writeTag(prefix, FlightDataFields.HEADER);
+    writeVarint(prefix, headerBytes);
+    prefix.writeBytes(header);
     List<ArrowBuf> retained = new ArrayList<>(bodyBuffers.size() + 1);
     List<ByteBuf> parts = new ArrayList<>(bodyBuffers.size() * 2 + 3);
     parts.add(prefix);
@@ -149,27 +150,25 @@ public final class OutboundFlightData {
       writeVarint(prefix, length);
       parts.add(wrap(appMetadata, appMetadata.readerIndex(), length, retained));
     }
-    if (header != null) {
-      // The body field is written even when empty: readers expect it for batches.
-      ByteBuf bodyPrefix = PooledByteBufAllocator.DEFAULT.directBuffer(8);
-      writeTag(bodyPrefix, FlightDataFields.BODY);
-      writeVarint(bodyPrefix, (int) bodyLength);
-      parts.add(bodyPrefix);
-      long position = 0;
-      for (int i = 0; i < bodyBuffers.size(); i++) {
-        ArrowBuf buf = bodyBuffers.get(i);
-        ArrowBuffer where = layout.get(i);
-        position = pad(parts, position, where.getOffset());
-        if (where.getSize() > 0) {
-          parts.add(wrap(buf, 0, (int) where.getSize(), retained));
-          position += where.getSize();
-        }
+    // The body field is written even when empty: readers expect it for batches.
+    ByteBuf bodyPrefix = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+    writeTag(bodyPrefix, FlightDataFields.BODY);
+    writeVarint(bodyPrefix, (int) bodyLength);
+    parts.add(bodyPrefix);
+    long position = 0;
+    for (int i = 0; i < bodyBuffers.size(); i++) {
+      ArrowBuf buf = bodyBuffers.get(i);
+      ArrowBuffer where = layout.get(i);
+      position = pad(parts, position, where.getOffset());
+      if (where.getSize() > 0) {
+        parts.add(wrap(buf, 0, (int) where.getSize(), retained));
+        position += where.getSize();
       }
-      pad(parts, position, bodyLength);
     }
+    pad(parts, position, bodyLength);
     CompositeByteBuf payload = new RetainingCompositeByteBuf(retained);
     payload.addComponents(true, parts);
-    return new OutboundFlightData(payload, headerBytes, header == null ? 0 : bodyLength);
+    return new OutboundFlightData(payload, headerBytes, bodyLength);
   }
 
   private static long pad(List<ByteBuf> parts, long position, long to) {

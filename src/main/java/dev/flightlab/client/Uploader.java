@@ -1,26 +1,36 @@
 package dev.flightlab.client;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.FlightMethods;
+import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.OutboundFlightData;
+import dev.flightlab.wire.OutboundStream;
+import dev.flightlab.wire.PutMode;
 import dev.flightlab.wire.TransportSettings;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.memory.ArrowBuf;
 
 /**
- * A DoPut written message by message with flightlab's codec: Arrow buffers go to gRPC in place, and
- * the writer waits for gRPC's onReady callback instead of spinning.
+ * One DoPut: a batch set's {@link OutboundStream} written as gRPC's onReady callbacks allow
+ * (Arrow's writer spins on {@code isReady()} instead, taking a core from the network threads), then
+ * the server's verdict.
  *
- * <p>Not thread-safe: one writer thread.
+ * <p>One writer thread; gRPC's callbacks run on the connection's network thread.
  */
-final class DoPutStream implements AutoCloseable {
+final class Uploader implements AutoCloseable {
   private final ClientCall<OutboundFlightData, Flight.PutResult> call;
   private final Object lock = new Object();
   private Status status;
@@ -30,10 +40,54 @@ final class DoPutStream implements AutoCloseable {
   private long sentBeforeReady;
   private boolean readySeen;
 
-  DoPutStream(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
+  /** Uploads {@code data} to {@code path}: see {@link FlightLabClient#put}. */
+  static PutOutcome put(
+      Connection connection,
+      DatasetPath path,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      PutMode mode,
+      IpcCompression compression,
+      FlightLabClient.UploadListener listener) {
+    AtomicLong acks = new AtomicLong();
+    long ipcStreamBytes;
+    long start = System.nanoTime();
+    try (Uploader upload =
+        new Uploader(
+            connection.channel,
+            connection.headers(mode, IpcCompression.NONE),
+            ack -> {
+              acks.incrementAndGet();
+              if (listener != null) {
+                listener.acked(ack.getAppMetadata().asReadOnlyByteBuffer());
+              }
+            })) {
+      ipcStreamBytes =
+          OutboundStream.encode(
+              path.toDescriptor(),
+              data,
+              appMetadata,
+              compression,
+              connection.allocator,
+              (message, index) ->
+                  upload.send(
+                      message,
+                      listener == null || index < 0
+                          ? null
+                          : () -> listener.sending(index, message.ipcBodyBytes())));
+      upload.finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CallStatus.CANCELLED.withDescription("upload interrupted").toRuntimeException();
+    }
+    long elapsed = System.nanoTime() - start;
+    return new PutOutcome(
+        data.rowCount(), data.batches().size(), acks.get(), elapsed, ipcStreamBytes);
+  }
+
+  private Uploader(Channel channel, Metadata headers, Consumer<Flight.PutResult> onAck) {
     // gRPC's default reports "not ready" past 32 KiB queued: less than one batch, so each send
-    // would wait for the previous one to drain. Callbacks run on the connection's network thread
-    // (they never block; neither may onAck).
+    // would wait for the previous one to drain. Callbacks never block; neither may onAck.
     call =
         channel.newCall(
             FlightMethods.clientDoPut(),
@@ -69,20 +123,14 @@ final class DoPutStream implements AutoCloseable {
     call.request(1);
   }
 
-  /** Sends one message once gRPC can take it without queueing beyond its buffer. */
-  void send(OutboundFlightData message) throws InterruptedException {
-    send(message, null);
-  }
-
   /**
-   * Sends one message once gRPC can take it; {@code whenReady} (may be null) runs just before the
-   * message is handed over, after any wait.
+   * Sends one message once gRPC can take it, or discards it when the call has failed; {@code
+   * whenReady} (may be null) runs just before the message is handed over, after any wait.
    */
-  void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
+  private void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
     synchronized (lock) {
-      // Until the stream is open, gRPC keeps messages in its own queue and isReady() is false: the
-      // first SEND_BUFFER_BYTES go there without waiting (a cold call's first onReady came 100-500
-      // us after start in the demo's timeline), the same bound that onReady sets afterwards.
+      // Until the stream is open, gRPC queues messages itself and isReady() is false: the first
+      // SEND_BUFFER_BYTES go there without waiting, the bound that onReady sets afterwards.
       long bytes = message.wireBytes();
       boolean mayQueue =
           !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
@@ -104,7 +152,7 @@ final class DoPutStream implements AutoCloseable {
   }
 
   /** Ends the upload and waits for the server's verdict. */
-  void finish() throws InterruptedException {
+  private void finish() throws InterruptedException {
     halfClosed = true;
     call.halfClose();
     synchronized (lock) {

@@ -1,0 +1,173 @@
+package dev.flightlab.server;
+
+import dev.flightlab.store.Dataset;
+import dev.flightlab.store.DatasetStore;
+import dev.flightlab.store.StoredBatch;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
+import dev.flightlab.wire.OutboundFlightData;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.grpc.StatusUtils;
+import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * flightlab's DoGet: streams a snapshot of the dataset a ticket names, each stored batch with the
+ * IPC header encoded once at upload and its buffers handed to gRPC in place.
+ *
+ * <p>Driven by gRPC's onReady callbacks (serialised with the call's other callbacks): as many
+ * batches as gRPC will take each time it is ready, so no thread waits for a slow reader. With the
+ * {@code flightlab-compression} header each batch is compressed on its way out.
+ */
+final class DoGetHandler implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(DoGetHandler.class);
+
+  private final ServerCallStreamObserver<OutboundFlightData> call;
+  private final Dataset dataset;
+  private final List<StoredBatch> batches;
+  private final CompressionCodec codec;
+  private final VectorSchemaRoot root;
+  private final VectorLoader loader;
+  private int next;
+  private boolean finished;
+
+  /** Answers one DoGet call: streams the snapshot its ticket names, or fails the call. */
+  static void handle(
+      Flight.Ticket request,
+      StreamObserver<OutboundFlightData> observer,
+      DatasetStore store,
+      BufferAllocator allocator) {
+    ServerCallStreamObserver<OutboundFlightData> call =
+        (ServerCallStreamObserver<OutboundFlightData>) observer;
+    DatasetPath path;
+    try {
+      path = DatasetPath.fromTicket(new Ticket(request.getTicket().toByteArray()));
+    } catch (IllegalArgumentException e) {
+      call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
+      return;
+    }
+    Dataset dataset;
+    try {
+      dataset = store.snapshot(path);
+    } catch (RuntimeException e) {
+      call.onError(StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + path + "'")));
+      return;
+    }
+    IpcCompression compression;
+    try {
+      RequestHeaders headers = RequestHeaders.current();
+      compression = headers == null ? IpcCompression.NONE : headers.compression();
+    } catch (IllegalArgumentException e) {
+      dataset.close();
+      call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
+      return;
+    }
+    new DoGetHandler(
+            call, dataset, compression.enabled() ? compression.newCodec() : null, allocator)
+        .start();
+  }
+
+  /**
+   * A handler for {@code dataset}; with a {@code codec}, each batch is compressed on its way out
+   * (through a root of the handler's own in {@code allocator}).
+   */
+  private DoGetHandler(
+      ServerCallStreamObserver<OutboundFlightData> call,
+      Dataset dataset,
+      CompressionCodec codec,
+      BufferAllocator allocator) {
+    this.call = call;
+    this.dataset = dataset;
+    this.batches = dataset.batches();
+    this.codec = codec;
+    this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
+    this.loader = root == null ? null : new VectorLoader(root);
+  }
+
+  private OutboundFlightData message(StoredBatch b) {
+    if (codec == null) {
+      return OutboundFlightData.preEncoded(b.ipcHeader(), b.batch(), b.appMetadata());
+    }
+    loader.load(b.batch());
+    try (ArrowRecordBatch compressed =
+        new VectorUnloader(root, true, codec, true).getRecordBatch()) {
+      return OutboundFlightData.recordBatch(compressed, b.appMetadata(), IpcOption.DEFAULT);
+    }
+  }
+
+  private void start() {
+    call.setOnCancelHandler(
+        () -> {
+          log.debug("DoGet '{}' cancelled by the client", dataset.path());
+          finish();
+        });
+    call.setOnReadyHandler(this);
+    try {
+      call.onNext(OutboundFlightData.schema(null, dataset.schema(), IpcOption.DEFAULT));
+      DictionaryProvider dictionaries = dataset.dictionaries();
+      for (long id : dictionaries.getDictionaryIds()) {
+        call.onNext(OutboundFlightData.dictionary(dictionaries.lookup(id)));
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    run();
+  }
+
+  /** Called by gRPC whenever the stream can take more (serialised with the other callbacks). */
+  @Override
+  public void run() {
+    if (finished) {
+      return;
+    }
+    try {
+      while (next < batches.size() && call.isReady() && !call.isCancelled()) {
+        StoredBatch b = batches.get(next++);
+        call.onNext(message(b));
+      }
+      if (next == batches.size() && !finished) {
+        // Release the snapshot before the client can see the end: gRPC holds its own
+        // references to what it has not sent, and a server closing right after the client's
+        // last read must find no reader left.
+        finish();
+        call.onCompleted();
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void fail(RuntimeException e) {
+    if (finished) {
+      return;
+    }
+    finish();
+    if (!call.isCancelled()) {
+      call.onError(
+          StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + dataset.path() + "'")));
+    }
+  }
+
+  private void finish() {
+    if (!finished) {
+      finished = true;
+      if (root != null) {
+        root.close();
+      }
+      dataset.close();
+    }
+  }
+}

@@ -1,0 +1,242 @@
+package dev.flightlab.server;
+
+import com.google.protobuf.ByteString;
+import dev.flightlab.data.Batches;
+import dev.flightlab.store.DatasetStore;
+import dev.flightlab.store.WriteSession;
+import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.PutMode;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.grpc.StatusUtils;
+import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * flightlab's DoPut, one upload: schema, dictionaries, then batches into the store's {@link
+ * WriteSession}, committed on the client's half-close and abandoned on any failure or cancellation.
+ *
+ * <p>Each message's body arrives read straight from gRPC's network buffers into direct memory
+ * (Arrow Java copies it through a heap array of the body's size first); callbacks run on the
+ * network thread that read the message and never block.
+ */
+final class DoPutHandler implements StreamObserver<InboundFlightData> {
+  private static final Logger log = LoggerFactory.getLogger(DoPutHandler.class);
+
+  private final ServerCallStreamObserver<Flight.PutResult> call;
+  private final DatasetStore store;
+  private final BufferAllocator allocator;
+  private PutMode mode = PutMode.REPLACE;
+  private final DictionaryProvider.MapDictionaryProvider dictionaries =
+      new DictionaryProvider.MapDictionaryProvider();
+  private WriteSession session;
+  private VectorSchemaRoot root;
+  private VectorLoader loader;
+  private boolean finished;
+  private String what = "DoPut";
+
+  /** Answers one DoPut call: the returned observer receives the client's messages. */
+  static StreamObserver<InboundFlightData> handle(
+      StreamObserver<Flight.PutResult> observer, DatasetStore store, BufferAllocator allocator) {
+    ServerCallStreamObserver<Flight.PutResult> call =
+        (ServerCallStreamObserver<Flight.PutResult>) observer;
+    DoPutHandler receiver = new DoPutHandler(call, store, allocator);
+    try {
+      RequestHeaders headers = RequestHeaders.current();
+      receiver.mode = headers == null ? PutMode.REPLACE : headers.putMode();
+    } catch (IllegalArgumentException e) {
+      receiver.fail(Statuses.invalid("DoPut: " + e.getMessage()));
+    }
+    return receiver;
+  }
+
+  private DoPutHandler(
+      ServerCallStreamObserver<Flight.PutResult> call,
+      DatasetStore store,
+      BufferAllocator allocator) {
+    this.call = call;
+    this.store = store;
+    this.allocator = allocator;
+  }
+
+  @Override
+  public void onNext(InboundFlightData message) {
+    try (message) {
+      if (finished) {
+        return;
+      }
+      switch (message.headerType()) {
+        case MessageHeader.Schema -> begin(message);
+        case MessageHeader.DictionaryBatch -> loadDictionary(message);
+        case MessageHeader.RecordBatch -> addBatch(message);
+        case MessageHeader.NONE -> call.onNext(ackFor(message.appMetadata()));
+        default ->
+            throw Statuses.invalid(what + ": unsupported IPC message type " + message.headerType());
+      }
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  private void begin(InboundFlightData message) {
+    if (session != null) {
+      throw Statuses.invalid(what + ": a second schema message");
+    }
+    DatasetPath path;
+    try {
+      path = DatasetPath.fromDescriptor(message.descriptor());
+    } catch (IllegalArgumentException e) {
+      throw Statuses.invalid("DoPut: " + e.getMessage());
+    }
+    what = "DoPut '" + path + "'";
+    Map<Long, Dictionary> created = new HashMap<>();
+    Schema memorySchema = message.memorySchema(allocator, created);
+    created.values().forEach(dictionaries::put);
+    root = VectorSchemaRoot.create(memorySchema, allocator);
+    loader = new VectorLoader(root, CommonsCompressionFactory.INSTANCE);
+    session = store.beginWrite(path, mode, memorySchema);
+  }
+
+  private void loadDictionary(InboundFlightData message) {
+    requireSchema();
+    try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
+      if (batch.isDelta()) {
+        throw Statuses.invalid(what + ": dictionary deltas are not supported");
+      }
+      Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
+      if (dictionary == null) {
+        throw Statuses.invalid(
+            what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
+      }
+      FieldVector vector = dictionary.getVector();
+      VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
+      new VectorLoader(one, CommonsCompressionFactory.INSTANCE).load(batch.getDictionary());
+    }
+  }
+
+  private void addBatch(InboundFlightData message) {
+    requireSchema();
+    // Built now: the message (and its app_metadata) may be freed before the ack goes out.
+    Flight.PutResult ack = ackFor(message.appMetadata());
+    boolean stored = false;
+    try (ArrowRecordBatch batch = message.recordBatch()) {
+      if (Batches.fitsSchema(batch, root.getSchema())) {
+        // Kept as it arrived: no vectors, no copies.
+        session.addReceived(batch, dictionaries, message.appMetadata());
+        stored = true;
+      } else {
+        // Loading checks the rest against the schema and decompresses a compressed body.
+        loader.load(batch);
+      }
+    } catch (IllegalArgumentException e) {
+      throw Statuses.invalid(what + ": batch does not match the schema: " + e.getMessage());
+    }
+    if (stored) {
+      // Dropping the message's references moves the batch's memory to the upload's account.
+      message.close();
+      session.checkMemoryLimit();
+    } else {
+      session.add(root, dictionaries, message.appMetadata());
+    }
+    call.onNext(ack);
+  }
+
+  private void requireSchema() {
+    if (session == null) {
+      throw Statuses.invalid(what + ": a batch before the schema message");
+    }
+  }
+
+  /** The ack of a batch or a metadata-only message: its app_metadata echoed. */
+  private Flight.PutResult ackFor(ArrowBuf metadata) {
+    Flight.PutResult.Builder result = Flight.PutResult.newBuilder();
+    if (metadata != null && metadata.readableBytes() > 0) {
+      result.setAppMetadata(
+          ByteString.copyFrom(
+              metadata.nioBuffer(metadata.readerIndex(), (int) metadata.readableBytes())));
+    }
+    return result.build();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    log.debug("{} ended by the client: {}", what, t.toString());
+    release();
+  }
+
+  @Override
+  public void onCompleted() {
+    if (finished) {
+      return;
+    }
+    try {
+      if (session == null) {
+        throw Statuses.invalid("DoPut: the stream ended before its schema message");
+      }
+      var info = session.commit(dictionaries);
+      log.debug(
+          "Stored '{}' v{} ({}): {} rows in {} batches",
+          info.path(),
+          info.version(),
+          mode.wireName(),
+          info.rowCount(),
+          info.batchCount());
+      release();
+      call.onCompleted();
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  private void fail(Throwable t) {
+    if (finished) {
+      return;
+    }
+    FlightRuntimeException status = Statuses.toFlight(t, what);
+    log.debug("{} failed: {}", what, status.getMessage());
+    release();
+    call.onError(StatusUtils.toGrpcException(status));
+  }
+
+  private void release() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    List<AutoCloseable> all = new ArrayList<>();
+    if (session != null) {
+      all.add(session);
+    }
+    if (root != null) {
+      all.add(root);
+    }
+    for (long id : dictionaries.getDictionaryIds()) {
+      all.add(dictionaries.lookup(id).getVector());
+    }
+    try {
+      AutoCloseables.close(all);
+    } catch (Exception e) {
+      log.warn("{}: could not free the upload: {}", what, e.toString());
+    }
+  }
+}
