@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param authToken bearer token every call must carry, or null for no authentication
  * @param shutdownTimeout how long close() waits for calls in flight before cancelling them
  * @param clientWaitTimeout how long a DoGet waits for a client that reads nothing
+ * @param tlsClientCa PEM certificates of the CA(s) that sign client certificates: with it, every
+ *     client must present a certificate they signed (mutual TLS); null for none
+ * @param credentials further tokens and basic-auth users accepted beside {@link #authToken}
  */
 public record ServerOptions(
     String host,
@@ -26,7 +29,9 @@ public record ServerOptions(
     Path tlsPrivateKey,
     String authToken,
     Duration shutdownTimeout,
-    Duration clientWaitTimeout) {
+    Duration clientWaitTimeout,
+    Path tlsClientCa,
+    Credentials credentials) {
 
   /** The original demo's host. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -57,6 +62,13 @@ public record ServerOptions(
     if ((tlsCertChain == null) != (tlsPrivateKey == null)) {
       throw new IllegalArgumentException("TLS needs both a certificate chain and a private key");
     }
+    if (tlsClientCa != null && tlsCertChain == null) {
+      throw new IllegalArgumentException(
+          "--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
+    }
+    if (credentials == null) {
+      credentials = Credentials.NONE;
+    }
   }
 
   /** Defaults: 127.0.0.1:50051, default memory limit, plaintext, no token. */
@@ -69,7 +81,9 @@ public record ServerOptions(
         null,
         null,
         DEFAULT_SHUTDOWN_TIMEOUT,
-        DEFAULT_CLIENT_WAIT_TIMEOUT);
+        DEFAULT_CLIENT_WAIT_TIMEOUT,
+        null,
+        Credentials.NONE);
   }
 
   /** Loopback on a free port, as tests and the embedded demo server use. */
@@ -87,7 +101,9 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy with another memory limit in bytes. */
@@ -100,7 +116,9 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that requires a bearer token. */
@@ -113,7 +131,9 @@ public record ServerOptions(
         tlsPrivateKey,
         token,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that serves TLS with the given PEM files. */
@@ -126,7 +146,87 @@ public record ServerOptions(
         privateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** A copy that requires every client to present a certificate signed by a CA in {@code pem}. */
+  public ServerOptions withTlsClientCa(Path pem) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        pem,
+        credentials);
+  }
+
+  /** A copy that also accepts {@code more} tokens and users. */
+  public ServerOptions withCredentials(Credentials more) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials.with(more));
+  }
+
+  /** A copy with another shutdown timeout. */
+  public ServerOptions withShutdownTimeout(Duration timeout) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        timeout,
+        clientWaitTimeout,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** Every credential accepted: {@link #authToken} (read-write) and {@link #credentials}. */
+  public Credentials acceptedCredentials() {
+    return authToken == null
+        ? credentials
+        : Credentials.NONE.withToken(authToken, false).with(credentials);
+  }
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "ServerOptions[host="
+        + host
+        + ", port="
+        + port
+        + ", memoryLimitBytes="
+        + memoryLimitBytes
+        + ", tlsCertChain="
+        + tlsCertChain
+        + ", tlsPrivateKey="
+        + tlsPrivateKey
+        + ", tlsClientCa="
+        + tlsClientCa
+        + ", authToken="
+        + (authToken == null ? "none" : "(set)")
+        + ", credentials="
+        + credentials
+        + ", shutdownTimeout="
+        + shutdownTimeout
+        + ", clientWaitTimeout="
+        + clientWaitTimeout
+        + "]";
   }
 
   /** The memory limit in force: the configured one, or the default share of direct memory. */

@@ -51,7 +51,9 @@ class ServerShutdownIT {
               null,
               null,
               SHUTDOWN_TIMEOUT,
-              ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT));
+              ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT,
+              null,
+              Credentials.NONE));
 
   private ServerFixture fx;
   private BatchSet table;
