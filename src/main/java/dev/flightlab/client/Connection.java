@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.arrow.flight.CallOption;
@@ -85,9 +86,15 @@ final class Connection implements AutoCloseable {
         if (options.trustedCertificates() != null) {
           // Read whole: the builder reads the stream later, in build().
           builder.trustedCertificates(
-              new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
+              new ByteArrayInputStream(
+                  readFile(options.trustedCertificates(), "trusted certificates")));
         }
         builder.verifyServer(options.verifyServer());
+        if (options.clientCertificate() != null) {
+          builder.clientCertificate(
+              new ByteArrayInputStream(readFile(options.clientCertificate(), "client certificate")),
+              new ByteArrayInputStream(readFile(options.clientKey(), "client key")));
+        }
       }
       NettyChannelBuilder channel =
           builder
@@ -99,12 +106,17 @@ final class Connection implements AutoCloseable {
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
       return new Connection(allocator, managed, flight, location, transport, options.authToken());
-    } catch (IOException e) {
-      allocator.close();
-      throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       allocator.close();
       throw e;
+    }
+  }
+
+  private static byte[] readFile(Path file, String what) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
     }
   }
 

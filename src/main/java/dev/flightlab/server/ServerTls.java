@@ -8,11 +8,14 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Locale;
 
 /**
@@ -94,11 +97,12 @@ final class ServerTls {
    * check does not know, which the handshake will then judge.
    */
   static boolean belongTogether(PublicKey publicKey, PrivateKey key) {
-    if (!publicKey.getAlgorithm().equals(key.getAlgorithm())) {
+    String keyType = keyType(key.getAlgorithm());
+    if (!keyType(publicKey.getAlgorithm()).equals(keyType)) {
       return false;
     }
     String algorithm =
-        switch (key.getAlgorithm().toUpperCase(Locale.ROOT)) {
+        switch (keyType) {
           case "RSA" -> "SHA256withRSA";
           case "EC" -> "SHA256withECDSA";
           case "DSA" -> "SHA256withDSA";
@@ -106,6 +110,14 @@ final class ServerTls {
           default -> null;
         };
     if (algorithm == null) {
+      return true;
+    }
+    try {
+      // Both keys as this JVM's own provider reads them: Netty may have read the key with another.
+      KeyFactory factory = KeyFactory.getInstance(keyType);
+      key = factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+      publicKey = factory.generatePublic(new X509EncodedKeySpec(publicKey.getEncoded()));
+    } catch (GeneralSecurityException | RuntimeException e) {
       return true;
     }
     try {
@@ -122,6 +134,12 @@ final class ServerTls {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** The key type, whichever provider named it (Bouncy Castle says ECDSA for EC). */
+  private static String keyType(String algorithm) {
+    String a = algorithm.toUpperCase(Locale.ROOT);
+    return a.equals("ECDSA") ? "EC" : a;
   }
 
   /** Netty's PEM readers (PKCS#8 keys, certificate chains), which it keeps for subclasses. */
