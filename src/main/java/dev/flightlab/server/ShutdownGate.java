@@ -1,6 +1,5 @@
 package dev.flightlab.server;
 
-import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -41,23 +40,13 @@ final class ShutdownGate implements ServerInterceptor {
         };
     ServerCall.Listener<ReqT> listener;
     try {
-      listener =
-          next.startCall(
-              new SimpleForwardingServerCall<>(call) {
-                @Override
-                public void close(Status status, Metadata trailers) {
-                  try {
-                    super.close(status, trailers);
-                  } finally {
-                    end.run();
-                  }
-                }
-              },
-              headers);
+      listener = next.startCall(call, headers);
     } catch (RuntimeException e) {
       end.run();
       throw e;
     }
+    // A call ends when gRPC completes or cancels it, not when the handler closes it: a DoGet's
+    // last messages may still wait for the client's flow-control window.
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onCancel() {
