@@ -2,7 +2,6 @@ package dev.flightlab.bench;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.wire.DatasetPath;
-import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.Ticket;
@@ -42,7 +41,7 @@ final class RoundtripWorkload extends Workload {
                     options.client(),
                     paths.get(s),
                     streams.get(s),
-                    IpcCompression.NONE,
+                    options.compression(),
                     options.sendWait(),
                     true,
                     out));

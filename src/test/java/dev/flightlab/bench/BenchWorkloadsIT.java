@@ -207,6 +207,22 @@ class BenchWorkloadsIT {
   }
 
   @Test
+  void roundtripCompressesItsUploadsAsAsked() {
+    RunResult r =
+        run(
+            b -> {
+              b.op = Op.ROUNDTRIP;
+              b.compression = IpcCompression.parse("zstd:1");
+              b.schema = "int64,utf8";
+              b.cardinality = 4;
+              b.warmup = Warmup.none();
+              b.iterations = 1;
+            });
+    PhaseResult put = r.points().get(0).iterations().get(0).phase("put");
+    assertThat(put.wireBodyBytes()).isPositive().isLessThan(put.ipcBodyBytes() / 2);
+  }
+
+  @Test
   void compressedUploadsArriveIntactAndSmaller() throws Exception {
     RunResult r =
         run(
