@@ -111,7 +111,7 @@ public final class TextReport implements ReportWriter {
             + (o.connections() == 1 ? "" : "s")
             + "; compression "
             + o.compression()
-            + (o.compression().enabled() ? " (client to server)" : "")
+            + (o.compression().enabled() ? " (" + compressedDirection(o.op()) + ")" : "")
             + "; client "
             + o.client()
             + " ("
@@ -144,6 +144,15 @@ public final class TextReport implements ReportWriter {
       out.println();
       phaseSummary(out, p, phase, r);
     }
+  }
+
+  /** Which way the compressed batches move: uploads, downloads or both. */
+  private static String compressedDirection(dev.flightlab.bench.Op op) {
+    return switch (op) {
+      case GET -> "server to client";
+      case ROUNDTRIP -> "client to server, then server to client";
+      default -> "client to server";
+    };
   }
 
   private static void iterationTable(PrintWriter out, PointResult p) {

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.bench.BenchFixtures;
+import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.Golden;
+import dev.flightlab.bench.Op;
+import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
+import dev.flightlab.wire.IpcCompression;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Pins each report format's output for fixed results (golden files). */
@@ -63,6 +68,44 @@ class ReportFormatsTest {
             r.comparison());
     assertThat(render(new JsonReport(), withToken)).doesNotContain("s3cret");
     assertThat(render(new HtmlReport(), withToken)).doesNotContain("s3cret");
+  }
+
+  @Test
+  void theCompressionLabelSaysWhichWayTheDataMoves() throws IOException {
+    Map<Op, String> directions =
+        Map.of(
+            Op.PUT, "(client to server)",
+            Op.GET, "(server to client)",
+            Op.ROUNDTRIP, "(client to server, then server to client)");
+    for (Map.Entry<Op, String> e : directions.entrySet()) {
+      RunResult r = BenchFixtures.putRun();
+      var b = r.options().toBuilder();
+      b.op = e.getKey();
+      b.compression = IpcCompression.parse("zstd");
+      assertThat(render(new TextReport(), withOptions(r, b.build())))
+          .contains("; compression zstd " + e.getValue() + "; client flightlab");
+    }
+  }
+
+  private static RunResult withOptions(RunResult r, BenchOptions o) {
+    return new RunResult(
+        o,
+        r.commandLine(),
+        r.environment(),
+        r.server(),
+        r.startedAt(),
+        r.elapsedNanos(),
+        r.points().stream()
+            .map(
+                p ->
+                    new PointResult(
+                        p.parameters(), o, p.data(), p.warmups(), p.iterations(), p.latency()))
+            .toList(),
+        r.serverStatsBefore(),
+        r.serverStatsAfter(),
+        r.notes(),
+        r.error(),
+        r.comparison());
   }
 
   @Test
