@@ -33,6 +33,7 @@ public final class CsvReport implements ReportWriter {
           "batch_rows",
           "schema",
           "compression",
+          "client",
           "elapsed_s",
           "rows",
           "batches",
@@ -97,6 +98,7 @@ public final class CsvReport implements ReportWriter {
     c.add(Integer.toString(o.batchRows()));
     c.add(quote(o.schema()));
     c.add(o.compression().toString());
+    c.add(o.client().toString());
     c.add(num(Metrics.seconds(ph.elapsedNanos())));
     c.add(Long.toString(ph.rows()));
     c.add(Long.toString(ph.batches()));

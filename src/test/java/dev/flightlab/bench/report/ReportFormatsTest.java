@@ -149,6 +149,14 @@ class ReportFormatsTest {
   }
 
   @Test
+  void csvNamesTheClientOfEveryRow() throws IOException {
+    String[] lines = render(new CsvReport(), BenchFixtures.putRun()).split("\r\n");
+    int client = java.util.List.of(lines[0].split(",")).indexOf("client");
+    assertThat(client).as("the client column").isNotNegative();
+    assertThat(lines[1].split(",", -1)[client]).isEqualTo("flightlab");
+  }
+
+  @Test
   void htmlIsSelfContainedWithTheThreeCharts() throws IOException {
     String html = render(new HtmlReport(), BenchFixtures.sweepRun());
     Golden.assertMatches("bench-sweep.html", html);
