@@ -1,16 +1,14 @@
-package dev.flightlab.bench;
+package dev.flightlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flightlab.cli.Main;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
+import dev.flightlab.testing.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The bench command end to end: outputs, exit codes, partial results, --server-process. */
 class BenchCommandIT {
@@ -27,25 +24,18 @@ class BenchCommandIT {
 
   @TempDir Path dir;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome bench(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
+  /** {@code flightlab bench} with tiny data ahead of {@code args}. */
+  private static Cli.Run bench(String... args) {
     List<String> all = new ArrayList<>(List.of("bench", "--rows", "2000", "--batch-rows", "500"));
     all.addAll(List.of(args));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return Cli.run(all.toArray(String[]::new));
   }
 
   @Test
   void writesTextJsonCsvAndHtml() throws IOException {
     Path json = dir.resolve("run.json");
     Path html = dir.resolve("run.html");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--warmup",
             "1",
@@ -55,7 +45,7 @@ class BenchCommandIT {
             json.toString(),
             "--report",
             html.toString());
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     assertThat(o.err()).isEmpty();
     assertThat(o.out()).contains("put, 2 measured iterations").contains("w1 ");
     JsonNode root = JSON.readTree(json.toFile());
@@ -65,19 +55,19 @@ class BenchCommandIT {
     assertThat(Files.readString(html)).contains("<svg ").contains("</html>");
 
     Path csv = dir.resolve("run.csv");
-    Outcome c = bench("--warmup", "0", "--iterations", "1", "-o", csv.toString(), "--quiet");
-    assertThat(c.code()).isZero();
+    Cli.Run c = bench("--warmup", "0", "--iterations", "1", "-o", csv.toString(), "--quiet");
+    assertThat(c.exit()).isZero();
     assertThat(c.out()).isEmpty();
     assertThat(Files.readAllLines(csv)).hasSize(2);
 
-    Outcome stdoutJson = bench("--warmup", "0", "--iterations", "1", "--format", "json");
+    Cli.Run stdoutJson = bench("--warmup", "0", "--iterations", "1", "--format", "json");
     assertThat(JSON.readTree(stdoutJson.out()).path("status").asText()).isEqualTo("ok");
   }
 
   @Test
   void aRegressionAgainstTheBaselineExitsThree() throws IOException {
     Path first = dir.resolve("first.json");
-    assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").code())
+    assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").exit())
         .isZero();
     // Pretend the baseline was a thousand times faster.
     ObjectNode root = (ObjectNode) JSON.readTree(first.toFile());
@@ -85,7 +75,7 @@ class BenchCommandIT {
     summary.put("median", summary.path("median").asDouble() * 1000);
     Path fast = dir.resolve("fast.json");
     JSON.writeValue(fast.toFile(), root);
-    Outcome o =
+    Cli.Run o =
         bench(
             "--warmup",
             "0",
@@ -95,11 +85,11 @@ class BenchCommandIT {
             fast.toString(),
             "--max-regression",
             "10%");
-    assertThat(o.code()).isEqualTo(3);
+    assertThat(o.exit()).isEqualTo(3);
     assertThat(o.err()).startsWith("flightlab bench: regression beyond 10.0%: put ");
     assertThat(o.out()).contains("REGRESSION");
     // Against itself it passes.
-    Outcome same =
+    Cli.Run same =
         bench(
             "--warmup",
             "0",
@@ -109,7 +99,7 @@ class BenchCommandIT {
             first.toString(),
             "--max-regression",
             "99%");
-    assertThat(same.code()).isZero();
+    assertThat(same.exit()).isZero();
   }
 
   @Test
@@ -119,9 +109,9 @@ class BenchCommandIT {
       port = s.getLocalPort();
     }
     Path json = dir.resolve("down.json");
-    Outcome o =
+    Cli.Run o =
         bench("--server", "grpc://127.0.0.1:" + port, "--warmup", "0", "-o", json.toString(), "-q");
-    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.exit()).isEqualTo(1);
     assertThat(o.err().strip().lines()).hasSize(1);
     assertThat(o.err()).contains("cannot reach the server").contains("UNAVAILABLE");
     assertThat(JSON.readTree(json.toFile()).path("status").asText()).isEqualTo("failed");
@@ -138,7 +128,7 @@ class BenchCommandIT {
               .start();
       try {
         Path json = dir.resolve("partial.json");
-        Outcome o =
+        Cli.Run o =
             bench(
                 "--server",
                 "grpc://127.0.0.1:" + server.port(),
@@ -151,7 +141,7 @@ class BenchCommandIT {
                 "-o",
                 json.toString(),
                 "-q");
-        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err().strip().lines()).hasSize(1);
         assertThat(o.err()).contains("RESOURCE_EXHAUSTED").contains("point 2/2");
         JsonNode root2 = JSON.readTree(json.toFile());
@@ -167,11 +157,11 @@ class BenchCommandIT {
   @Test
   void serverProcessRunsTheServerInItsOwnJvm() throws IOException {
     Path json = dir.resolve("process.json");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--server-process", "--warmup", "0", "--iterations", "1", "-o", json.toString(), "-q");
     assertThat(o.err()).isEmpty();
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     JsonNode root = JSON.readTree(json.toFile());
     assertThat(root.path("server").path("mode").asText()).isEqualTo("process");
     assertThat(root.path("server").path("flightlab").asBoolean()).isTrue();
@@ -211,7 +201,7 @@ class BenchCommandIT {
     }
     org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl failed");
     Path json = dir.resolve("tls.json");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--tls-cert",
             cert.toString(),
@@ -227,7 +217,7 @@ class BenchCommandIT {
             json.toString(),
             "-q");
     assertThat(o.err()).isEmpty();
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     String text = Files.readString(json);
     assertThat(JSON.readTree(text).path("server").path("location").asText())
         .startsWith("grpc+tls://");
@@ -243,7 +233,7 @@ class BenchCommandIT {
               .build()
               .start();
       try {
-        Outcome o =
+        Cli.Run o =
             bench(
                 "--server",
                 "grpc://127.0.0.1:" + server.port(),
@@ -252,7 +242,7 @@ class BenchCommandIT {
                 "--warmup",
                 "0",
                 "-q");
-        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).contains("refused").contains("UNAUTHENTICATED").doesNotContain("wrong");
       } finally {
         server.close();
