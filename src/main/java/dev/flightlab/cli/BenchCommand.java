@@ -47,9 +47,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measure Arrow Flight: throughput and latency of DoPut, DoGet, DoExchange and",
-      "metadata calls, at any data shape and concurrency. Starts a server in this JVM",
-      "unless --server names one; --server-process starts it as a separate JVM.",
+      "Measure the throughput and latency of Arrow Flight calls.",
+      "DoPut, DoGet, DoExchange and metadata calls, at any data shape and concurrency.",
+      "Starts a server in this JVM unless --server names one; --server-process starts",
+      "it as a separate JVM.",
       "Data is generated before timing; warm-up iterations are reported apart and",
       "never mixed into the figures. MB = 10^6 bytes, MiB = 2^20 bytes.",
       "Exit codes: 0 ok, 1 failure (partial results written), 2 bad flags,",
@@ -181,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
       defaultValue = Defaults.WARMUP,
       description =
           "Before measuring: N iterations, a duration (10s, 500ms) or bytes moved (3GB, 512MiB);"
-              + " auto = 3 GB and at least 15 s, then until the JIT is quiet (at most 10% of the last"
+              + " auto = 3 GB and at least 15 s, then until the JIT is quiet (at most 10%% of the last"
               + " 5 s compiling, 90 s at most), 3 iterations for metadata, none for"
               + " seed. Default: ${DEFAULT-VALUE}.")
   String warmup;

@@ -3,6 +3,9 @@ package dev.flightlab.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.testing.Cli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,29 @@ class BenchCommandTest {
     assertThat(run("--op", "get", "--include-generation").err()).contains("--include-generation");
     assertThat(run("--rows", "many").exit()).isEqualTo(2);
     assertThat(run("--baseline", "/nonexistent/old.json").err()).contains("cannot read --baseline");
+  }
+
+  @Test
+  void helpPrintsNoPicocliWarning() {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream picocli = new ByteArrayOutputStream();
+    Cli.Run help;
+    System.setErr(new PrintStream(picocli, true, StandardCharsets.UTF_8));
+    try {
+      help = run("--help");
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(help.exit()).isZero();
+    assertThat(picocli.toString(StandardCharsets.UTF_8) + help.err()).doesNotContain("WARN");
+    assertThat(help.out()).contains("at most 10% of the last").doesNotContain("%%");
+  }
+
+  @Test
+  void theTopLevelHelpShowsAWholeSentenceForBench() {
+    String out = Cli.run("--help").out();
+    String bench = out.substring(out.indexOf("  bench "), out.indexOf("  help "));
+    assertThat(bench.replaceAll("\\s+", " ").strip()).startsWith("bench Measure").endsWith(".");
   }
 
   @Test
