@@ -76,13 +76,15 @@ public record Baseline(Path file, String op, Map<String, Figure> medians) {
       unmatched.add("the baseline measured --op " + op + ", this run --op " + run.options().op());
     }
     for (PointResult p : run.points()) {
-      for (String phase : p.phaseNames()) {
+      for (Phase phase : p.phases()) {
         Summary s = p.summary(phase);
         if (s.n() == 0) {
           continue;
         }
         Figure base =
-            op.equals(run.options().op().wireName()) ? medians.get(key(p.label(), phase)) : null;
+            op.equals(run.options().op().wireName())
+                ? medians.get(key(p.label(), phase.toString()))
+                : null;
         String name = (p.label().isEmpty() ? "" : p.label() + " ") + phase;
         if (base == null || !base.unit().equals(p.primaryUnit(phase))) {
           unmatched.add(name);

@@ -27,7 +27,7 @@ public final class ServerHandle implements AutoCloseable {
   }
 
   /** Starts the server the options ask for (or points at --server). */
-  public static ServerHandle start(BenchOptions options) throws Exception {
+  public static ServerHandle start(TargetOptions options) throws Exception {
     if (options.server() != null) {
       return new ServerHandle(
           "external",

@@ -28,7 +28,7 @@ class BaselineTest {
     Comparison c = Baseline.load(save(r)).compare(r, 0.10);
     assertThat(c.entries()).hasSize(1);
     Comparison.Entry e = c.entries().get(0);
-    assertThat(e.phase()).isEqualTo("put");
+    assertThat(e.phase()).isEqualTo(Phase.PUT);
     assertThat(e.changePercent()).isZero();
     assertThat(c.regressed()).isFalse();
     assertThat(c.unmatched()).isEmpty();
@@ -36,11 +36,11 @@ class BaselineTest {
 
   @Test
   void aDropBeyondTheThresholdIsARegressionAndWithinItIsNot() {
-    Comparison.Entry e = new Comparison.Entry("", "put", "MB/s", 1000, 880);
+    Comparison.Entry e = new Comparison.Entry("", Phase.PUT, "MB/s", 1000, 880);
     assertThat(e.changePercent()).isEqualTo(-12.0);
     assertThat(e.regressed(0.10)).isTrue();
     assertThat(e.regressed(0.15)).isFalse();
-    assertThat(new Comparison.Entry("", "put", "MB/s", 1000, 1200).regressed(0.01)).isFalse();
+    assertThat(new Comparison.Entry("", Phase.PUT, "MB/s", 1000, 1200).regressed(0.01)).isFalse();
   }
 
   @Test

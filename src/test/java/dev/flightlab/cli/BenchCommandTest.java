@@ -67,10 +67,4 @@ class BenchCommandTest {
     String bench = out.substring(out.indexOf("  bench "), out.indexOf("  help "));
     assertThat(bench.replaceAll("\\s+", " ").strip()).startsWith("bench Measure").endsWith(".");
   }
-
-  @Test
-  void maxRegressionTakesPercentOrFraction() {
-    assertThat(BenchCommand.parseFraction("10%")).isEqualTo(0.10);
-    assertThat(BenchCommand.parseFraction("0.25")).isEqualTo(0.25);
-  }
 }

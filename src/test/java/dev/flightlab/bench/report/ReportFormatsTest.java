@@ -10,6 +10,8 @@ import dev.flightlab.bench.Golden;
 import dev.flightlab.bench.Op;
 import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
+import dev.flightlab.bench.TargetOptions;
+import dev.flightlab.bench.TransferOptions;
 import dev.flightlab.wire.IpcCompression;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -39,7 +41,7 @@ class ReportFormatsTest {
     String json = render(new JsonReport(), BenchFixtures.putRun());
     Golden.assertMatches("bench-put.json", json);
     JsonNode root = new ObjectMapper().readTree(json);
-    assertThat(root.path("options").path("rows").asLong()).isEqualTo(1_000_000);
+    assertThat(root.path("options").path("data").path("rows").asLong()).isEqualTo(1_000_000);
     assertThat(root.path("environment").path("cores").asInt()).isEqualTo(2);
     JsonNode point = root.path("points").get(0);
     assertThat(point.path("warmups")).hasSize(1);
@@ -50,22 +52,22 @@ class ReportFormatsTest {
   @Test
   void jsonNeverShowsTheAuthToken() throws IOException {
     RunResult r = BenchFixtures.putRun();
-    var b = r.options().toBuilder();
-    b.authToken = "s3cret";
+    TargetOptions t = TargetOptions.DEFAULTS;
     RunResult withToken =
-        new RunResult(
-            b.build(),
-            r.commandLine(),
-            r.environment(),
-            r.server(),
-            r.startedAt(),
-            r.elapsedNanos(),
-            r.points(),
-            r.serverStatsBefore(),
-            r.serverStatsAfter(),
-            r.notes(),
-            r.error(),
-            r.comparison());
+        withOptions(
+            r,
+            r.options()
+                .with(
+                    new TargetOptions(
+                        t.server(),
+                        t.serverProcess(),
+                        "s3cret",
+                        t.tlsTrustedCerts(),
+                        t.tlsCert(),
+                        t.tlsKey(),
+                        t.pathPrefix(),
+                        t.dataset(),
+                        t.keep())));
     assertThat(render(new JsonReport(), withToken)).doesNotContain("s3cret");
     assertThat(render(new HtmlReport(), withToken)).doesNotContain("s3cret");
   }
@@ -79,10 +81,11 @@ class ReportFormatsTest {
             Op.ROUNDTRIP, "(client to server, then server to client)");
     for (Map.Entry<Op, String> e : directions.entrySet()) {
       RunResult r = BenchFixtures.putRun();
-      var b = r.options().toBuilder();
-      b.op = e.getKey();
-      b.compression = IpcCompression.parse("zstd");
-      assertThat(render(new TextReport(), withOptions(r, b.build())))
+      BenchOptions o =
+          r.options()
+              .with(e.getKey())
+              .with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd")));
+      assertThat(render(new TextReport(), withOptions(r, o)))
           .contains("; compression zstd " + e.getValue() + "; client flightlab");
     }
   }
