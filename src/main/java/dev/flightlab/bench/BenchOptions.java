@@ -116,6 +116,19 @@ public record BenchOptions(
     }
   }
 
+  /** What these options' figures depend on, for comparing like with like. */
+  public WorkloadShape shape() {
+    return new WorkloadShape(
+        op,
+        data,
+        concurrency,
+        transfer,
+        metadataCalls,
+        target.dataset(),
+        target.serverMode(),
+        target.tls());
+  }
+
   /** The warm-up with {@code auto} resolved for this workload. */
   public Warmup effectiveWarmup() {
     return timing.warmup().resolve(op);

@@ -6,15 +6,20 @@ import java.util.Locale;
 
 /**
  * This run against a baseline run ({@code --baseline}): the median headline figure of every point
- * and phase they share.
+ * and phase they share, points matched by their {@link WorkloadShape}.
  *
  * @param baseline the baseline file
  * @param maxRegression the allowed drop, as a fraction
  * @param entries one per (point, phase) found in both runs
  * @param unmatched points or phases of this run the baseline lacks
+ * @param noMatch why nothing of this run could be compared, in one line; null when something was
  */
 public record Comparison(
-    String baseline, double maxRegression, List<Entry> entries, List<String> unmatched) {
+    String baseline,
+    double maxRegression,
+    List<Entry> entries,
+    List<String> unmatched,
+    String noMatch) {
 
   public Comparison {
     entries = List.copyOf(entries);

@@ -115,15 +115,17 @@ public final class BenchCommand implements Callable<Integer> {
       result = result.withComparison(baseline.compare(result, options.output().maxRegression()));
     }
     String writeError = ReportOutputs.write(result, options.output(), spec.commandLine().getOut());
-    PrintWriter err = spec.commandLine().getErr();
     String failure = result.ok() ? writeError : result.error();
     Comparison c = result.comparison();
-    if (failure == null && c != null && c.regressed()) {
-      err.println("flightlab bench: " + c.regressions());
-    } else if (failure != null) {
-      err.println("flightlab bench: " + failure);
+    String line =
+        failure != null
+            ? failure
+            : c == null ? null : c.regressed() ? c.regressions() : c.noMatch();
+    if (line != null) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("flightlab bench: " + line);
+      err.flush();
     }
-    err.flush();
     return failure != null ? Main.EXIT_FAILURE : c != null && c.regressed() ? EXIT_REGRESSION : 0;
   }
 

@@ -208,6 +208,28 @@ public final class BenchFixtures {
         null);
   }
 
+  /** {@code r} as if run with options {@code o} (every point too; a run without sweeps). */
+  public static RunResult withOptions(RunResult r, BenchOptions o) {
+    return new RunResult(
+        o,
+        r.commandLine(),
+        r.environment(),
+        r.server(),
+        r.startedAt(),
+        r.elapsedNanos(),
+        r.points().stream()
+            .map(
+                p ->
+                    new PointResult(
+                        p.parameters(), o, p.data(), p.warmups(), p.iterations(), p.latency()))
+            .toList(),
+        r.serverStatsBefore(),
+        r.serverStatsAfter(),
+        r.notes(),
+        r.error(),
+        r.comparison());
+  }
+
   private static Map<String, Long> stats(long used, long heap) {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("datasets", used == 0 ? 0L : 1L);

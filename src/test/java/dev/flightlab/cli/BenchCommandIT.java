@@ -103,6 +103,38 @@ class BenchCommandIT {
   }
 
   @Test
+  void aBaselineOfAnotherWorkloadIsNotComparedAndSaysSo() throws IOException {
+    Path other = dir.resolve("other.json");
+    Cli.Run made =
+        Cli.run(
+            "bench",
+            "--rows",
+            "4000",
+            "--batch-rows",
+            "500",
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "-o",
+            other.toString(),
+            "-q");
+    assertThat(made.exit()).isZero();
+    // Even a baseline a thousand times faster is no regression for a workload it did not measure.
+    ObjectNode root = (ObjectNode) JSON.readTree(other.toFile());
+    ObjectNode summary = (ObjectNode) root.path("points").get(0).path("summary").path("put");
+    summary.put("median", summary.path("median").asDouble() * 1000);
+    JSON.writeValue(other.toFile(), root);
+    Cli.Run o = bench("--warmup", "0", "--iterations", "1", "--baseline", other.toString(), "-q");
+    assertThat(o.exit()).isZero();
+    assertThat(o.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("flightlab bench: nothing in baseline " + other + " matches this run")
+        .contains("rows");
+  }
+
+  @Test
   void aServerThatIsDownFailsWithOneLineAndStillWritesResults() throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -221,6 +221,10 @@ public final class HtmlReport implements ReportWriter {
             + ": fails when a median drops more than "
             + Fmt.num(c.maxRegression() * 100, 1)
             + "%.</p>");
+    if (c.noMatch() != null) {
+      out.println("<p>" + Html.escape(c.noMatch()) + ": nothing compared.</p>");
+      return;
+    }
     HtmlTable t = HtmlTable.of(2, "point", "phase", "baseline", "now", "unit", "change", "");
     for (Comparison.Entry e : c.entries()) {
       boolean bad = e.regressed(c.maxRegression());

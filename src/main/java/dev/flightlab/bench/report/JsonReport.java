@@ -3,13 +3,8 @@ package dev.flightlab.bench.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.flightlab.bench.Comparison;
 import dev.flightlab.bench.IterationResult;
 import dev.flightlab.bench.LatencyStats;
@@ -17,16 +12,12 @@ import dev.flightlab.bench.Metrics;
 import dev.flightlab.bench.Phase;
 import dev.flightlab.bench.PhaseResult;
 import dev.flightlab.bench.PointResult;
+import dev.flightlab.bench.RecordJson;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.Summary;
-import dev.flightlab.bench.Sweep;
-import dev.flightlab.bench.Warmup;
-import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -36,28 +27,11 @@ import java.util.Map;
  * their unit in their name (MBps = 10^6 bytes/s, MiBps = 2^20 bytes/s).
  *
  * <p>The options, the environment, the server and each point's data are their records as they are
- * ({@link #RECORDS}); the figures are laid out here.
+ * ({@link RecordJson}); the figures are laid out here.
  */
 public final class JsonReport implements ReportWriter {
   /** The version of this layout; bumped when a field changes meaning or place. */
   public static final int FORMAT_VERSION = 2;
-
-  /**
-   * Writes records component by component in snake_case; enums and values with a text form (paths,
-   * warm-ups, compression specs, durations, sweeps) as that text.
-   */
-  static final ObjectMapper RECORDS =
-      Json.MAPPER
-          .copy()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.WRITE_ENUMS_USING_TO_STRING)
-          .registerModule(
-              new SimpleModule()
-                  .addSerializer(Path.class, ToStringSerializer.instance)
-                  .addSerializer(Warmup.class, ToStringSerializer.instance)
-                  .addSerializer(IpcCompression.class, ToStringSerializer.instance)
-                  .addSerializer(Duration.class, ToStringSerializer.instance)
-                  .addSerializer(Sweep.class, ToStringSerializer.instance));
 
   @Override
   public void write(RunResult r, Writer out) throws IOException {
@@ -81,11 +55,13 @@ public final class JsonReport implements ReportWriter {
     root.put("elapsed_nanos", r.elapsedNanos());
     ArrayNode cmd = root.putArray("command_line");
     r.commandLine().forEach(cmd::add);
-    root.set("options", RECORDS.valueToTree(r.options()));
-    root.set("environment", RECORDS.valueToTree(r.environment()));
+    root.set("options", RecordJson.MAPPER.valueToTree(r.options()));
+    root.set("environment", RecordJson.MAPPER.valueToTree(r.environment()));
     root.set(
         "server",
-        r.server() == null ? RECORDS.createObjectNode() : RECORDS.valueToTree(r.server()));
+        r.server() == null
+            ? RecordJson.MAPPER.createObjectNode()
+            : RecordJson.MAPPER.valueToTree(r.server()));
     root.set("server_stats_before", stats(r.serverStatsBefore()));
     root.set("server_stats_after", stats(r.serverStatsAfter()));
     ObjectNode units = root.putObject("units");
@@ -123,7 +99,8 @@ public final class JsonReport implements ReportWriter {
     n.put("label", p.label());
     ObjectNode params = n.putObject("parameters");
     p.parameters().forEach(params::put);
-    n.set("data", RECORDS.valueToTree(p.data()));
+    n.set("workload", RecordJson.MAPPER.valueToTree(p.options().shape()));
+    n.set("data", RecordJson.MAPPER.valueToTree(p.data()));
     ObjectNode summary = n.putObject("summary");
     ObjectNode dist = n.putObject("latency_distribution");
     for (Phase phase : p.phases()) {

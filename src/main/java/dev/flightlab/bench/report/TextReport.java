@@ -312,6 +312,10 @@ public final class TextReport implements ReportWriter {
               + ") "
               + (e.regressed(c.maxRegression()) ? "REGRESSION" : "ok"));
     }
+    if (c.noMatch() != null) {
+      out.println("  " + c.noMatch() + ": nothing compared");
+      return;
+    }
     for (String u : c.unmatched()) {
       out.println("  " + u + ": not in the baseline");
     }

@@ -8,7 +8,6 @@ import dev.flightlab.bench.BenchFixtures;
 import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.Golden;
 import dev.flightlab.bench.Op;
-import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.TargetOptions;
 import dev.flightlab.bench.TransferOptions;
@@ -54,7 +53,7 @@ class ReportFormatsTest {
     RunResult r = BenchFixtures.putRun();
     TargetOptions t = TargetOptions.DEFAULTS;
     RunResult withToken =
-        withOptions(
+        BenchFixtures.withOptions(
             r,
             r.options()
                 .with(
@@ -85,30 +84,9 @@ class ReportFormatsTest {
           r.options()
               .with(e.getKey())
               .with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd")));
-      assertThat(render(new TextReport(), withOptions(r, o)))
+      assertThat(render(new TextReport(), BenchFixtures.withOptions(r, o)))
           .contains("; compression zstd " + e.getValue() + "; client flightlab");
     }
-  }
-
-  private static RunResult withOptions(RunResult r, BenchOptions o) {
-    return new RunResult(
-        o,
-        r.commandLine(),
-        r.environment(),
-        r.server(),
-        r.startedAt(),
-        r.elapsedNanos(),
-        r.points().stream()
-            .map(
-                p ->
-                    new PointResult(
-                        p.parameters(), o, p.data(), p.warmups(), p.iterations(), p.latency()))
-            .toList(),
-        r.serverStatsBefore(),
-        r.serverStatsAfter(),
-        r.notes(),
-        r.error(),
-        r.comparison());
   }
 
   @Test
