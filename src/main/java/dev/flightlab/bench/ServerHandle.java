@@ -36,7 +36,8 @@ public final class ServerHandle implements AutoCloseable {
           null,
           null);
     }
-    ServerOptions serverOptions = ServerOptions.ephemeral().withAuthToken(options.authToken());
+    ServerOptions serverOptions =
+        ServerOptions.ephemeral().withPort(options.serverPort()).withAuthToken(options.authToken());
     if (options.tlsCert() != null) {
       serverOptions = serverOptions.withTls(options.tlsCert(), options.tlsKey());
     }

@@ -13,6 +13,8 @@ import java.nio.file.Path;
  *
  * @param server a running server to measure, or null for one started by the benchmark
  * @param serverProcess start the server as a separate JVM instead of inside this one
+ * @param serverPort the port of a server the benchmark starts (in this JVM or not), 0 for any free
+ *     one
  * @param authToken bearer token for the server (and required by a server the benchmark starts), or
  *     null; reports say whether it is set, never what it is
  * @param tlsTrustedCerts PEM certificates to trust for a grpc+tls server
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 public record TargetOptions(
     URI server,
     boolean serverProcess,
+    int serverPort,
     @JsonSerialize(using = Redacted.class) String authToken,
     Path tlsTrustedCerts,
     Path tlsCert,
@@ -35,13 +38,20 @@ public record TargetOptions(
 
   /** Every default: a server in this JVM, plain gRPC, no token, datasets dropped at the end. */
   public static final TargetOptions DEFAULTS =
-      new TargetOptions(null, false, null, null, null, null, "/flightlab-bench", null, false);
+      new TargetOptions(null, false, 0, null, null, null, null, "/flightlab-bench", null, false);
 
   public TargetOptions {
     authToken = authToken == null || authToken.isEmpty() ? null : authToken;
     if (serverProcess && server != null) {
       throw new IllegalArgumentException(
           "--server-process starts a server: it does not go with --server");
+    }
+    if (serverPort < 0 || serverPort > 65_535) {
+      throw new IllegalArgumentException("--server-port must be in 0..65535, got " + serverPort);
+    }
+    if (server != null && serverPort != 0) {
+      throw new IllegalArgumentException(
+          "--server-port is the port of a server the benchmark starts: not with --server");
     }
     if (server != null && (tlsCert != null || tlsKey != null)) {
       throw new IllegalArgumentException(

@@ -134,6 +134,13 @@ final class BenchFlags {
     boolean serverProcess = TargetOptions.DEFAULTS.serverProcess();
 
     @Option(
+        names = "--server-port",
+        description =
+            "Port of the server the benchmark starts (in this JVM or with --server-process);"
+                + " 0 = any free port. Default: ${DEFAULT-VALUE}.")
+    int serverPort = TargetOptions.DEFAULTS.serverPort();
+
+    @Option(
         names = "--auth-token",
         defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
         description =

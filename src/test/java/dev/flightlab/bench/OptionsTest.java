@@ -103,6 +103,7 @@ class OptionsTest {
     return new TargetOptions(
         server,
         serverProcess,
+        t.serverPort(),
         t.authToken(),
         t.tlsTrustedCerts(),
         t.tlsCert(),

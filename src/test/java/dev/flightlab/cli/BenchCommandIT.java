@@ -201,6 +201,34 @@ class BenchCommandIT {
   }
 
   @Test
+  void serverPortIsThePortOfTheServerItStarts() throws IOException {
+    for (String mode : List.of("--server-port", "--server-process")) {
+      int port = freePort();
+      List<String> args =
+          new ArrayList<>(
+              List.of("--server-port", Integer.toString(port), "--warmup", "0", "--iterations"));
+      args.addAll(List.of("1", "--format", "json", "-q"));
+      if (mode.equals("--server-process")) {
+        args.add(mode);
+      }
+      Cli.Run o = bench(args.toArray(String[]::new));
+      assertThat(o.err()).isEmpty();
+      assertThat(o.exit()).isZero();
+      assertThat(JSON.readTree(o.out()).path("server").path("location").asText())
+          .as(mode)
+          .isEqualTo("grpc://127.0.0.1:" + port);
+    }
+    assertThat(bench("--server", "grpc://127.0.0.1:1", "--server-port", "2").err())
+        .contains("--server-port");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
   void tlsAndTokenReachAStartedServer() throws Exception {
     Path key = dir.resolve("key.pem");
     Path cert = dir.resolve("cert.pem");

@@ -60,6 +60,7 @@ class ReportFormatsTest {
                     new TargetOptions(
                         t.server(),
                         t.serverProcess(),
+                        t.serverPort(),
                         "s3cret",
                         t.tlsTrustedCerts(),
                         t.tlsCert(),
