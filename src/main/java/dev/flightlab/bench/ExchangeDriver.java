@@ -47,6 +47,7 @@ final class ExchangeDriver {
       Future<long[]> reader = readers.submit(() -> readEchoes(call.getReader(), data, start, out));
       FlightClient.ClientStreamListener writer = call.getWriter();
       writer.start(root, set.dictionaries());
+      // The batches stay unchanged until the run ends, so gRPC may send them in place.
       writer.setUseZeroCopy(true);
       VectorLoader loader = new VectorLoader(root);
       List<ArrowRecordBatch> batches = set.batches();
@@ -60,6 +61,7 @@ final class ExchangeDriver {
         }
         ArrowBuf metadata = data.sequenceForSending(i);
         sent.set(i, System.nanoTime());
+        // The message takes over the metadata's reference and closes it once sent.
         writer.putNext(metadata);
       }
       writer.completed();

@@ -111,6 +111,7 @@ final class PutDriver {
           client
               .flight()
               .startPut(path.toDescriptor(), root, set.dictionaries(), acks, client.options());
+      // The batches stay unchanged until the run ends, so gRPC may send them in place.
       stream.setUseZeroCopy(true);
       if (transfer.compression().enabled()) {
         codec = transfer.compression().install(stream, root);
@@ -129,6 +130,7 @@ final class PutDriver {
           throw new BenchFailure("DoPut ended after " + i + " of " + batches.size() + " batches");
         }
         sentNanos.set(i, System.nanoTime());
+        // The message takes over the metadata's reference and closes it once sent.
         stream.putNext(metadata);
       }
       stream.completed();
