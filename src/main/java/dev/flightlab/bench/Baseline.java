@@ -123,8 +123,8 @@ public record Baseline(Path file, List<Point> points) {
     if (points.isEmpty()) {
       return " (it has no points)";
     }
-    Map<String, String> here = flatten("", shape, new LinkedHashMap<>());
-    Map<String, String> there = flatten("", points.get(0).workload(), new LinkedHashMap<>());
+    Map<String, String> here = RecordJson.flatten(shape);
+    Map<String, String> there = RecordJson.flatten(points.get(0).workload());
     List<String> differences = new ArrayList<>();
     there.forEach(
         (name, value) -> {
@@ -134,21 +134,5 @@ public record Baseline(Path file, List<Point> points) {
           }
         });
     return differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")";
-  }
-
-  private static Map<String, String> flatten(
-      String prefix, JsonNode node, Map<String, String> out) {
-    if (node.isObject()) {
-      node.fields()
-          .forEachRemaining(
-              e ->
-                  flatten(
-                      prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
-                      e.getValue(),
-                      out));
-    } else {
-      out.put(prefix, node.isNull() ? "-" : node.asText());
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.flightlab.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +10,8 @@ import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.Json;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How the bench's records look in its JSON results: component by component in snake_case; enums and
@@ -30,4 +33,23 @@ public final class RecordJson {
                   .addSerializer(Sweep.class, ToStringSerializer.instance));
 
   private RecordJson() {}
+
+  /** A tree's values by dotted name ({@code data.rows}): null as "-", arrays as JSON text. */
+  public static Map<String, String> flatten(JsonNode tree) {
+    Map<String, String> out = new LinkedHashMap<>();
+    flatten("", tree, out);
+    return out;
+  }
+
+  private static void flatten(String name, JsonNode node, Map<String, String> out) {
+    if (node.isObject()) {
+      node.fields()
+          .forEachRemaining(
+              e ->
+                  flatten(
+                      name.isEmpty() ? e.getKey() : name + "." + e.getKey(), e.getValue(), out));
+    } else {
+      out.put(name, node.isNull() ? "-" : node.isValueNode() ? node.asText() : node.toString());
+    }
+  }
 }

@@ -1,10 +1,8 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
 import java.net.URI;
-import org.apache.arrow.flight.Location;
 
 /**
  * The server a run talks to: one started in this JVM, one started as a child JVM, or one that was
@@ -77,19 +75,9 @@ public final class ServerHandle implements AutoCloseable {
     return uri;
   }
 
-  /** The Flight location. */
-  public Location location() {
-    return FlightLabClient.toLocation(uri);
-  }
-
   /** What this mode means for the numbers. */
   public String note() {
     return note;
-  }
-
-  /** True when the server runs inside this JVM. */
-  public boolean sameJvm() {
-    return embedded != null;
   }
 
   /** A description of the child's failure, when a started server process died. */

@@ -1,6 +1,5 @@
 package dev.flightlab.bench;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -189,11 +188,6 @@ public record Warmup(Kind kind, long amount, String text) {
                   || elapsedNanos < AUTO_MIN_NANOS
                   || recentJitShare > AUTO_JIT_SHARE && elapsedNanos < AUTO_MAX_NANOS);
     };
-  }
-
-  /** A duration for NANOS budgets (for display). */
-  public Duration duration() {
-    return Duration.ofNanos(amount);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.flightlab.bench.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.Comparison;
@@ -11,6 +10,7 @@ import dev.flightlab.bench.LatencyStats;
 import dev.flightlab.bench.Phase;
 import dev.flightlab.bench.PhaseResult;
 import dev.flightlab.bench.PointResult;
+import dev.flightlab.bench.RecordJson;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.Summary;
 import dev.flightlab.bench.TransferOptions;
@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -319,19 +318,8 @@ public final class HtmlReport implements ReportWriter {
 
   /** Every option as the JSON report writes it, nested groups as dotted names. */
   private static HtmlTable options(RunResult r) {
-    Map<String, String> flat = new LinkedHashMap<>();
-    flatten("", JsonReport.toJson(r).get("options"), flat);
     HtmlTable t = HtmlTable.keyValue();
-    flat.forEach(t::row);
+    RecordJson.flatten(JsonReport.toJson(r).get("options")).forEach(t::row);
     return t;
-  }
-
-  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-    if (node.isObject()) {
-      node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + ".", e.getValue(), out));
-      return;
-    }
-    String name = prefix.substring(0, prefix.length() - 1);
-    out.put(name, node.isNull() ? "-" : node.isValueNode() ? node.asText() : node.toString());
   }
 }

@@ -212,23 +212,14 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode comparison(Comparison c) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("baseline", c.baseline());
-    n.put("max_regression", c.maxRegression());
+    ObjectNode n = RecordJson.MAPPER.valueToTree(c);
     n.put("regressed", c.regressed());
-    ArrayNode entries = n.putArray("entries");
-    for (Comparison.Entry e : c.entries()) {
-      ObjectNode x = entries.addObject();
-      x.put("point", e.point());
-      x.put("phase", e.phase().toString());
-      x.put("unit", e.unit());
-      x.put("baseline_median", e.baselineMedian());
-      x.put("current_median", e.currentMedian());
-      x.put("change_percent", e.changePercent());
-      x.put("regressed", e.regressed(c.maxRegression()));
+    for (int i = 0; i < c.entries().size(); i++) {
+      Comparison.Entry e = c.entries().get(i);
+      ((ObjectNode) n.get("entries").get(i))
+          .put("change_percent", e.changePercent())
+          .put("regressed", e.regressed(c.maxRegression()));
     }
-    ArrayNode unmatched = n.putArray("unmatched");
-    c.unmatched().forEach(unmatched::add);
     return n;
   }
 }

@@ -36,21 +36,36 @@ final class TextPhaseSummary {
 
   void write() {
     Summary s = point.summary(phase);
-    out.println(phase + ", " + s.n() + " measured iteration" + (s.n() == 1 ? "" : "s") + ":");
+    line("%s, %d measured iteration%s:", phase, s.n(), s.n() == 1 ? "" : "s");
     if (s.n() == 0) {
-      out.println("  (none completed)");
+      line("  (none completed)");
       return;
     }
     PhaseResult first = point.firstPhase(phase);
     if (first.movesData()) {
       throughput(s);
     } else {
-      callRate(s);
+      line(
+          "  rate         median %s %s; min %s, max %s, spread %s%%",
+          Fmt.rate(s.median()),
+          point.primaryUnit(phase),
+          Fmt.rate(s.min()),
+          Fmt.rate(s.max()),
+          Fmt.num(s.spreadPercent(), 1));
     }
     latency(first);
-    firstBatch(first);
+    if (first.firstBatch().present()) {
+      Summary ttfb = median(x -> x.firstBatch().p50Nanos());
+      line(
+          "  first batch  median over iterations %s us (min %s, max %s)",
+          Fmt.micros(ttfb.median()), Fmt.micros(ttfb.min()), Fmt.micros(ttfb.max()));
+    }
     cpuAndJit();
     verified();
+  }
+
+  private void line(String format, Object... args) {
+    out.println(String.format(Locale.ROOT, format, args));
   }
 
   private Summary median(ToDoubleFunction<PhaseResult> figure) {
@@ -58,52 +73,38 @@ final class TextPhaseSummary {
   }
 
   private void throughput(Summary s) {
-    out.println(
-        "  throughput   median "
-            + Fmt.rate(s.median())
-            + " MB/s ("
-            + Fmt.rate(median(PhaseResult::ipcMiBps).median())
-            + " MiB/s) IPC body; min "
-            + Fmt.rate(s.min())
-            + ", max "
-            + Fmt.rate(s.max())
-            + " MB/s, spread "
-            + Fmt.num(s.spreadPercent(), 1)
-            + "%");
-    out.println(
-        "               logical median "
-            + Fmt.rate(median(PhaseResult::logicalMBps).median())
-            + " MB/s ("
-            + Fmt.rate(median(PhaseResult::logicalMiBps).median())
-            + " MiB/s)");
+    line(
+        "  throughput   median %s MB/s (%s MiB/s) IPC body; min %s, max %s MB/s, spread %s%%",
+        Fmt.rate(s.median()),
+        Fmt.rate(median(PhaseResult::ipcMiBps).median()),
+        Fmt.rate(s.min()),
+        Fmt.rate(s.max()),
+        Fmt.num(s.spreadPercent(), 1));
+    line(
+        "               logical median %s MB/s (%s MiB/s)",
+        Fmt.rate(median(PhaseResult::logicalMBps).median()),
+        Fmt.rate(median(PhaseResult::logicalMiBps).median()));
     Summary wire = median(PhaseResult::wireMBps);
     double ratio = heldPerSent();
     if (wire.median() > 0 && Math.abs(ratio - 1.0) > 0.0005) {
       IpcCompression compression = point.options().transfer().compression();
-      out.println(
-          "               as sent: median "
-              + Fmt.rate(wire.median())
-              + " MB/s of IPC body on the wire ("
-              + (compression.enabled() ? compression + " compressed, " : "")
-              + Fmt.num(ratio, 3)
-              + " bytes held per byte sent)");
+      line(
+          "               as sent: median %s MB/s of IPC body on the wire (%s%s bytes held per"
+              + " byte sent)",
+          Fmt.rate(wire.median()),
+          compression.enabled() ? compression + " compressed, " : "",
+          Fmt.num(ratio, 3));
     }
-    out.println(
-        "  rate         median "
-            + Fmt.num(median(PhaseResult::rowsPerSecond).median(), 0)
-            + " rows/s, "
-            + Fmt.rate(median(PhaseResult::batchesPerSecond).median())
-            + " batches/s");
+    line(
+        "  rate         median %s rows/s, %s batches/s",
+        Fmt.num(median(PhaseResult::rowsPerSecond).median(), 0),
+        Fmt.rate(median(PhaseResult::batchesPerSecond).median()));
     if (phase == Phase.SEED) {
       Summary seed = median(PhaseResult::seedMBps);
-      out.println(
-          "  seed metric  median "
-              + Fmt.num(seed.median(), 2)
-              + " \"MB/s\" (the original's definition: MiB of IPC stream over the summed"
-              + " DoPut call times; its figure was 1512 MB/s); min "
-              + Fmt.num(seed.min(), 2)
-              + ", max "
-              + Fmt.num(seed.max(), 2));
+      line(
+          "  seed metric  median %s \"MB/s\" (the original's definition: MiB of IPC stream over"
+              + " the summed DoPut call times; its figure was 1512 MB/s); min %s, max %s",
+          Fmt.num(seed.median(), 2), Fmt.num(seed.min(), 2), Fmt.num(seed.max(), 2));
     }
   }
 
@@ -121,65 +122,27 @@ final class TextPhaseSummary {
     return wire == 0 ? 0 : (double) ipc / wire;
   }
 
-  private void callRate(Summary s) {
-    out.println(
-        "  rate         median "
-            + Fmt.rate(s.median())
-            + " "
-            + point.primaryUnit(phase)
-            + "; min "
-            + Fmt.rate(s.min())
-            + ", max "
-            + Fmt.rate(s.max())
-            + ", spread "
-            + Fmt.num(s.spreadPercent(), 1)
-            + "%");
-  }
-
   private void latency(PhaseResult first) {
     LatencyStats l = point.latencyStats(phase);
     if (!l.present()) {
-      out.println(
-          "  latency      none recorded ("
-              + first.latencyKind()
-              + "; a server that does not echo each batch's app_metadata gives none)");
+      line(
+          "  latency      none recorded (%s; a server that does not echo each batch's"
+              + " app_metadata gives none)",
+          first.latencyKind());
       return;
     }
-    out.println(
-        "  latency      "
-            + first.latencyKind()
-            + ", "
-            + Fmt.count(l.count())
-            + " samples: mean "
-            + Fmt.micros(l.meanNanos())
-            + " us, p50 "
-            + Fmt.micros(l.p50Nanos())
-            + ", p90 "
-            + Fmt.micros(l.p90Nanos())
-            + ", p95 "
-            + Fmt.micros(l.p95Nanos())
-            + ", p99 "
-            + Fmt.micros(l.p99Nanos())
-            + ", p99.9 "
-            + Fmt.micros(l.p999Nanos())
-            + ", max "
-            + Fmt.micros(l.maxNanos())
-            + " us");
-  }
-
-  private void firstBatch(PhaseResult first) {
-    if (!first.firstBatch().present()) {
-      return;
-    }
-    Summary ttfb = median(x -> x.firstBatch().p50Nanos());
-    out.println(
-        "  first batch  median over iterations "
-            + Fmt.micros(ttfb.median())
-            + " us (min "
-            + Fmt.micros(ttfb.min())
-            + ", max "
-            + Fmt.micros(ttfb.max())
-            + ")");
+    line(
+        "  latency      %s, %s samples: mean %s us, p50 %s, p90 %s, p95 %s, p99 %s, p99.9 %s,"
+            + " max %s us",
+        first.latencyKind(),
+        Fmt.count(l.count()),
+        Fmt.micros(l.meanNanos()),
+        Fmt.micros(l.p50Nanos()),
+        Fmt.micros(l.p90Nanos()),
+        Fmt.micros(l.p95Nanos()),
+        Fmt.micros(l.p99Nanos()),
+        Fmt.micros(l.p999Nanos()),
+        Fmt.micros(l.maxNanos()));
   }
 
   private void cpuAndJit() {
@@ -204,35 +167,29 @@ final class TextPhaseSummary {
       serverCpuKnown &= it.serverCpuNanos() >= 0;
       serverJitKnown &= it.serverJitNanos() >= 0;
     }
-    out.println(
-        "  CPU          stream threads "
-            + Fmt.seconds(streamCpu)
-            + " s; whole JVM "
-            + Fmt.seconds(processCpu)
-            + " s"
-            + (embeddedServer ? " (client and embedded server)" : " (client)")
-            + (serverCpuKnown ? "; server JVM " + Fmt.seconds(serverCpu) + " s" : "")
-            + " in "
-            + Fmt.seconds(wall)
-            + " s of measured iterations");
+    line(
+        "  CPU          stream threads %s s; whole JVM %s s (%s)%s in %s s of measured iterations",
+        Fmt.seconds(streamCpu),
+        Fmt.seconds(processCpu),
+        embeddedServer ? "client and embedded server" : "client",
+        serverCpuKnown ? "; server JVM " + Fmt.seconds(serverCpu) + " s" : "",
+        Fmt.seconds(wall));
     if (!jitKnown && !serverJitKnown) {
       return;
     }
-    double share =
-        wall <= 0
-            ? 0
-            : (double) Math.max(jitKnown ? jit : 0, serverJitKnown ? serverJit : 0) / wall;
-    out.println(
-        "  JIT          compiling during measured iterations: "
-            + (jitKnown
-                ? (embeddedServer ? "client and server " : "client ") + Fmt.seconds(jit) + " s"
-                : "")
-            + (jitKnown && serverJitKnown ? ", " : "")
-            + (serverJitKnown ? "server " + Fmt.seconds(serverJit) + " s" : "")
-            + String.format(Locale.ROOT, " (%.0f%% of their time)", 100 * share)
-            + (share > Warmup.AUTO_JIT_SHARE
-                ? "; still warming up: a longer --warmup measures the steady state"
-                : ""));
+    long busier = Math.max(jitKnown ? jit : 0, serverJitKnown ? serverJit : 0);
+    double share = wall <= 0 ? 0 : (double) busier / wall;
+    line(
+        "  JIT          compiling during measured iterations: %s%s%s (%.0f%% of their time)%s",
+        jitKnown
+            ? (embeddedServer ? "client and server " : "client ") + Fmt.seconds(jit) + " s"
+            : "",
+        jitKnown && serverJitKnown ? ", " : "",
+        serverJitKnown ? "server " + Fmt.seconds(serverJit) + " s" : "",
+        100 * share,
+        share > Warmup.AUTO_JIT_SHARE
+            ? "; still warming up: a longer --warmup measures the steady state"
+            : "");
   }
 
   /** After the last phase: how many iterations had their content verified. */
@@ -244,11 +201,8 @@ final class TextPhaseSummary {
       return;
     }
     long ok = iterations.stream().filter(it -> Boolean.TRUE.equals(it.verified())).count();
-    out.println(
-        "  verified     "
-            + ok
-            + " of "
-            + iterations.size()
-            + " iterations: downloaded content checksum = uploaded");
+    line(
+        "  verified     %d of %d iterations: downloaded content checksum = uploaded",
+        ok, iterations.size());
   }
 }

@@ -21,6 +21,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -70,36 +71,30 @@ public final class TextReport implements ReportWriter {
     }
     DataInfo d = p.data();
     if (d.batches() > 0) {
-      out.println(
-          "Data:     "
-              + d.source()
-              + " "
-              + d.schemaDescription()
-              + ", "
-              + d.streams()
-              + " stream"
-              + (d.streams() == 1 ? "" : "s")
-              + " x "
-              + Fmt.count(d.rows() / Math.max(1, d.streams()))
-              + " rows in "
-              + Fmt.count(d.batches() / Math.max(1, d.streams()))
-              + " batches"
-              + (o.op() == Op.SEED
-                  ? ""
-                  : " of up to " + Fmt.count(o.data().batchRows()) + " rows"));
-      out.println(
-          "          all streams: logical "
-              + Fmt.bytes(d.logicalBytes())
-              + ", IPC body "
-              + Fmt.bytes(d.ipcBodyBytes())
-              + (d.ipcStreamBytes() > 0 ? ", IPC stream " + Fmt.bytes(d.ipcStreamBytes()) : ""));
-      out.println(
-          "          prepared in "
-              + Fmt.seconds(d.generationNanos())
-              + " s, "
-              + (o.data().includeGeneration()
-                  ? "and regenerated inside every timed iteration (--include-generation)"
-                  : "before timing (not measured)"));
+      int streams = Math.max(1, d.streams());
+      out.printf(
+          Locale.ROOT,
+          "Data:     %s %s, %d stream%s x %s rows in %s batches%s%n",
+          d.source(),
+          d.schemaDescription(),
+          d.streams(),
+          d.streams() == 1 ? "" : "s",
+          Fmt.count(d.rows() / streams),
+          Fmt.count(d.batches() / streams),
+          o.op() == Op.SEED ? "" : " of up to " + Fmt.count(o.data().batchRows()) + " rows");
+      out.printf(
+          Locale.ROOT,
+          "          all streams: logical %s, IPC body %s%s%n",
+          Fmt.bytes(d.logicalBytes()),
+          Fmt.bytes(d.ipcBodyBytes()),
+          d.ipcStreamBytes() > 0 ? ", IPC stream " + Fmt.bytes(d.ipcStreamBytes()) : "");
+      out.printf(
+          Locale.ROOT,
+          "          prepared in %s s, %s%n",
+          Fmt.seconds(d.generationNanos()),
+          o.data().includeGeneration()
+              ? "and regenerated inside every timed iteration (--include-generation)"
+              : "before timing (not measured)");
     } else {
       out.println(
           "Data:     "
@@ -108,41 +103,34 @@ public final class TextReport implements ReportWriter {
     }
     ConcurrencyOptions c = o.concurrency();
     TransferOptions t = o.transfer();
-    out.println(
-        "Streams:  "
-            + c.streams()
-            + " concurrent over "
-            + c.connections()
-            + " connection"
-            + (c.connections() == 1 ? "" : "s")
-            + "; compression "
-            + t.compression()
-            + (t.compression().enabled() ? " (" + directions(o.op()) + ")" : "")
-            + "; client "
-            + t.client()
-            + " ("
-            + t.client().description()
-            + (t.client() == ClientKind.ARROW
-                ? (t.sendWait() == SendWait.PARK
-                    ? "; senders park while gRPC is not ready"
-                    : "; senders spin in putNext, as Arrow ships it")
-                : "")
-            + ")");
-    if (p.warmups().isEmpty()) {
+    out.printf(
+        Locale.ROOT,
+        "Streams:  %d concurrent over %d connection%s; compression %s%s; client %s (%s%s)%n",
+        c.streams(),
+        c.connections(),
+        c.connections() == 1 ? "" : "s",
+        t.compression(),
+        t.compression().enabled() ? " (" + directions(o.op()) + ")" : "",
+        t.client(),
+        t.client().description(),
+        t.client() != ClientKind.ARROW
+            ? ""
+            : t.sendWait() == SendWait.PARK
+                ? "; senders park while gRPC is not ready"
+                : "; senders spin in putNext, as Arrow ships it");
+    int warmups = p.warmups().size();
+    if (warmups == 0) {
       out.println("Warm-up:  none (--warmup " + o.effectiveWarmup() + ")");
     } else {
-      out.println(
-          "Warm-up:  "
-              + p.warmups().size()
-              + " iteration"
-              + (p.warmups().size() == 1 ? "" : "s")
-              + ", "
-              + Fmt.mb(p.warmupBytes())
-              + " IPC body in "
-              + Fmt.seconds(p.warmupNanos())
-              + " s (--warmup "
-              + o.effectiveWarmup()
-              + "); listed as w1.., left out of every summary");
+      out.printf(
+          Locale.ROOT,
+          "Warm-up:  %d iteration%s, %s IPC body in %s s (--warmup %s); listed as w1.., left out"
+              + " of every summary%n",
+          warmups,
+          warmups == 1 ? "" : "s",
+          Fmt.mb(p.warmupBytes()),
+          Fmt.seconds(p.warmupNanos()),
+          o.effectiveWarmup());
     }
     out.println();
     iterationTable(out, p);
@@ -261,23 +249,19 @@ public final class TextReport implements ReportWriter {
       return;
     }
     out.println();
-    out.println(
-        "Server memory (stats action): store used "
-            + memory(before, "memory_used_bytes")
-            + " before, "
-            + memory(after, "memory_used_bytes")
-            + " after (peak "
-            + memory(after, "memory_peak_bytes")
-            + ", limit "
-            + memory(after, "memory_limit_bytes")
-            + "); JVM heap used "
-            + memory(before, "jvm_heap_used_bytes")
-            + " before, "
-            + memory(after, "jvm_heap_used_bytes")
-            + " after"
-            + (r.server() != null && r.server().mode().equals("embedded")
-                ? " (the heap is shared with the client)"
-                : ""));
+    out.printf(
+        Locale.ROOT,
+        "Server memory (stats action): store used %s before, %s after (peak %s, limit %s); JVM heap"
+            + " used %s before, %s after%s%n",
+        memory(before, "memory_used_bytes"),
+        memory(after, "memory_used_bytes"),
+        memory(after, "memory_peak_bytes"),
+        memory(after, "memory_limit_bytes"),
+        memory(before, "jvm_heap_used_bytes"),
+        memory(after, "jvm_heap_used_bytes"),
+        r.server() != null && r.server().mode().equals("embedded")
+            ? " (the heap is shared with the client)"
+            : "");
   }
 
   private static String memory(Map<String, Long> stats, String key) {
@@ -297,20 +281,16 @@ public final class TextReport implements ReportWriter {
             + Fmt.num(c.maxRegression() * 100, 1)
             + "%):");
     for (Comparison.Entry e : c.entries()) {
-      out.println(
-          "  "
-              + (e.point().isEmpty() ? "" : e.point() + " ")
-              + e.phase()
-              + ": median "
-              + Fmt.rate(e.currentMedian())
-              + " "
-              + e.unit()
-              + " vs "
-              + Fmt.rate(e.baselineMedian())
-              + " ("
-              + Fmt.signedPercent(e.changePercent())
-              + ") "
-              + (e.regressed(c.maxRegression()) ? "REGRESSION" : "ok"));
+      out.printf(
+          Locale.ROOT,
+          "  %s%s: median %s %s vs %s (%s) %s%n",
+          e.point().isEmpty() ? "" : e.point() + " ",
+          e.phase(),
+          Fmt.rate(e.currentMedian()),
+          e.unit(),
+          Fmt.rate(e.baselineMedian()),
+          Fmt.signedPercent(e.changePercent()),
+          e.regressed(c.maxRegression()) ? "REGRESSION" : "ok");
     }
     if (c.noMatch() != null) {
       out.println("  " + c.noMatch() + ": nothing compared");
