@@ -20,7 +20,7 @@ final class ExchangeWorkload extends Workload {
 
   @Override
   DataInfo prepare() throws Exception {
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       // flightlab's DoExchange echoes and stores nothing: the path only names the stream.
       descriptors.add(
           DatasetPath.parse(options.target().pathPrefix() + "/exchange-" + s).toDescriptor());
@@ -33,7 +33,7 @@ final class ExchangeWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) ->
                 withStreamData(
                     s, data -> driver.exchange(ctx.client(s), descriptors.get(s), data, out)));

@@ -33,7 +33,7 @@ final class GetWorkload extends Workload {
     DataInfo info = generateStreams();
     // --compression is for the timed downloads: the upload before them is plain.
     PutDriver upload = new PutDriver(options.transfer().withCompression(IpcCompression.NONE));
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       DatasetPath path = dataset("get-" + s);
       upload.put(ctx.client(s), path, streams.get(s), false, new StreamOutcome());
       tickets.add(ticketOf(ctx.client(s).info(path), path));
@@ -54,7 +54,7 @@ final class GetWorkload extends Workload {
       long[] counts = {probe.rows, probe.batches};
       long logical = DataSizes.logicalBytes(set);
       long ipc = StreamData.ipcBodyBytes(set.batches());
-      for (int s = 0; s < options.concurrency().streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         tickets.add(ticket);
         expected.add(new long[] {counts[0], counts[1], logical, ipc});
       }
@@ -63,11 +63,11 @@ final class GetWorkload extends Workload {
           "dataset " + path,
           "-",
           SchemaSpec.describe(set.schema()),
-          options.concurrency().streams(),
-          counts[0] * options.concurrency().streams(),
-          counts[1] * options.concurrency().streams(),
-          logical * options.concurrency().streams(),
-          ipc * options.concurrency().streams(),
+          streamCount,
+          counts[0] * streamCount,
+          counts[1] * streamCount,
+          logical * streamCount,
+          ipc * streamCount,
           0,
           elapsed);
     }
@@ -85,7 +85,7 @@ final class GetWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) -> {
               long[] want = expected.get(s);
               driver.get(ctx.client(s), tickets.get(s), out, false);

@@ -33,7 +33,7 @@ final class MetadataWorkload extends Workload {
     Schema schema = schema();
     int rows = (int) Math.min(ROWS, options.data().rows());
     PutDriver upload = new PutDriver(options.transfer());
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       DatasetPath path = dataset("metadata-" + s);
       paths.add(path);
       try (StreamData d =
@@ -54,7 +54,7 @@ final class MetadataWorkload extends Workload {
         "one batch of " + rows + " rows per stream, uploaded untimed",
         options.data().schema(),
         SchemaSpec.describe(schema),
-        options.concurrency().streams(),
+        streamCount,
         0,
         0,
         0,
@@ -69,7 +69,7 @@ final class MetadataWorkload extends Workload {
     Concurrently.Outcomes infos =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) -> {
               FlightLabClient c = ctx.client(s);
               DatasetPath path = paths.get(s);
@@ -88,7 +88,7 @@ final class MetadataWorkload extends Workload {
     Concurrently.Outcomes lists =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) -> {
               FlightLabClient c = ctx.client(s);
               for (int i = 0; i < calls; i++) {
@@ -98,12 +98,9 @@ final class MetadataWorkload extends Workload {
                   n++;
                 }
                 long elapsed = System.nanoTime() - t;
-                if (n < options.concurrency().streams() && ctx.flightlabServer()) {
+                if (n < streamCount && ctx.flightlabServer()) {
                   throw new BenchFailure(
-                      "ListFlights returned "
-                          + n
-                          + " datasets, expected "
-                          + options.concurrency().streams());
+                      "ListFlights returned " + n + " datasets, expected " + streamCount);
                 }
                 out.latency.recordValue(elapsed);
                 out.callNanosSum += elapsed;

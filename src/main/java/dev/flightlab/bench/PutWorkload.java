@@ -16,7 +16,7 @@ final class PutWorkload extends Workload {
 
   @Override
   DataInfo prepare() throws Exception {
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       paths.add(dataset("put-" + s));
     }
     return generateStreamsForIterations();
@@ -27,7 +27,7 @@ final class PutWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) ->
                 withStreamData(
                     s, data -> driver.put(ctx.client(s), paths.get(s), data, true, out)));

@@ -26,7 +26,7 @@ final class RoundtripWorkload extends Workload {
   @Override
   DataInfo prepare() throws Exception {
     DataInfo info = generateStreams();
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       paths.add(dataset("roundtrip-" + s));
       streams.get(s).checksum(ctx.allocator());
     }
@@ -38,21 +38,21 @@ final class RoundtripWorkload extends Workload {
     Concurrently.Outcomes puts =
         Concurrently.run(
             ctx.streamThreads(),
-            options.concurrency().streams(),
+            streamCount,
             (s, out) -> putDriver.put(ctx.client(s), paths.get(s), streams.get(s), true, out));
     if (tickets.isEmpty()) {
       // Untimed, between the phases: where to read each upload from.
-      for (int s = 0; s < options.concurrency().streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         tickets.add(GetWorkload.ticketOf(ctx.client(s).info(paths.get(s)), paths.get(s)));
       }
     }
     // Each stream fills its own slot; the runner reads them after every stream has ended.
-    BatchSet[] received = new BatchSet[options.concurrency().streams()];
+    BatchSet[] received = new BatchSet[streamCount];
     try {
       Concurrently.Outcomes gets =
           Concurrently.run(
               ctx.streamThreads(),
-              options.concurrency().streams(),
+              streamCount,
               (s, out) -> {
                 received[s] = getDriver.get(ctx.client(s), tickets.get(s), out, true);
                 StreamData d = streams.get(s);

@@ -28,6 +28,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 abstract class Workload implements AutoCloseable {
   protected final BenchContext ctx;
   protected final BenchOptions options;
+
+  /** How many streams run at once. */
+  protected final int streamCount;
+
   protected final List<StreamData> streams = new ArrayList<>();
   private final Set<DatasetPath> created = new LinkedHashSet<>();
   private final Map<Phase, Histogram> measuredLatency = new LinkedHashMap<>();
@@ -36,6 +40,7 @@ abstract class Workload implements AutoCloseable {
   Workload(BenchContext ctx) {
     this.ctx = ctx;
     this.options = ctx.options();
+    this.streamCount = options.concurrency().streams();
   }
 
   /** The workload {@code ctx.options().op()} names. */
@@ -149,14 +154,14 @@ abstract class Workload implements AutoCloseable {
     if (options.data().dataFile() != null) {
       shared = ArrowFiles.read(options.data().dataFile(), ctx.allocator());
       restoreWriterIndexes(shared);
-      for (int s = 0; s < options.concurrency().streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         streams.add(new StreamData(shared, false, ctx.allocator()));
       }
       long elapsed = System.nanoTime() - start;
       return info("file " + options.data().dataFile(), "-", shared.schema(), elapsed);
     }
     Schema schema = schema();
-    for (int s = 0; s < options.concurrency().streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       streams.add(generate(schema, s));
     }
     long elapsed = System.nanoTime() - start;
