@@ -38,11 +38,6 @@ public enum Phase {
     return direction;
   }
 
-  /** Parses a phase name as reports write it ({@code put}). */
-  public static Phase parse(String name) {
-    return valueOf(name.trim().toUpperCase(Locale.ROOT));
-  }
-
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

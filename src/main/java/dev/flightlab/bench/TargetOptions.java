@@ -73,6 +73,12 @@ public record TargetOptions(
     return tlsCert != null || (server != null && "grpc+tls".equals(server.getScheme()));
   }
 
+  /** These options as the JSON results show them: a record's own toString would show the token. */
+  @Override
+  public String toString() {
+    return RecordJson.MAPPER.valueToTree(this).toString();
+  }
+
   /** Writes a secret as whether it is set, never as its value. */
   public static final class Redacted extends StdSerializer<String> {
     public Redacted() {

@@ -93,6 +93,16 @@ class OptionsTest {
   }
 
   @Test
+  void theTokenNeverShows() {
+    TargetOptions t = TargetOptions.DEFAULTS;
+    TargetOptions withToken =
+        new TargetOptions(null, false, 0, "s3cret", null, null, null, t.pathPrefix(), null, false);
+    assertThat(BenchOptions.DEFAULTS.with(withToken).toString())
+        .doesNotContain("s3cret")
+        .contains("(set, not shown)");
+  }
+
+  @Test
   void maxRegressionTakesPercentOrFraction() {
     assertThat(OutputOptions.parseFraction("10%")).isEqualTo(0.10);
     assertThat(OutputOptions.parseFraction("0.25")).isEqualTo(0.25);
