@@ -27,6 +27,11 @@ public record ClientOptions(
     return new ClientOptions(server, token, trustedCertificates, verifyServer);
   }
 
+  /** A copy for another server (an endpoint's location), with the same token and trust. */
+  public ClientOptions withServer(URI other) {
+    return new ClientOptions(other, authToken, trustedCertificates, verifyServer);
+  }
+
   /** A copy that trusts the certificates in a PEM file. */
   public ClientOptions withTrustedCertificates(Path pem) {
     return new ClientOptions(server, authToken, pem, verifyServer);
