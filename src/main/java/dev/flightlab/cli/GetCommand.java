@@ -69,13 +69,13 @@ final class GetCommand implements Callable<Integer> {
         try (BatchSet table = c.get(info, parallel, null, IpcCompression.NONE)) {
           long bytes = ArrowFiles.write(table, output, c.allocator());
           out.printf(
-              "Wrote %d rows in %d batches from '%s' (%d endpoint%s) to %s (%d bytes, Arrow IPC"
-                  + " %s)%n",
+              "Wrote %d rows in %d batches from '%s'%s to %s (%d bytes, Arrow IPC %s)%n",
               table.rowCount(),
               table.batches().size(),
               dataset,
-              info.getEndpoints().size(),
-              info.getEndpoints().size() == 1 ? "" : "s",
+              info.getEndpoints().size() == 1
+                  ? ""
+                  : " (" + info.getEndpoints().size() + " endpoints)",
               output,
               bytes,
               ArrowFiles.Format.forName(output).name().toLowerCase(java.util.Locale.ROOT));
