@@ -79,7 +79,7 @@ public final class FlightLabClient implements AutoCloseable {
   }
 
   /**
-   * Turns grpc://, grpc+tcp://, grpc+tls:// or host:port into a Flight location.
+   * Turns grpc://, grpc+tcp://, grpc+tls://, grpc+unix:///path or host:port into a Flight location.
    *
    * @throws IllegalArgumentException for another scheme or a missing port
    */
