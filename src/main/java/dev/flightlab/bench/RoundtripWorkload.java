@@ -5,7 +5,7 @@ import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.FlightInfo;
 
 /**
  * {@code --op roundtrip}: every stream uploads its data, then downloads it again; after the timed
@@ -13,7 +13,7 @@ import org.apache.arrow.flight.Ticket;
  */
 final class RoundtripWorkload extends Workload {
   private final List<DatasetPath> paths = new ArrayList<>();
-  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<FlightInfo> tickets = new ArrayList<>();
   private Boolean verified;
 
   RoundtripWorkload(BenchContext ctx) {

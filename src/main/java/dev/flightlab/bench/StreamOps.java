@@ -7,6 +7,7 @@ import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.PutMode;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -17,6 +18,8 @@ import org.HdrHistogram.Histogram;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Ticket;
@@ -258,6 +261,39 @@ final class StreamOps {
     // Arrow's client loads vectors and does not show what crossed the wire.
     out.wireBodyBytes += kind == ClientKind.FLIGHTLAB ? counts[2] : 0;
     return kept;
+  }
+
+  /**
+   * Reads everything {@code info} describes, as any Flight client would: each endpoint's ticket
+   * redeemed where {@link FlightLabClient#clientFor} says, in order; one {@link #get} per endpoint.
+   *
+   * @return what arrived when {@code keep}, joined in endpoint order and owned by the caller; else
+   *     null
+   */
+  static BatchSet get(
+      FlightLabClient client,
+      ClientKind kind,
+      FlightInfo info,
+      IpcCompression compression,
+      StreamOutcome out,
+      boolean keep)
+      throws Exception {
+    if (info.getEndpoints().isEmpty()) {
+      throw new BenchFailure("GetFlightInfo returned no endpoint to read");
+    }
+    List<BatchSet> parts = new ArrayList<>();
+    try {
+      for (FlightEndpoint e : info.getEndpoints()) {
+        BatchSet part = get(client.clientFor(e), kind, e.getTicket(), compression, out, keep);
+        if (part != null) {
+          parts.add(part);
+        }
+      }
+    } catch (Exception | Error e) {
+      parts.forEach(BatchSet::close);
+      throw e;
+    }
+    return keep ? BatchSet.concat(parts) : null;
   }
 
   private static BatchSet getArrow(
