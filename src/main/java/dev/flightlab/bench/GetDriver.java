@@ -2,6 +2,10 @@ package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -56,6 +60,33 @@ final class GetDriver {
     // Arrow's client loads vectors and does not show what crossed the wire.
     out.wireBodyBytes += transfer.client() == ClientKind.FLIGHTLAB ? arrivals.bodyBytes : 0;
     return kept;
+  }
+
+  /**
+   * Reads everything {@code info} describes, as any Flight client would: each endpoint's ticket
+   * redeemed where {@link FlightLabClient#clientFor} says, in order; one {@link #get} per endpoint.
+   *
+   * @return what arrived when {@code keep}, joined in endpoint order and owned by the caller; else
+   *     null
+   */
+  BatchSet get(FlightLabClient client, FlightInfo info, StreamOutcome out, boolean keep)
+      throws Exception {
+    if (info.getEndpoints().isEmpty()) {
+      throw new BenchFailure("GetFlightInfo returned no endpoint to read");
+    }
+    List<BatchSet> parts = new ArrayList<>();
+    try {
+      for (FlightEndpoint e : info.getEndpoints()) {
+        BatchSet part = get(client.clientFor(e), e.getTicket(), out, keep);
+        if (part != null) {
+          parts.add(part);
+        }
+      }
+    } catch (Exception | Error e) {
+      parts.forEach(BatchSet::close);
+      throw e;
+    }
+    return keep ? BatchSet.concat(parts) : null;
   }
 
   private static BatchSet getArrow(

@@ -8,7 +8,6 @@ import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.Ticket;
 
 /**
  * {@code --op get}: every stream downloads a dataset. Before timing, each stream's generated data
@@ -16,7 +15,7 @@ import org.apache.arrow.flight.Ticket;
  * the ticket comes from GetFlightInfo, so any Flight server that stores uploads by path works.
  */
 final class GetWorkload extends Workload {
-  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<FlightInfo> tickets = new ArrayList<>();
   private final List<long[]> expected = new ArrayList<>();
   private final GetDriver driver;
 
@@ -48,7 +47,7 @@ final class GetWorkload extends Workload {
   /** Reads the existing dataset once, untimed, to learn its sizes. */
   private DataInfo prepareExisting(DatasetPath path) throws Exception {
     long start = System.nanoTime();
-    Ticket ticket = ticketOf(ctx.client(0).info(path), path);
+    FlightInfo ticket = ticketOf(ctx.client(0).info(path), path);
     StreamOutcome probe = new StreamOutcome();
     try (BatchSet set = driver.get(ctx.client(0), ticket, probe, true)) {
       long[] counts = {probe.rows, probe.batches};
@@ -73,11 +72,12 @@ final class GetWorkload extends Workload {
     }
   }
 
-  static Ticket ticketOf(FlightInfo info, DatasetPath path) {
+  /** Where to read {@code path}: its FlightInfo, every endpoint of which a get follows. */
+  static FlightInfo ticketOf(FlightInfo info, DatasetPath path) {
     if (info.getEndpoints().isEmpty()) {
       throw new BenchFailure("GetFlightInfo for '" + path + "' returned no endpoint to read");
     }
-    return info.getEndpoints().get(0).getTicket();
+    return info;
   }
 
   @Override

@@ -4,7 +4,7 @@ import dev.flightlab.data.BatchSet;
 import dev.flightlab.wire.DatasetPath;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.FlightInfo;
 
 /**
  * {@code --op roundtrip}: every stream uploads its data, then downloads it again; after the timed
@@ -12,7 +12,7 @@ import org.apache.arrow.flight.Ticket;
  */
 final class RoundtripWorkload extends Workload {
   private final List<DatasetPath> paths = new ArrayList<>();
-  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<FlightInfo> tickets = new ArrayList<>();
   private Boolean verified;
   private final PutDriver putDriver;
   private final GetDriver getDriver;

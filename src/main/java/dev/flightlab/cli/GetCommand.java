@@ -5,9 +5,12 @@ import dev.flightlab.data.BatchSet;
 import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -44,6 +47,14 @@ final class GetCommand implements Callable<Integer> {
       description = "Write the whole dataset to this file instead of printing.")
   Path output;
 
+  @Option(
+      names = "--parallel",
+      defaultValue = "1",
+      description =
+          "With --output, fetch up to this many of the dataset's endpoints at once (they are"
+              + " joined in order). Default: ${DEFAULT-VALUE}.")
+  int parallel;
+
   @Override
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
@@ -51,13 +62,20 @@ final class GetCommand implements Callable<Integer> {
     try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       if (output != null) {
-        try (BatchSet table = c.get(dataset)) {
+        if (parallel < 1) {
+          throw new IllegalArgumentException("--parallel must be at least 1: " + parallel);
+        }
+        FlightInfo info = c.info(dataset);
+        try (BatchSet table = c.get(info, parallel, null, IpcCompression.NONE)) {
           long bytes = ArrowFiles.write(table, output, c.allocator());
           out.printf(
-              "Wrote %d rows in %d batches from '%s' to %s (%d bytes, Arrow IPC %s)%n",
+              "Wrote %d rows in %d batches from '%s'%s to %s (%d bytes, Arrow IPC %s)%n",
               table.rowCount(),
               table.batches().size(),
               dataset,
+              info.getEndpoints().size() == 1
+                  ? ""
+                  : " (" + info.getEndpoints().size() + " endpoints)",
               output,
               bytes,
               ArrowFiles.Format.forName(output).name().toLowerCase(java.util.Locale.ROOT));
@@ -74,22 +92,30 @@ final class GetCommand implements Callable<Integer> {
   private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) throws Exception {
     long shown = 0;
     long total = 0;
-    try (FlightStream stream = c.flight().getStream(dataset.toTicket(), c.options())) {
-      out.println("Schema: " + stream.getSchema());
-      boolean header = true;
-      while (stream.next()) {
-        VectorSchemaRoot root = stream.getRoot();
-        total += root.getRowCount();
-        if (shown < limit) {
-          int take = (int) Math.min(limit - shown, root.getRowCount());
-          try (VectorSchemaRoot slice = root.slice(0, take)) {
-            String[] lines = slice.contentToTSVString().split("\n");
-            for (int i = header ? 0 : 1; i < lines.length; i++) {
-              out.println(lines[i]);
+    // Every endpoint of the FlightInfo, in order, each ticket redeemed where its location says.
+    boolean header = true;
+    boolean schemaShown = false;
+    for (FlightEndpoint endpoint : c.info(dataset).getEndpoints()) {
+      FlightLabClient at = c.clientFor(endpoint);
+      try (FlightStream stream = at.flight().getStream(endpoint.getTicket(), at.options())) {
+        if (!schemaShown) {
+          out.println("Schema: " + stream.getSchema());
+          schemaShown = true;
+        }
+        while (stream.next()) {
+          VectorSchemaRoot root = stream.getRoot();
+          total += root.getRowCount();
+          if (shown < limit) {
+            int take = (int) Math.min(limit - shown, root.getRowCount());
+            try (VectorSchemaRoot slice = root.slice(0, take)) {
+              String[] lines = slice.contentToTSVString().split("\n");
+              for (int i = header ? 0 : 1; i < lines.length; i++) {
+                out.println(lines[i]);
+              }
             }
+            header = false;
+            shown += take;
           }
-          header = false;
-          shown += take;
         }
       }
     }

@@ -102,6 +102,29 @@ final class ServeCommand implements Callable<Integer> {
               + " atomically: for scripts and `bench --server-process` that start with --port 0.")
   Path portFile;
 
+  @Option(
+      names = "--endpoint-rows",
+      description =
+          "Split datasets of more rows than this into endpoints of about this many rows each (at"
+              + " batch boundaries), which clients may fetch in parallel; 0 for one endpoint."
+              + " Default: ${DEFAULT-VALUE}.")
+  long endpointRows;
+
+  @Option(
+      names = "--advertise",
+      description =
+          "The location FlightInfo endpoints name: HOST:PORT (with this server's scheme) or a URI"
+              + " such as grpc://flights.example:50051. Default: the bound address; none with a"
+              + " wildcard --host (clients redeem tickets where they asked).")
+  String advertise;
+
+  @Option(
+      names = "--unix-socket",
+      description =
+          "Serve on this Unix domain socket instead of --host/--port: clients use"
+              + " grpc+unix:///PATH (Linux, epoll).")
+  Path unixSocket;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -126,6 +149,9 @@ final class ServeCommand implements Callable<Integer> {
         ClientMixin.emptyToNull(authToken),
         Durations.parse(shutdownTimeout),
         ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT,
+        endpointRows,
+        ClientMixin.emptyToNull(advertise),
+        unixSocket,
         tlsClientCa,
         credentials);
   }
@@ -223,6 +249,7 @@ final class ServeCommand implements Callable<Integer> {
         case "--port" -> Integer.toString(defaults.port());
         case "--memory-limit" -> ServerOptions.DEFAULT_MEMORY_LIMIT;
         case "--shutdown-timeout" -> Durations.format(defaults.shutdownTimeout());
+        case "--endpoint-rows" -> Long.toString(defaults.endpointRows());
         default -> null;
       };
     }

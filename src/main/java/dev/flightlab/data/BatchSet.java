@@ -112,6 +112,64 @@ public final class BatchSet implements AutoCloseable {
     return counter.bytes;
   }
 
+  /**
+   * Joins downloaded parts (a FlightInfo's endpoints, in order) into one set, taking ownership of
+   * their batches, metadata and dictionaries; the parts are left empty and need no closing. Parts
+   * may carry the same dictionaries (each endpoint's stream sends its own copy): duplicates are
+   * freed; different dictionaries under one id cannot be joined.
+   *
+   * @throws IllegalArgumentException when the schemas or the dictionaries of the parts differ (the
+   *     parts are all freed)
+   */
+  public static BatchSet concat(List<BatchSet> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no parts to join");
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    BatchSet first = parts.get(0);
+    try {
+      List<ArrowRecordBatch> batches = new ArrayList<>();
+      List<ArrowBuf> metadata = new ArrayList<>();
+      DictionaryProvider.MapDictionaryProvider dictionaries =
+          new DictionaryProvider.MapDictionaryProvider();
+      long bodyBytes = 0;
+      for (BatchSet part : parts) {
+        if (!part.schema.equals(first.schema)) {
+          throw new IllegalArgumentException(
+              "endpoints sent different schemas: " + first.schema + " and " + part.schema);
+        }
+        for (long id : part.dictionaries.getDictionaryIds()) {
+          Dictionary mine = dictionaries.lookup(id);
+          Dictionary theirs = part.dictionaries.lookup(id);
+          if (mine == null) {
+            dictionaries.put(theirs);
+          } else if (!org.apache.arrow.vector.compare.VectorEqualsVisitor.vectorEquals(
+              mine.getVector(), theirs.getVector())) {
+            throw new IllegalArgumentException(
+                "endpoints sent different dictionaries for id " + id + ": fetch them one by one");
+          }
+        }
+      }
+      for (BatchSet part : parts) {
+        batches.addAll(part.batches);
+        metadata.addAll(part.appMetadata);
+        bodyBytes += part.ipcBodyBytes;
+        for (long id : part.dictionaries.getDictionaryIds()) {
+          Dictionary d = part.dictionaries.lookup(id);
+          if (dictionaries.lookup(id) != d) {
+            d.getVector().close();
+          }
+        }
+      }
+      return new BatchSet(first.schema, batches, metadata, dictionaries, bodyBytes);
+    } catch (RuntimeException e) {
+      parts.forEach(BatchSet::close);
+      throw e;
+    }
+  }
+
   /** Frees every batch, metadata buffer and dictionary. */
   @Override
   public void close() {

@@ -17,6 +17,13 @@ import java.time.Duration;
  * @param authToken bearer token every call must carry, or null for no authentication
  * @param shutdownTimeout how long close() waits for calls in flight before cancelling them
  * @param clientWaitTimeout how long a DoGet waits for a client that reads nothing
+ * @param endpointRows split a dataset of more rows than this into endpoints of about this many rows
+ *     each (at batch boundaries), so clients can fetch them in parallel; 0 for one endpoint
+ * @param advertise the location FlightInfo endpoints name (grpc://HOST:PORT, or HOST:PORT with the
+ *     server's scheme), or null: the bound address, or none at all (redeem where you asked) when
+ *     bound to a wildcard address
+ * @param unixSocket serve on this Unix domain socket (grpc+unix://) instead of host and port, or
+ *     null
  * @param tlsClientCa PEM certificates of the CA(s) that sign client certificates: with it, every
  *     client must present a certificate they signed (mutual TLS); null for none
  * @param credentials further tokens and basic-auth users accepted beside {@link #authToken}
@@ -30,8 +37,37 @@ public record ServerOptions(
     String authToken,
     Duration shutdownTimeout,
     Duration clientWaitTimeout,
+    long endpointRows,
+    String advertise,
+    Path unixSocket,
     Path tlsClientCa,
     Credentials credentials) {
+
+  /** Options without endpoint splitting, an advertised location or a Unix socket. */
+  public ServerOptions(
+      String host,
+      int port,
+      long memoryLimitBytes,
+      Path tlsCertChain,
+      Path tlsPrivateKey,
+      String authToken,
+      Duration shutdownTimeout,
+      Duration clientWaitTimeout) {
+    this(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        0,
+        null,
+        null,
+        null,
+        Credentials.NONE);
+  }
 
   /** The original demo's host. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -62,6 +98,12 @@ public record ServerOptions(
     if ((tlsCertChain == null) != (tlsPrivateKey == null)) {
       throw new IllegalArgumentException("TLS needs both a certificate chain and a private key");
     }
+    if (endpointRows < 0) {
+      throw new IllegalArgumentException("endpoint rows must be 0 or more: " + endpointRows);
+    }
+    if (unixSocket != null && tlsCertChain != null) {
+      throw new IllegalArgumentException("TLS over a Unix domain socket is not supported");
+    }
     if (tlsClientCa != null && tlsCertChain == null) {
       throw new IllegalArgumentException(
           "--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
@@ -81,9 +123,7 @@ public record ServerOptions(
         null,
         null,
         DEFAULT_SHUTDOWN_TIMEOUT,
-        DEFAULT_CLIENT_WAIT_TIMEOUT,
-        null,
-        Credentials.NONE);
+        DEFAULT_CLIENT_WAIT_TIMEOUT);
   }
 
   /** Loopback on a free port, as tests and the embedded demo server use. */
@@ -102,6 +142,9 @@ public record ServerOptions(
         authToken,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         tlsClientCa,
         credentials);
   }
@@ -117,6 +160,9 @@ public record ServerOptions(
         authToken,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         tlsClientCa,
         credentials);
   }
@@ -132,6 +178,9 @@ public record ServerOptions(
         token,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         tlsClientCa,
         credentials);
   }
@@ -147,6 +196,63 @@ public record ServerOptions(
         authToken,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** A copy that splits datasets of more than {@code rows} rows into several endpoints. */
+  public ServerOptions withEndpointRows(long rows) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        rows,
+        advertise,
+        unixSocket,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** A copy whose FlightInfo endpoints name {@code location} (HOST:PORT or a URI). */
+  public ServerOptions withAdvertise(String location) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        location,
+        unixSocket,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** A copy that serves on a Unix domain socket at {@code path} instead of TCP. */
+  public ServerOptions withUnixSocket(Path path) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        path,
         tlsClientCa,
         credentials);
   }
@@ -162,6 +268,9 @@ public record ServerOptions(
         authToken,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         pem,
         credentials);
   }
@@ -177,6 +286,9 @@ public record ServerOptions(
         authToken,
         shutdownTimeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         tlsClientCa,
         credentials.with(more));
   }
@@ -192,6 +304,9 @@ public record ServerOptions(
         authToken,
         timeout,
         clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
         tlsClientCa,
         credentials);
   }
@@ -222,6 +337,12 @@ public record ServerOptions(
         + (authToken == null ? "none" : "(set)")
         + ", credentials="
         + credentials
+        + ", endpointRows="
+        + endpointRows
+        + ", advertise="
+        + advertise
+        + ", unixSocket="
+        + unixSocket
         + ", shutdownTimeout="
         + shutdownTimeout
         + ", clientWaitTimeout="

@@ -258,7 +258,7 @@ class ClientCommandsIT {
     assertThat(badServer.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(badServer.errLines())
         .containsExactly(
-            "flightlab ls: unsupported scheme 'http' (use grpc, grpc+tcp or grpc+tls)");
+            "flightlab ls: unsupported scheme 'http' (use grpc, grpc+tcp, grpc+tls or grpc+unix)");
   }
 
   @Test

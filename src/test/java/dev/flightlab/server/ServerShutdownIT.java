@@ -51,9 +51,7 @@ class ServerShutdownIT {
               null,
               null,
               SHUTDOWN_TIMEOUT,
-              ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT,
-              null,
-              Credentials.NONE));
+              ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT));
 
   private ServerFixture fx;
   private BatchSet table;
