@@ -44,9 +44,13 @@ public record ClientOptions(
         server, token, trustedCertificates, verifyServer, clientCertificate, clientKey);
   }
 
-  /** A copy for another server (an endpoint's location), with the same token and trust. */
+  /**
+   * A copy for another server (an endpoint's location), with the same token, trust and client
+   * certificate.
+   */
   public ClientOptions withServer(URI other) {
-    return new ClientOptions(other, authToken, trustedCertificates, verifyServer);
+    return new ClientOptions(
+        other, authToken, trustedCertificates, verifyServer, clientCertificate, clientKey);
   }
 
   /** A copy that trusts the certificates in a PEM file. */
