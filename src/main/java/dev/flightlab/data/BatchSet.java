@@ -7,6 +7,8 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
@@ -33,13 +35,17 @@ public final class BatchSet implements AutoCloseable {
   // its buffer objects, and unloading that root again moves their writer indices.
   private final long ipcBodyBytes;
   private final DictionaryProvider.MapDictionaryProvider dictionaries;
+  // Batch index -> dictionaries (whole values) that replace the ones before from that batch on.
+  private final NavigableMap<Integer, List<Dictionary>> replacements;
 
   private BatchSet(
       Schema schema,
       List<ArrowRecordBatch> batches,
       List<ArrowBuf> appMetadata,
       DictionaryProvider.MapDictionaryProvider dictionaries,
+      NavigableMap<Integer, List<Dictionary>> replacements,
       long ipcBodyBytes) {
+    this.replacements = replacements;
     this.schema = schema;
     this.ipcBodyBytes = ipcBodyBytes;
     this.batches = Collections.unmodifiableList(batches);
@@ -72,9 +78,31 @@ public final class BatchSet implements AutoCloseable {
     return appMetadata;
   }
 
-  /** The dictionaries dictionary-encoded fields refer to. Borrowed: do not close. */
+  /**
+   * The dictionaries dictionary-encoded fields refer to (those of the first batch; see {@link
+   * #dictionariesAt}). Borrowed: do not close.
+   */
   public DictionaryProvider dictionaries() {
     return dictionaries;
+  }
+
+  /**
+   * The dictionaries batch {@code batchIndex}'s encoded fields refer to: a stream may replace or
+   * extend them between batches. Borrowed: do not close.
+   */
+  public DictionaryProvider dictionariesAt(int batchIndex) {
+    if (replacements.isEmpty() || replacements.firstKey() > batchIndex) {
+      return dictionaries;
+    }
+    DictionaryProvider.MapDictionaryProvider at = new DictionaryProvider.MapDictionaryProvider();
+    dictionaries.getDictionaryIds().forEach(id -> at.put(dictionaries.lookup(id)));
+    replacements.headMap(batchIndex, true).values().forEach(list -> list.forEach(at::put));
+    return at;
+  }
+
+  /** Whether any dictionary changes between batches ({@link #dictionariesAt} differs). */
+  public boolean dictionariesChange() {
+    return !replacements.isEmpty();
   }
 
   /** Rows across all batches. */
@@ -124,6 +152,7 @@ public final class BatchSet implements AutoCloseable {
     for (long id : dictionaries.getDictionaryIds()) {
       all.add(dictionaries.lookup(id).getVector());
     }
+    replacements.values().forEach(list -> list.forEach(d -> all.add(d.getVector())));
     try {
       AutoCloseables.close(all);
     } catch (Exception e) {
@@ -138,9 +167,15 @@ public final class BatchSet implements AutoCloseable {
     private final List<ArrowBuf> appMetadata = new ArrayList<>();
     private final DictionaryProvider.MapDictionaryProvider dictionaries =
         new DictionaryProvider.MapDictionaryProvider();
+    private final NavigableMap<Integer, List<Dictionary>> replacements = new TreeMap<>();
 
     private Builder(Schema schema) {
       this.schema = schema;
+    }
+
+    /** Batches added so far. */
+    public int batchCount() {
+      return batches.size();
     }
 
     /** The schema of the set being built. */
@@ -172,13 +207,30 @@ public final class BatchSet implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Takes ownership of a dictionary's whole values that replace its earlier ones from the next
+     * batch added on (a stream's replacement, or a delta applied by the reader).
+     */
+    public Builder replaceDictionary(Dictionary dictionary) {
+      if (batches.isEmpty()) {
+        Dictionary old = dictionaries.lookup(dictionary.getEncoding().getId());
+        if (old != null) {
+          old.getVector().close();
+        }
+        dictionaries.put(dictionary);
+      } else {
+        replacements.computeIfAbsent(batches.size(), i -> new ArrayList<>()).add(dictionary);
+      }
+      return this;
+    }
+
     /** Finishes the set. */
     public BatchSet build() {
       long bodyBytes = 0;
       for (ArrowRecordBatch b : batches) {
         bodyBytes += b.computeBodyLength();
       }
-      return new BatchSet(schema, batches, appMetadata, dictionaries, bodyBytes);
+      return new BatchSet(schema, batches, appMetadata, dictionaries, replacements, bodyBytes);
     }
   }
 
