@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.ValueFormatter;
 import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
@@ -9,10 +10,9 @@ import dev.flightlab.wire.IpcCompression;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,36 +89,34 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) throws Exception {
+  /**
+   * Prints the schema and the first rows, one tab-separated line each, every value as pyarrow's
+   * {@code str()} prints it ({@link ValueFormatter}); dictionary columns show their values as the
+   * stream's dictionaries stood at each batch (replacements and deltas applied).
+   */
+  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) {
     long shown = 0;
-    long total = 0;
-    // Every endpoint of the FlightInfo, in order, each ticket redeemed where its location says.
-    boolean header = true;
-    boolean schemaShown = false;
-    for (FlightEndpoint endpoint : c.info(dataset).getEndpoints()) {
-      FlightLabClient at = c.clientFor(endpoint);
-      try (FlightStream stream = at.flight().getStream(endpoint.getTicket(), at.options())) {
-        if (!schemaShown) {
-          out.println("Schema: " + stream.getSchema());
-          schemaShown = true;
-        }
-        while (stream.next()) {
-          VectorSchemaRoot root = stream.getRoot();
-          total += root.getRowCount();
-          if (shown < limit) {
-            int take = (int) Math.min(limit - shown, root.getRowCount());
-            try (VectorSchemaRoot slice = root.slice(0, take)) {
-              String[] lines = slice.contentToTSVString().split("\n");
-              for (int i = header ? 0 : 1; i < lines.length; i++) {
-                out.println(lines[i]);
-              }
+    try (BatchSet table = c.get(dataset);
+        VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), c.allocator())) {
+      out.println("Schema: " + table.schema());
+      out.println(
+          String.join("\t", root.getSchema().getFields().stream().map(f -> f.getName()).toList()));
+      VectorLoader loader = new VectorLoader(root);
+      for (int b = 0; b < table.batches().size() && shown < limit; b++) {
+        loader.load(table.batches().get(b));
+        ValueFormatter formatter = new ValueFormatter(table.dictionariesAt(b));
+        for (int row = 0; row < root.getRowCount() && shown < limit; row++, shown++) {
+          StringBuilder line = new StringBuilder();
+          for (int col = 0; col < root.getFieldVectors().size(); col++) {
+            if (col > 0) {
+              line.append('\t');
             }
-            header = false;
-            shown += take;
+            line.append(formatter.format(root.getVector(col), row));
           }
+          out.println(line);
         }
       }
+      out.printf("(%d of %d rows shown)%n", shown, table.rowCount());
     }
-    out.printf("(%d of %d rows shown)%n", shown, total);
   }
 }

@@ -3,6 +3,7 @@ package dev.flightlab.server;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoredBatch;
+import dev.flightlab.store.StoredDictionary;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.DatasetTicket;
 import dev.flightlab.wire.IpcCompression;
@@ -177,6 +178,9 @@ final class DoGetHandler implements Runnable {
     }
     try {
       while (next < batches.size() && call.isReady() && !call.isCancelled()) {
+        for (StoredDictionary d : dataset.dictionariesBefore(next)) {
+          call.onNext(OutboundFlightData.dictionary(d.dictionary(), d.delta()));
+        }
         StoredBatch b = batches.get(next++);
         call.onNext(message(b));
       }

@@ -29,6 +29,7 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,21 +118,39 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     session = store.beginWrite(path, mode, memorySchema);
   }
 
+  /**
+   * Applies a dictionary message as the IPC format says (a delta appends, any other replaces):
+   * before the first batch to the dictionaries the session captures with it, after that as an
+   * update the session keeps to replay in its place.
+   */
   private void loadDictionary(InboundFlightData message) {
     requireSchema();
     try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-      if (batch.isDelta()) {
-        throw Statuses.invalid(what + ": dictionary deltas are not supported");
-      }
       Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
       if (dictionary == null) {
         throw Statuses.invalid(
             what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
       }
-      FieldVector vector = dictionary.getVector();
-      VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-      new VectorLoader(one, CommonsCompressionFactory.INSTANCE).load(batch.getDictionary());
+      FieldVector current = dictionary.getVector();
+      if (session.batchCount() == 0 && !batch.isDelta()) {
+        load(current, batch);
+        return;
+      }
+      try (FieldVector values = current.getField().createVector(allocator)) {
+        load(values, batch);
+        if (session.batchCount() == 0) {
+          VectorBatchAppender.batchAppend(current, values);
+        } else {
+          // The values move to the session; this vector is left empty.
+          session.addDictionary(new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+        }
+      }
     }
+  }
+
+  private static void load(FieldVector vector, ArrowDictionaryBatch batch) {
+    VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
+    new VectorLoader(one, CommonsCompressionFactory.INSTANCE).load(batch.getDictionary());
   }
 
   private void addBatch(InboundFlightData message) {
