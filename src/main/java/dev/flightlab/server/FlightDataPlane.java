@@ -84,11 +84,17 @@ final class FlightDataPlane {
             .addMethod(
                 get,
                 ServerCalls.asyncServerStreamingCall(
-                    (ticket, call) -> DoGetHandler.handle(ticket, call, store, allocator)))
+                    (ticket, call) -> {
+                      if (PerfStreams.isToken(ticket)) {
+                        PerfStreams.doGet(ticket, call, allocator);
+                      } else {
+                        DoGetHandler.handle(ticket, call, store, allocator);
+                      }
+                    }))
             .addMethod(
                 put,
                 ServerCalls.asyncBidiStreamingCall(
-                    call -> DoPutHandler.handle(call, store, allocator)));
+                    call -> PerfStreams.doPut(call, store, allocator)));
     for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
       if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
         service.addMethod(m);
