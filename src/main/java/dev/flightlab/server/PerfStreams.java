@@ -59,7 +59,8 @@ final class PerfStreams {
 
   /**
    * Streams a Token's rows: one batch of {@code records_per_batch} rows is built once and sent
-   * again and again (the last one cut short), column a counting from the token's start.
+   * again and again (a shorter last one built too), as Arrow's perf server does; column a of the
+   * first batch counts from the token's start.
    */
   static void doGet(
       Flight.Ticket request,
