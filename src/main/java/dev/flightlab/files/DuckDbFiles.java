@@ -78,7 +78,11 @@ final class DuckDbFiles {
           : csv(types == null ? "" : ", types=" + types.duckDbStruct());
     }
 
-    /** read_csv with the delimiter and header, and {@code more} arguments. */
+    /**
+     * read_csv with the delimiter and header, and {@code more} arguments. A quoted empty field is
+     * an empty string and an unquoted one null, as DuckDB and pyarrow write them (DuckDB's reader
+     * would otherwise read both as null).
+     */
     String csv(String more) {
       return "read_csv("
           + literal(path)
@@ -86,6 +90,7 @@ final class DuckDbFiles {
           + header
           + ", delim="
           + literal(String.valueOf(delimiter))
+          + ", allow_quoted_nulls=false"
           + more
           + ")";
     }
