@@ -79,9 +79,13 @@ final class DuckDbFiles {
     }
 
     /**
-     * read_csv with the delimiter and header, and {@code more} arguments. A quoted empty field is
-     * an empty string and an unquoted one null, as DuckDB and pyarrow write them (DuckDB's reader
-     * would otherwise read both as null).
+     * read_csv with the delimiter and header, and {@code more} arguments.
+     *
+     * <p>Settings DuckDB would otherwise guess, each of which lost data silently: no lines skipped
+     * at the start (its sniffer took a short file's first rows for a preamble when a later row was
+     * ragged), no comment lines (it dropped rows starting with '#'), strict parsing, and a quoted
+     * empty field read as an empty string, an unquoted one as null, as DuckDB and pyarrow write
+     * them (it read both as null).
      */
     String csv(String more) {
       return "read_csv("
@@ -90,7 +94,7 @@ final class DuckDbFiles {
           + header
           + ", delim="
           + literal(String.valueOf(delimiter))
-          + ", allow_quoted_nulls=false"
+          + ", skip=0, comment='', strict_mode=true, allow_quoted_nulls=false"
           + more
           + ")";
     }

@@ -21,10 +21,6 @@ import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.apache.arrow.vector.types.DateUnit;
-import org.apache.arrow.vector.types.FloatingPointPrecision;
-import org.apache.arrow.vector.types.TimeUnit;
-import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
@@ -34,27 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Reading and writing data files with DuckDB and Arrow IPC, no server involved. */
 class DataFilesTest {
-  /** The Arrow types DuckDB's Parquet of {@link DuckDb#typesQuery} reads back as. */
-  static final List<String> PARQUET_TYPES =
-      List.of(
-          "int8 " + new ArrowType.Int(8, true),
-          "int16 " + new ArrowType.Int(16, true),
-          "int32 " + new ArrowType.Int(32, true),
-          "int64 " + new ArrowType.Int(64, true),
-          "uint8 " + new ArrowType.Int(8, false),
-          "uint64 " + new ArrowType.Int(64, false),
-          "float32 " + new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE),
-          "float64 " + new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
-          "dec10_2 " + new ArrowType.Decimal(10, 2, 128),
-          "dec38_6 " + new ArrowType.Decimal(38, 6, 128),
-          "utf8 " + ArrowType.Utf8.INSTANCE,
-          "text " + ArrowType.Utf8.INSTANCE,
-          "bool " + ArrowType.Bool.INSTANCE,
-          "date " + new ArrowType.Date(DateUnit.DAY),
-          "ts " + new ArrowType.Timestamp(TimeUnit.MICROSECOND, null),
-          "tstz " + new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"),
-          "bin " + ArrowType.Binary.INSTANCE);
-
   @TempDir Path dir;
 
   private RootAllocator allocator;
@@ -87,7 +62,7 @@ class DataFilesTest {
         duck.copy(DuckDb.nestedTypesQuery(1000), dir.resolve("types.parquet"), "FORMAT parquet");
     try (BatchSet table =
         DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
-      List<String> expected = new ArrayList<>(PARQUET_TYPES);
+      List<String> expected = new ArrayList<>(DuckDb.ARROW_TYPES);
       expected.add("list List");
       expected.add("struct Struct");
       assertThat(types(table.schema())).containsExactlyElementsOf(expected);
@@ -144,7 +119,7 @@ class DataFilesTest {
         duck.copy(DuckDb.typesQuery(100), dir.resolve("types.csv"), "FORMAT csv, HEADER true");
     try (ArrowReader reader =
         DataFiles.open(file, ReadOptions.defaults().withColumnTypes(CSV_SCHEMA), allocator)) {
-      List<String> expected = new ArrayList<>(PARQUET_TYPES);
+      List<String> expected = new ArrayList<>(DuckDb.ARROW_TYPES);
       expected.set(
           expected.indexOf("ts Timestamp(MICROSECOND, null)"), "ts Timestamp(MILLISECOND, null)");
       assertThat(types(reader.getVectorSchemaRoot().getSchema()))
@@ -189,6 +164,26 @@ class DataFilesTest {
       assertThat(Tables.column(a, "name", allocator)).containsExactly("a,b", "c");
       assertThat(types(b.schema())).containsExactly("column0 Int(64, true)", "column1 Utf8");
       assertThat(b.rowCount()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void csvRowsAreNeverSkippedAsPreambleOrComments() throws Exception {
+    // DuckDB's sniffer would drop "#2,b" as a comment, and read "id,name" and "1,a" as a
+    // preamble to skip when the last row is ragged.
+    Path hashes = dir.resolve("hashes.csv");
+    Files.writeString(hashes, "id,name\n1,a\n#2,b\n3,c\n");
+    try (BatchSet table = DataFiles.read(hashes, allocator)) {
+      assertThat(Tables.column(table, "id", allocator)).containsExactly("1", "#2", "3");
+    }
+    Path ragged = dir.resolve("ragged.csv");
+    Files.writeString(ragged, "id,name\n1,a\n2,b,c\n");
+    assertThatThrownBy(() -> DataFiles.read(ragged, allocator))
+        .hasMessage(ragged + ": line 3: expected 2 columns, found 3: \"2,b,c\"");
+    Path quoted = dir.resolve("quoted.csv");
+    Files.writeString(quoted, "id,name\n1,\"\"\n2,\n");
+    try (BatchSet table = DataFiles.read(quoted, allocator)) {
+      assertThat(Tables.column(table, "name", allocator)).containsExactly("", null);
     }
   }
 

@@ -9,6 +9,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 
@@ -17,6 +21,27 @@ import org.duckdb.DuckDBDriver;
  * {@code COPY ... TO}), and compares files row for row.
  */
 public final class DuckDb implements AutoCloseable {
+  /** "name type" of each column of {@link #typesQuery} as Arrow reads it back from Parquet. */
+  public static final List<String> ARROW_TYPES =
+      List.of(
+          "int8 " + new ArrowType.Int(8, true),
+          "int16 " + new ArrowType.Int(16, true),
+          "int32 " + new ArrowType.Int(32, true),
+          "int64 " + new ArrowType.Int(64, true),
+          "uint8 " + new ArrowType.Int(8, false),
+          "uint64 " + new ArrowType.Int(64, false),
+          "float32 " + new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE),
+          "float64 " + new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE),
+          "dec10_2 " + new ArrowType.Decimal(10, 2, 128),
+          "dec38_6 " + new ArrowType.Decimal(38, 6, 128),
+          "utf8 " + ArrowType.Utf8.INSTANCE,
+          "text " + ArrowType.Utf8.INSTANCE,
+          "bool " + ArrowType.Bool.INSTANCE,
+          "date " + new ArrowType.Date(DateUnit.DAY),
+          "ts " + new ArrowType.Timestamp(TimeUnit.MICROSECOND, null),
+          "tstz " + new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"),
+          "bin " + ArrowType.Binary.INSTANCE);
+
   /**
    * One column of every scalar type the tests round-trip, each null in some rows, over {@code
    * range(rows) t(i)}.
