@@ -53,7 +53,7 @@ final class DuckDbErrors {
         break;
       }
       if (original != null && !t.isEmpty() && problem == null) {
-        problem = lowerFirst(t);
+        problem = lowerFirst(t.endsWith(".") ? t.substring(0, t.length() - 1) : t);
         break;
       }
     }
