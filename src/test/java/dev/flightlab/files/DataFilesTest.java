@@ -77,6 +77,30 @@ class DataFilesTest {
   }
 
   @Test
+  void readGivesBatchesThatKeepTheirBuffersAsTheReaderMovesOn() throws Exception {
+    // The benchmark sends these batches again and again: each buffer must still hold exactly
+    // what its batch's layout says after the reader has loaded the batches after it.
+    Path arrows = dir.resolve("people.arrows");
+    try (BatchSet people = Tables.people(allocator, 0, 100, 200, 300)) {
+      ArrowFiles.write(people, arrows, allocator);
+    }
+    Path parquet = duck.copy(DuckDb.typesQuery(1000), dir.resolve("t.parquet"), "FORMAT parquet");
+    for (Path file : List.of(arrows, parquet)) {
+      try (BatchSet set =
+          DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
+        assertThat(set.batches()).hasSizeGreaterThan(2);
+        for (ArrowRecordBatch batch : set.batches()) {
+          for (int i = 0; i < batch.getBuffers().size(); i++) {
+            assertThat(batch.getBuffers().get(i).readableBytes())
+                .as("%s buffer %d", file, i)
+                .isEqualTo(batch.getBuffersLayout().get(i).getSize());
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void csvTypesAreInferredFromTheFile() throws Exception {
     Path file =
         duck.copy(DuckDb.typesQuery(100), dir.resolve("types.csv"), "FORMAT csv, HEADER true");
