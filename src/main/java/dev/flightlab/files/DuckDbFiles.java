@@ -15,6 +15,9 @@ import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBResultSet;
@@ -153,6 +156,16 @@ final class DuckDbFiles {
       WriteOptions options,
       BufferAllocator allocator)
       throws IOException {
+    String unsupported =
+        unsupportedColumn(source.getVectorSchemaRoot().getSchema().getFields(), "");
+    if (unsupported != null) {
+      throw DataFileException.of(
+          named,
+          unsupported
+              + ", which DuckDB cannot write as "
+              + format.description()
+              + " (write Arrow IPC instead)");
+    }
     Export export = new Export(source, allocator);
     try (DuckDBConnection connection = connect(false, null);
         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
@@ -171,8 +184,14 @@ final class DuckDbFiles {
         statement.execute("DROP VIEW IF EXISTS " + SOURCE_VIEW);
       } catch (SQLException | RuntimeException e) {
         export.rethrowFailure();
-        throw DuckDbErrors.toException(
-            named, "cannot write " + format.description() + ": " + e.getMessage(), e);
+        Throwable cause = e instanceof SQLException || e.getCause() == null ? e : e.getCause();
+        throw DataFileException.of(
+            named,
+            "cannot write "
+                + format.description()
+                + ": "
+                + DuckDbErrors.firstLine(String.valueOf(cause.getMessage())),
+            e);
       } finally {
         // When DuckDB never took the stream, this closes the export; otherwise it does nothing.
         stream.release();
@@ -182,6 +201,29 @@ final class DuckDbFiles {
     }
     export.rethrowFailure();
     return new WriteOutcome(export.rows, export.batches, Files.size(target));
+  }
+
+  /**
+   * The first column (nested ones named a.b) of a type DuckDB's Arrow scan does not take, as
+   * "column 'a' is TYPE", or null. Found by trying each of Arrow Java's types with DuckDB 2.0.
+   */
+  static String unsupportedColumn(List<Field> fields, String prefix) {
+    for (Field f : fields) {
+      ArrowType type = f.getType();
+      boolean unsupported =
+          type instanceof ArrowType.FloatingPoint p
+                  && p.getPrecision() == FloatingPointPrecision.HALF
+              || type instanceof ArrowType.Decimal d && d.getBitWidth() != 128
+              || type instanceof ArrowType.Union;
+      if (unsupported) {
+        return "column '" + prefix + f.getName() + "' is " + type;
+      }
+      String child = unsupportedColumn(f.getChildren(), prefix + f.getName() + ".");
+      if (child != null) {
+        return child;
+      }
+    }
+    return null;
   }
 
   private static String copyOptions(FileFormat format, WriteOptions options) {

@@ -333,6 +333,32 @@ class PutGetFilesIT {
   }
 
   @Test
+  void aTypeParquetCannotHoldFailsTheDownloadNamingTheColumn() throws Exception {
+    Path all = dir.resolve("all.arrows");
+    try (BatchSet table = dev.flightlab.testing.AllTypes.table(fx.allocator(), null, 6, 0, 5)) {
+      dev.flightlab.files.ArrowFiles.write(table, all, fx.allocator());
+      ok("put", all.toString(), "/files/all");
+      Path parquet = dir.resolve("all.parquet");
+      Cli.Run get = flightlab("get", "/files/all", "-o", parquet.toString());
+      assertThat(get.exit()).isEqualTo(Main.EXIT_FAILURE);
+      assertThat(get.errLines())
+          .containsExactly(
+              "flightlab get: "
+                  + parquet
+                  + ": column 'float16' is FloatingPoint(HALF), which DuckDB cannot write as"
+                  + " Parquet (write Arrow IPC instead)");
+      assertThat(parquet).doesNotExist();
+      // Arrow IPC carries every type, empty batch and dictionary included.
+      Path arrow = dir.resolve("all.arrow");
+      ok("get", "/files/all", "-o", arrow.toString());
+      ok("put", arrow.toString(), "/files/all-again");
+      try (BatchSet again = fx.client().get(DatasetPath.parse("/files/all-again"))) {
+        Tables.assertSameTable(table, again, fx.allocator());
+      }
+    }
+  }
+
+  @Test
   void aFailedDownloadLeavesNoFileAndKeepsAnOldOne() throws Exception {
     Path fresh = dir.resolve("missing.parquet");
     Cli.Run missing = flightlab("get", "/files/missing", "-o", fresh.toString());
