@@ -81,6 +81,9 @@ final class GetCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
     PrintWriter out = spec.commandLine().getOut();
+    if (output == null && (format != null || delimiter != null)) {
+      throw new IllegalArgumentException("--format and --delimiter apply to -o/--output only");
+    }
     WriteOptions options = output == null ? null : writeOptions();
     // An unknown extension is refused before anything is fetched.
     FileFormat fileFormat = output == null ? null : DataFiles.formatOf(output, options);
