@@ -13,12 +13,10 @@ import dev.flightlab.wire.PutMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightClient.ClientStreamListener;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -165,7 +163,8 @@ final class PutCommand implements Callable<Integer> {
     long start = System.nanoTime();
     // The first batch before the schema goes out: a stream's dictionaries arrive with it.
     boolean more = reader.loadNextBatch();
-    Acks acks = new Acks();
+    // Ignores the acks; its future completes when the call ends.
+    AsyncPutListener acks = new AsyncPutListener();
     ClientStreamListener put =
         c.flight()
             .startPut(
@@ -227,7 +226,7 @@ final class PutCommand implements Callable<Integer> {
    * Waits until gRPC will take another message without queueing it: Arrow's own putNext waits by
    * spinning, which would take a core from the network thread on a small machine.
    */
-  private static void awaitReady(ClientStreamListener put, Acks acks) {
+  private static void awaitReady(ClientStreamListener put, AsyncPutListener acks) {
     long parkNanos = 5_000;
     while (!put.isReady() && !acks.isCancelled()) {
       LockSupport.parkNanos(parkNanos);
@@ -243,16 +242,6 @@ final class PutCommand implements Callable<Integer> {
     // As Flight sends it: null counts and 8-byte aligned buffers.
     try (ArrowRecordBatch batch = new VectorUnloader(root, true, true).getRecordBatch()) {
       return batch.computeBodyLength();
-    }
-  }
-
-  /** Counts the server's acks; its future completes when the call ends. */
-  private static final class Acks extends AsyncPutListener {
-    final AtomicLong count = new AtomicLong();
-
-    @Override
-    public void onNext(PutResult ack) {
-      count.incrementAndGet();
     }
   }
 }

@@ -71,7 +71,7 @@ final class FileSignatures {
     }
   }
 
-  /** {@code length} bytes ending {@code fromEnd} bytes before the end of the file. */
+  /** The last {@code length} bytes of a file of {@code size} bytes. */
   static byte[] tail(Path file, long size, int length) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       ByteBuffer tail = ByteBuffer.allocate(length);
