@@ -302,6 +302,24 @@ class PutGetFilesIT {
   }
 
   @Test
+  void aServerThatRunsOutOfMemoryMidUploadAnswersWithItsStatusAndStoresNothing() throws Exception {
+    Path file =
+        duck.copy(DuckDb.typesQuery(200_000), dir.resolve("types.parquet"), "FORMAT parquet");
+    try (ServerFixture small =
+        ServerFixture.start(
+            dev.flightlab.server.ServerOptions.ephemeral().withMemoryLimit(4 << 20))) {
+      Cli.Run run =
+          Cli.against(
+              small.uri().toString(), "put", file.toString(), "/files/big", "--batch-rows", "8192");
+      assertThat(run.exit()).isEqualTo(Main.EXIT_FAILURE);
+      assertThat(run.errLines()).hasSize(1);
+      assertThat(run.err()).startsWith("flightlab put: RESOURCE_EXHAUSTED: ");
+      small.awaitStoreSettled(0);
+      assertThat(small.store().stats().datasets()).isZero();
+    }
+  }
+
+  @Test
   void aValueThatDoesNotConvertIsRefusedWithItsLineAndNothingIsStored() throws Exception {
     StringBuilder text = new StringBuilder("id,when\n");
     for (int i = 0; i < 60_000; i++) {
