@@ -263,31 +263,31 @@ class DataFilesTest {
   @Test
   void compressedFeatherV2IsRead() throws Exception {
     Path file = dir.resolve("lz4.feather");
-    try (BatchSet people = Tables.people(allocator, 0, 5, 0, 7);
-        VectorSchemaRoot root = VectorSchemaRoot.create(people.schema(), allocator);
-        var channel =
-            Files.newByteChannel(
-                file,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-        ArrowFileWriter writer =
-            new ArrowFileWriter(
-                root,
-                null,
-                channel,
-                null,
-                IpcOption.DEFAULT,
-                CommonsCompressionFactory.INSTANCE,
-                CompressionUtil.CodecType.LZ4_FRAME,
-                Optional.empty())) {
-      writer.start();
-      VectorLoader loader = new VectorLoader(root);
-      for (ArrowRecordBatch batch : people.batches()) {
-        loader.load(batch);
-        writer.writeBatch();
+    try (BatchSet people = Tables.people(allocator, 0, 5, 0, 7)) {
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(people.schema(), allocator);
+          var channel =
+              Files.newByteChannel(
+                  file,
+                  java.nio.file.StandardOpenOption.CREATE,
+                  java.nio.file.StandardOpenOption.WRITE);
+          ArrowFileWriter writer =
+              new ArrowFileWriter(
+                  root,
+                  null,
+                  channel,
+                  null,
+                  IpcOption.DEFAULT,
+                  CommonsCompressionFactory.INSTANCE,
+                  CompressionUtil.CodecType.LZ4_FRAME,
+                  Optional.empty())) {
+        writer.start();
+        VectorLoader loader = new VectorLoader(root);
+        for (ArrowRecordBatch batch : people.batches()) {
+          loader.load(batch);
+          writer.writeBatch();
+        }
+        writer.end();
       }
-      writer.end();
-      writer.close();
       try (BatchSet read = DataFiles.read(file, allocator)) {
         Tables.assertSameTable(people, read, allocator);
       }
