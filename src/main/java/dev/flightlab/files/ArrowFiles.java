@@ -2,30 +2,37 @@ package dev.flightlab.files;
 
 import dev.flightlab.data.BatchSet;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.Locale;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.flatbuf.Footer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
-/** Reads and writes tables as Arrow IPC files (random access) and streams. */
+/**
+ * Reads and writes Arrow IPC files (random access, also Feather v2) and streams, batch by batch.
+ *
+ * <p>Every read first checks what the file's bytes say (magic, footer, each message's length
+ * against the bytes left) so that a damaged file or one in another format is refused with its name
+ * and offset before anything is allocated for it. Compressed buffers (LZ4 frame, ZSTD: what pyarrow
+ * writes to Feather by default) are decompressed as they are read.
+ */
 public final class ArrowFiles {
-  private static final byte[] FILE_MAGIC =
-      "ARROW1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
   private ArrowFiles() {}
 
   /** The two Arrow IPC layouts. */
@@ -42,47 +49,54 @@ public final class ArrowFiles {
           ? STREAM
           : FILE;
     }
+
+    /** The matching {@link FileFormat}. */
+    public FileFormat fileFormat() {
+      return this == FILE ? FileFormat.ARROW_FILE : FileFormat.ARROW_STREAM;
+    }
   }
 
   /**
-   * Reads an Arrow IPC file or stream (told apart by the file's magic bytes) with its batch
-   * boundaries and dictionaries.
+   * Opens an Arrow IPC file or stream (told apart by its first bytes) to read batch by batch.
+   *
+   * <p>The reader owns the open file: close it. Its batches and dictionaries come from {@code
+   * allocator}; batch boundaries and dictionaries (with replacements and deltas in a stream) are as
+   * in the file.
+   *
+   * @throws DataFileException when the file is missing, empty, not Arrow IPC, truncated or damaged
+   */
+  public static ArrowReader open(Path path, BufferAllocator allocator) throws IOException {
+    FileSignatures.Head head = FileSignatures.head(path);
+    FileFormat layout = FileSignatures.checkArrowIpc(path, head);
+    FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      ArrowReader reader;
+      if (layout == FileFormat.ARROW_FILE) {
+        checkBlocks(path, channel, head.size());
+        reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE);
+      } else {
+        reader =
+            new ArrowStreamReader(
+                new CheckedMessageReader(path, channel, allocator),
+                allocator,
+                CommonsCompressionFactory.INSTANCE);
+      }
+      return new Checked(path, layout, reader, allocator);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads a whole Arrow IPC file or stream into memory, with its batch boundaries and dictionaries.
+   *
+   * @throws DataFileException as {@link #open} does, and when a stream replaces a dictionary (a
+   *     batch set holds one per id)
    */
   public static BatchSet read(Path path, BufferAllocator allocator) throws IOException {
-    byte[] head = new byte[6];
-    try (InputStream in = Files.newInputStream(path)) {
-      int n = in.readNBytes(head, 0, head.length);
-      if (n == 0) {
-        throw new IOException(path + " is empty");
-      }
-    }
-    boolean file = Arrays.equals(head, FILE_MAGIC);
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-        ArrowReader reader =
-            file
-                ? new ArrowFileReader(channel, allocator)
-                : new ArrowStreamReader(channel, allocator)) {
-      VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      BatchSet.Builder out = BatchSet.builder(root.getSchema());
-      try {
-        while (reader.loadNextBatch()) {
-          out.add(root, null);
-        }
-        for (Dictionary d : reader.getDictionaryVectors().values()) {
-          // Take the dictionary's buffers over: the reader frees its own vectors on close.
-          var transfer = d.getVector().getTransferPair(allocator);
-          transfer.transfer();
-          out.dictionary(
-              new Dictionary(
-                  (org.apache.arrow.vector.FieldVector) transfer.getTo(), d.getEncoding()));
-        }
-      } catch (IOException | RuntimeException e) {
-        out.build().close();
-        throw e;
-      }
-      return out.build();
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IOException(path + " is not an Arrow IPC file or stream: " + e.getMessage(), e);
+    try (ArrowReader reader = open(path, allocator)) {
+      return DataFiles.collect(path, reader, allocator);
     }
   }
 
@@ -106,10 +120,7 @@ public final class ArrowFiles {
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
         VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator);
-        ArrowWriter writer =
-            format == Format.FILE
-                ? new ArrowFileWriter(root, table.dictionaries(), channel)
-                : new ArrowStreamWriter(root, table.dictionaries(), channel)) {
+        ArrowWriter writer = newWriter(format, root, table.dictionaries(), channel)) {
       VectorLoader loader = new VectorLoader(root);
       writer.start();
       for (ArrowRecordBatch batch : table.batches()) {
@@ -118,6 +129,192 @@ public final class ArrowFiles {
       }
       writer.end();
       return writer.bytesWritten();
+    }
+  }
+
+  /**
+   * Writes every batch {@code source} reads to {@code channel}, batch by batch, in {@code format}.
+   * The channel stays open.
+   *
+   * @param file named in errors
+   * @throws DataFileException when {@code source} replaces a dictionary and {@code format} is the
+   *     file format, which holds one dictionary per id
+   */
+  static WriteOutcome write(
+      ArrowReader source,
+      WritableByteChannel channel,
+      Format format,
+      Path file,
+      BufferAllocator allocator)
+      throws IOException {
+    VectorSchemaRoot root = source.getVectorSchemaRoot();
+    // The first batch first: a stream's dictionaries arrive with it.
+    boolean more = source.loadNextBatch();
+    long rows = 0;
+    long batches = 0;
+    try (ArrowWriter writer = newWriter(format, root, source, new Unclosed(channel));
+        DictionarySnapshot written =
+            format == Format.FILE
+                ? DictionarySnapshot.of(root.getSchema(), source, allocator)
+                : null) {
+      writer.start();
+      while (more) {
+        EmptyBatches.reallocateIfEmpty(root);
+        writer.writeBatch();
+        rows += root.getRowCount();
+        batches++;
+        more = source.loadNextBatch();
+        if (more && written != null && !written.isEmpty()) {
+          Long changed = written.changedIn(source);
+          if (changed != null) {
+            throw DataFileException.of(
+                file,
+                "dictionary "
+                    + changed
+                    + " changes at batch "
+                    + batches
+                    + ", which the Arrow IPC file format cannot hold; write a stream (.arrows)");
+          }
+        }
+      }
+      writer.end();
+      return new WriteOutcome(rows, batches, writer.bytesWritten());
+    }
+  }
+
+  private static ArrowWriter newWriter(
+      Format format,
+      VectorSchemaRoot root,
+      org.apache.arrow.vector.dictionary.DictionaryProvider dictionaries,
+      WritableByteChannel channel) {
+    return format == Format.FILE
+        ? new ArrowFileWriter(root, dictionaries, channel)
+        : new ArrowStreamWriter(root, dictionaries, channel);
+  }
+
+  /** A channel the writer may close without closing the file: its owner syncs and closes it. */
+  private record Unclosed(WritableByteChannel channel) implements WritableByteChannel {
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return channel.write(src);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * Checks every block the footer of an Arrow IPC file lists against the file's size: the reader
+   * allocates each block's stated length before reading it.
+   */
+  private static void checkBlocks(Path path, FileChannel channel, long size) throws IOException {
+    int magic = FileSignatures.ARROW_MAGIC.length;
+    ByteBuffer lengthBytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(path, channel, lengthBytes, size - magic - 4);
+    int footerLength = lengthBytes.getInt(0);
+    long footerStart = size - magic - 4 - footerLength;
+    if (footerLength > FileSignatures.MAX_METADATA_BYTES) {
+      throw DataFileException.atOffset(
+          path, footerStart, "Arrow IPC footer of " + footerLength + " bytes is implausibly large");
+    }
+    ByteBuffer footerBytes = ByteBuffer.allocate(footerLength);
+    readFully(path, channel, footerBytes, footerStart);
+    footerBytes.flip();
+    ArrowFooter footer;
+    try {
+      footer = new ArrowFooter(Footer.getRootAsFooter(footerBytes));
+    } catch (RuntimeException e) {
+      throw DataFileException.atOffset(
+          path, footerStart, "the Arrow IPC footer is damaged: " + e.getMessage());
+    }
+    int index = 0;
+    for (ArrowBlock block : footer.getDictionaries()) {
+      checkBlock(path, "dictionary batch " + index++, block, footerStart);
+    }
+    index = 0;
+    for (ArrowBlock block : footer.getRecordBatches()) {
+      checkBlock(path, "record batch " + index++, block, footerStart);
+    }
+  }
+
+  private static void checkBlock(Path path, String what, ArrowBlock block, long dataEnd)
+      throws DataFileException {
+    long offset = block.getOffset();
+    long metadata = block.getMetadataLength();
+    long body = block.getBodyLength();
+    if (offset < 8
+        || metadata < 8
+        || metadata > FileSignatures.MAX_METADATA_BYTES
+        || body < 0
+        || offset + metadata + body > dataEnd) {
+      throw DataFileException.atOffset(
+          path,
+          offset,
+          what
+              + " ("
+              + metadata
+              + " metadata and "
+              + body
+              + " body bytes) does not fit before the footer at byte "
+              + dataEnd
+              + ": truncated or damaged");
+    }
+  }
+
+  private static void readFully(Path path, FileChannel channel, ByteBuffer into, long position)
+      throws IOException {
+    while (into.hasRemaining()) {
+      if (channel.read(into, position + into.position()) < 0) {
+        throw DataFileException.atOffset(path, position, "ends early");
+      }
+    }
+  }
+
+  /** An IPC reader whose failures name the file and the batch. */
+  private static final class Checked extends ForwardingReader {
+    private final Path file;
+    private final FileFormat layout;
+    private long batches;
+
+    Checked(Path file, FileFormat layout, ArrowReader reader, BufferAllocator allocator) {
+      super(reader, allocator);
+      this.file = file;
+      this.layout = layout;
+    }
+
+    @Override
+    public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
+      try {
+        return delegate.getVectorSchemaRoot();
+      } catch (DataFileException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw DataFileException.of(
+            file,
+            "the schema of this " + layout.description() + " cannot be read: " + e.getMessage(),
+            e);
+      }
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+      try {
+        boolean loaded = delegate.loadNextBatch();
+        if (loaded) {
+          batches++;
+        }
+        return loaded;
+      } catch (DataFileException e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        throw DataFileException.of(
+            file, "record batch " + batches + " cannot be read: " + e.getMessage(), e);
+      }
     }
   }
 }
