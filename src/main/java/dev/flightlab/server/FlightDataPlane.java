@@ -68,7 +68,7 @@ final class FlightDataPlane {
     ServerServiceDefinition base = arrowService.bindService();
     MethodDescriptor<Flight.Ticket, OutboundFlightData> get = FlightMethods.serverDoGet();
     MethodDescriptor<InboundFlightData, Flight.PutResult> put =
-        FlightMethods.serverDoPut(allocator);
+        FlightMethods.serverDoPut(store.inFlightAllocator());
     ServiceDescriptor.Builder descriptor =
         ServiceDescriptor.newBuilder(base.getServiceDescriptor().getName())
             .setSchemaDescriptor(base.getServiceDescriptor().getSchemaDescriptor())
@@ -88,7 +88,7 @@ final class FlightDataPlane {
             .addMethod(
                 put,
                 ServerCalls.asyncBidiStreamingCall(
-                    call -> DoPutHandler.handle(call, store, allocator)));
+                    call -> DoPutHandler.handle(call, store, store.inFlightAllocator())));
     for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
       if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
         service.addMethod(m);
