@@ -41,6 +41,14 @@ public final class FlightMethods {
         .build();
   }
 
+  /** DoExchange as a server runs it: FlightData in (failures as values), FlightData out. */
+  public static MethodDescriptor<InboundFlightData, OutboundFlightData> serverDoExchange(
+      BufferAllocator allocator) {
+    return FlightServiceGrpc.getDoExchangeMethod().toBuilder(
+            new InboundMarshaller(allocator, true), OUTBOUND)
+        .build();
+  }
+
   /** DoPut as a client sends it. */
   public static MethodDescriptor<OutboundFlightData, Flight.PutResult> clientDoPut() {
     return FlightServiceGrpc.getDoPutMethod().toBuilder(OUTBOUND, putResultMarshaller()).build();
