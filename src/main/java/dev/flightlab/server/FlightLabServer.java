@@ -71,7 +71,8 @@ public final class FlightLabServer implements AutoCloseable {
   private volatile Location location;
   private boolean closed;
 
-  private FlightLabServer(ServerOptions options, BufferAllocator parent, boolean embedded) {
+  private FlightLabServer(
+      ServerOptions options, ServerLimits limits, BufferAllocator parent, boolean embedded) {
     this.embedded = embedded;
     this.transport = embedded ? NettyTransport.forEmbeddedServer() : NettyTransport.forServer();
     this.options = options;
@@ -94,8 +95,10 @@ public final class FlightLabServer implements AutoCloseable {
     // settings are those FlightServer.Builder would make.
     NettyServerBuilder netty =
         NettyServerBuilder.forAddress(bind.toSocketAddress())
-            .maxInboundMessageSize(Integer.MAX_VALUE)
-            .maxInboundMetadataSize(Integer.MAX_VALUE)
+            // Refused from the gRPC length prefix, before any of the message is buffered.
+            .maxInboundMessageSize((int) limits.maxMessageBytes())
+            .maxInboundMetadataSize(1 << 20)
+            .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
             // Calls start on the network thread, and the supplier moves all but the data
             // plane's to callExecutor (FlightDataPlane.executorFor).
             .executor(MoreExecutors.directExecutor())
@@ -124,6 +127,7 @@ public final class FlightLabServer implements AutoCloseable {
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
     TransportSettings.tune(netty);
     transport.configure(netty);
+    transport.limitConnections(limits.maxConnections());
     if (options.tls()) {
       netty.sslContext(sslContext(options));
     }
@@ -270,6 +274,7 @@ public final class FlightLabServer implements AutoCloseable {
   /** Builds a {@link FlightLabServer}. */
   public static final class Builder {
     private final ServerOptions options;
+    private ServerLimits limits = ServerLimits.defaults();
     private BufferAllocator allocator;
     private boolean embedded;
 
@@ -292,9 +297,15 @@ public final class FlightLabServer implements AutoCloseable {
       return this;
     }
 
+    /** Holds these limits (message size, connections, idle time) instead of the defaults. */
+    public Builder limits(ServerLimits newLimits) {
+      this.limits = newLimits;
+      return this;
+    }
+
     /** Creates the server (not started). */
     public FlightLabServer build() {
-      return new FlightLabServer(options, allocator, embedded);
+      return new FlightLabServer(options, limits, allocator, embedded);
     }
   }
 }
