@@ -200,6 +200,11 @@ public final class FlightLabServer implements AutoCloseable {
     return grpcServer.getPort();
   }
 
+  /** Client connections open now. */
+  public int acceptedConnections() {
+    return transport.acceptedConnections();
+  }
+
   /** The datasets this server holds. */
   public DatasetStore store() {
     return store;
