@@ -35,11 +35,6 @@ KNOWN_GAPS = {
     # Arrow Java 19 builds no vectors for 32- and 64-bit decimals (FLIGHT-NOTES.md).
     "decimal32": "Library only supports 128-bit and 256-bit decimal values",
     "decimal64": "Library only supports 128-bit and 256-bit decimal values",
-    # pa.concat_tables of two dictionary-encoded tables: the stream carries a replacement
-    # dictionary before the second batch.
-    "dictionary_replacement": "replaced dictionary 0 mid-stream: send each dictionary once, before the first batch",
-    # IpcWriteOptions(emit_dictionary_deltas=True): the second batch's new values as a delta.
-    "dictionary_delta": "dictionary deltas are not supported",
 }
 
 TIMEOUT_SECONDS = 30

@@ -1,5 +1,6 @@
 package dev.flightlab.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.wire.Json;
 import java.io.IOException;
@@ -11,14 +12,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An earlier run's JSON results ({@code --baseline}): the median headline figure of each point and
- * phase, to compare a new run with.
+ * An earlier run's JSON results ({@code --baseline}): each point's workload and the median headline
+ * figure of each of its phases, to compare a new run's points of the same workload with.
  *
  * @param file where it was read from
- * @param op the baseline's workload
- * @param medians "point label|phase" to (unit, median)
+ * @param points its points, in order
  */
-public record Baseline(Path file, String op, Map<String, Figure> medians) {
+public record Baseline(Path file, List<Point> points) {
+
+  /**
+   * One point of the baseline.
+   *
+   * @param workload its {@link WorkloadShape} as the JSON results hold it
+   * @param medians phase name to its median headline figure
+   */
+  public record Point(JsonNode workload, Map<String, Figure> medians) {}
 
   /**
    * One figure of the baseline.
@@ -45,9 +53,16 @@ public record Baseline(Path file, String op, Map<String, Figure> medians) {
       throw new IllegalArgumentException(
           "--baseline " + file + " is not a flightlab bench JSON result (--format json)");
     }
-    Map<String, Figure> medians = new LinkedHashMap<>();
+    List<Point> points = new ArrayList<>();
     for (JsonNode point : root.get("points")) {
-      String label = point.path("label").asText("");
+      if (!point.has("workload")) {
+        throw new IllegalArgumentException(
+            "--baseline "
+                + file
+                + " does not say what each point measured (an older flightlab bench wrote it):"
+                + " make a new baseline");
+      }
+      Map<String, Figure> medians = new LinkedHashMap<>();
       point
           .path("summary")
           .fields()
@@ -56,41 +71,68 @@ public record Baseline(Path file, String op, Map<String, Figure> medians) {
                 JsonNode s = e.getValue();
                 if (s.path("n").asInt() > 0) {
                   medians.put(
-                      key(label, e.getKey()),
-                      new Figure(s.path("unit").asText(), s.path("median").asDouble()));
+                      e.getKey(), new Figure(s.path("unit").asText(), s.path("median").asDouble()));
                 }
               });
+      points.add(new Point(point.get("workload"), medians));
     }
-    return new Baseline(file, root.path("options").path("op").asText("?"), medians);
+    return new Baseline(file, points);
   }
 
-  private static String key(String point, String phase) {
-    return point + "|" + phase;
-  }
-
-  /** Compares {@code run} with this baseline. */
+  /** Compares each point of {@code run} with the baseline's point of the same workload. */
   public Comparison compare(RunResult run, double maxRegression) {
     List<Comparison.Entry> entries = new ArrayList<>();
     List<String> unmatched = new ArrayList<>();
-    if (!op.equals(run.options().op().wireName())) {
-      unmatched.add("the baseline measured --op " + op + ", this run --op " + run.options().op());
-    }
+    JsonNode firstShape = null;
     for (PointResult p : run.points()) {
-      for (String phase : p.phaseNames()) {
+      JsonNode shape = asRead(p.options().shape());
+      firstShape = firstShape == null ? shape : firstShape;
+      Point base = points.stream().filter(b -> b.workload().equals(shape)).findFirst().orElse(null);
+      for (Phase phase : p.phases()) {
         Summary s = p.summary(phase);
         if (s.n() == 0) {
           continue;
         }
-        Figure base =
-            op.equals(run.options().op().wireName()) ? medians.get(key(p.label(), phase)) : null;
-        String name = (p.label().isEmpty() ? "" : p.label() + " ") + phase;
-        if (base == null || !base.unit().equals(p.primaryUnit(phase))) {
-          unmatched.add(name);
+        Figure figure = base == null ? null : base.medians().get(phase.toString());
+        if (figure == null || !figure.unit().equals(p.primaryUnit(phase))) {
+          unmatched.add((p.label().isEmpty() ? "" : p.label() + " ") + phase);
           continue;
         }
-        entries.add(new Comparison.Entry(p.label(), phase, base.unit(), base.median(), s.median()));
+        entries.add(
+            new Comparison.Entry(p.label(), phase, figure.unit(), figure.median(), s.median()));
       }
     }
-    return new Comparison(file.toString(), maxRegression, entries, unmatched);
+    String noMatch =
+        !entries.isEmpty() || firstShape == null
+            ? null
+            : "nothing in baseline " + file + " matches this run" + difference(firstShape);
+    return new Comparison(file.toString(), maxRegression, entries, unmatched, noMatch);
+  }
+
+  /** The shape as the JSON results hold it, read back, so that it equals what a file holds. */
+  private static JsonNode asRead(WorkloadShape shape) {
+    try {
+      return Json.MAPPER.readTree(RecordJson.MAPPER.writeValueAsString(shape));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a workload shape as JSON", e);
+    }
+  }
+
+  /** How the baseline's first point differs from {@code shape}, as " (rows: 4000 there, ...)". */
+  private String difference(JsonNode shape) {
+    if (points.isEmpty()) {
+      return " (it has no points)";
+    }
+    Map<String, String> here = RecordJson.flatten(shape);
+    Map<String, String> there = RecordJson.flatten(points.get(0).workload());
+    List<String> differences = new ArrayList<>();
+    there.forEach(
+        (name, value) -> {
+          if (!value.equals(here.getOrDefault(name, "-"))) {
+            differences.add(
+                name + ": " + value + " there, " + here.getOrDefault(name, "-") + " here");
+          }
+        });
+    return differences.isEmpty() ? "" : " (" + String.join("; ", differences) + ")";
   }
 }

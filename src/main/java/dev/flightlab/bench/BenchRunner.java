@@ -63,12 +63,12 @@ public final class BenchRunner {
         Executors.newCachedThreadPool(daemons("flightlab-bench-stream"));
     ExecutorService helperThreads =
         Executors.newCachedThreadPool(daemons("flightlab-bench-reader"));
-    // Exact-size allocation for large buffers: received bodies of 2 MiB no longer churn Netty's
-    // pool chunks (each new chunk zeroed), which halved DoGet at 65,536 rows/batch on Netty 4.2.18.
+    // Exact-size allocation for large buffers: large received bodies do not churn Netty's pool
+    // chunks, each of which is zeroed when new.
     RootAllocator root = Allocators.newRoot();
     try {
-      progress.update("starting the " + options.serverMode() + " server", 0);
-      server = ServerHandle.start(options);
+      progress.update("starting the " + options.target().serverMode() + " server", 0);
+      server = ServerHandle.start(options.target());
       int maxConnections = maxConnections();
       for (int i = 0; i < maxConnections; i++) {
         clients.add(FlightLabClient.connect(clientOptions(server), root));
@@ -83,15 +83,12 @@ public final class BenchRunner {
       List<Map<String, String>> grid = Sweep.grid(options.sweeps());
       for (int p = 0; p < grid.size(); p++) {
         Map<String, String> parameters = grid.get(p);
-        BenchOptions pointOptions = options;
-        for (Map.Entry<String, String> e : parameters.entrySet()) {
-          pointOptions = pointOptions.with(e.getKey(), e.getValue());
-        }
+        BenchOptions pointOptions = options.at(parameters);
         try (BufferAllocator data = root.newChildAllocator("bench-data", 0, Long.MAX_VALUE)) {
           BenchContext ctx =
               new BenchContext(
                   pointOptions,
-                  clients.subList(0, pointOptions.connections()),
+                  clients.subList(0, pointOptions.concurrency().connections()),
                   data,
                   streamThreads,
                   helperThreads,
@@ -183,11 +180,12 @@ public final class BenchRunner {
         warmBytes += r.ipcBodyBytes();
       }
       long measuredNanos = 0;
-      while (wantsMore(o, measured.size(), measuredNanos)) {
+      TimingOptions timing = o.timing();
+      while (wantsMore(timing, measured.size(), measuredNanos)) {
         double fraction =
-            o.duration() != null
-                ? Math.min(1.0, (double) measuredNanos / o.duration().toNanos())
-                : (double) measured.size() / o.iterations();
+            timing.duration() != null
+                ? Math.min(1.0, (double) measuredNanos / timing.duration().toNanos())
+                : (double) measured.size() / timing.iterations();
         progress.update(
             where + ": iteration " + (measured.size() + 1) + last(measured),
             (pointIndex + fraction) / pointCount);
@@ -197,7 +195,7 @@ public final class BenchRunner {
       }
     } finally {
       created.addAll(workload.createdDatasets());
-      Map<String, Histogram> latency = workload.measuredLatency();
+      Map<Phase, Histogram> latency = workload.measuredLatency();
       if (data != null) {
         points.add(new PointResult(parameters, o, data, warmups, measured, latency));
       }
@@ -244,11 +242,11 @@ public final class BenchRunner {
     return known && wall > 0 ? (double) jit / wall : -1;
   }
 
-  private static boolean wantsMore(BenchOptions o, int done, long elapsedNanos) {
-    if (o.duration() != null) {
-      return done == 0 || elapsedNanos < o.duration().toNanos();
+  private static boolean wantsMore(TimingOptions t, int done, long elapsedNanos) {
+    if (t.duration() != null) {
+      return done == 0 || elapsedNanos < t.duration().toNanos();
     }
-    return done < o.iterations();
+    return done < t.iterations();
   }
 
   private static String warmupProgress(Warmup w, long bytes) {
@@ -268,21 +266,17 @@ public final class BenchRunner {
 
   /** The most connections any point of the grid uses. */
   private int maxConnections() {
-    int max = options.connections();
-    for (Map<String, String> p : Sweep.grid(options.sweeps())) {
-      BenchOptions o = options;
-      for (Map.Entry<String, String> e : p.entrySet()) {
-        o = o.with(e.getKey(), e.getValue());
-      }
-      max = Math.max(max, o.connections());
+    int max = options.concurrency().connections();
+    for (Map<String, String> point : Sweep.grid(options.sweeps())) {
+      max = Math.max(max, options.at(point).concurrency().connections());
     }
     return max;
   }
 
   private ClientOptions clientOptions(ServerHandle server) {
-    ClientOptions c = ClientOptions.of(server.uri()).withAuthToken(options.authToken());
-    Path trusted =
-        options.tlsTrustedCerts() != null ? options.tlsTrustedCerts() : options.tlsCert();
+    TargetOptions target = options.target();
+    ClientOptions c = ClientOptions.of(server.uri()).withAuthToken(target.authToken());
+    Path trusted = target.tlsTrustedCerts() != null ? target.tlsTrustedCerts() : target.tlsCert();
     return trusted == null ? c : c.withTrustedCertificates(trusted);
   }
 
@@ -327,7 +321,7 @@ public final class BenchRunner {
 
   private void cleanUp(
       FlightLabClient client, Set<DatasetPath> created, boolean flightlab, List<String> notes) {
-    if (options.keep()) {
+    if (options.target().keep()) {
       notes.add("kept " + created.size() + " dataset(s) on the server (--keep): " + created);
       return;
     }

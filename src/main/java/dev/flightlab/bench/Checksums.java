@@ -16,7 +16,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * A 64-bit checksum of a table's values, row by row and column by column (nulls count as nulls,
  * buffer padding and capacity do not), plus its dictionaries' values: two tables that hold the same
- * values in the same order and batches have the same checksum.
+ * values in the same order have the same checksum, however they are cut into batches (a server may
+ * re-chunk what it sends, or split it over several endpoints).
  */
 public final class Checksums {
   private Checksums() {}
@@ -33,16 +34,22 @@ public final class Checksums {
       DictionaryProvider dictionaries,
       BufferAllocator allocator) {
     long h = 0x9E3779B97F4A7C15L;
+    long rows = 0;
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
       VectorLoader loader = new VectorLoader(root);
+      List<FieldVector> columns = root.getFieldVectors();
       for (ArrowRecordBatch batch : batches) {
         loader.load(batch);
-        h = mix(h, root.getRowCount());
-        for (FieldVector v : root.getFieldVectors()) {
-          h = mix(h, vector(v));
+        // Row by row, so that where one batch ends and the next begins does not count.
+        for (int i = 0; i < root.getRowCount(); i++) {
+          for (FieldVector v : columns) {
+            h = mix(h, value(v, i));
+          }
         }
+        rows += root.getRowCount();
       }
     }
+    h = mix(h, rows);
     if (dictionaries != null) {
       for (long id : new TreeSet<>(dictionaries.getDictionaryIds())) {
         Dictionary d = dictionaries.lookup(id);
@@ -56,9 +63,13 @@ public final class Checksums {
   private static long vector(ValueVector v) {
     long h = v.getValueCount();
     for (int i = 0; i < v.getValueCount(); i++) {
-      h = mix(h, v.isNull(i) ? 0x5bd1e995L : v.hashCode(i));
+      h = mix(h, value(v, i));
     }
     return h;
+  }
+
+  private static long value(ValueVector v, int i) {
+    return v.isNull(i) ? 0x5bd1e995L : v.hashCode(i);
   }
 
   private static long mix(long h, long value) {

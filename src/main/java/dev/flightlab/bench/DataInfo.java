@@ -25,10 +25,4 @@ public record DataInfo(
     long logicalBytes,
     long ipcBodyBytes,
     long ipcStreamBytes,
-    long generationNanos) {
-
-  /** No data (the metadata workload's calls carry none). */
-  public static DataInfo none(String source) {
-    return new DataInfo(source, "-", "-", 0, 0, 0, 0, 0, 0, 0);
-  }
-}
+    long generationNanos) {}

@@ -11,16 +11,19 @@ import org.apache.arrow.flight.FlightDescriptor;
  */
 final class ExchangeWorkload extends Workload {
   private final List<FlightDescriptor> descriptors = new ArrayList<>();
+  private final ExchangeDriver driver;
 
   ExchangeWorkload(BenchContext ctx) {
     super(ctx);
+    driver = new ExchangeDriver(options.transfer().sendWait(), ctx.helperThreads());
   }
 
   @Override
   DataInfo prepare() throws Exception {
-    for (int s = 0; s < options.streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       // flightlab's DoExchange echoes and stores nothing: the path only names the stream.
-      descriptors.add(DatasetPath.parse(options.pathPrefix() + "/exchange-" + s).toDescriptor());
+      descriptors.add(
+          DatasetPath.parse(options.target().pathPrefix() + "/exchange-" + s).toDescriptor());
     }
     return generateStreamsForIterations();
   }
@@ -30,20 +33,10 @@ final class ExchangeWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
-            (s, out) -> {
-              FlightDescriptor descriptor = descriptors.get(s);
-              withStreamData(
-                  s,
-                  data ->
-                      StreamOps.exchange(
-                          ctx.client(s),
-                          descriptor,
-                          data,
-                          options.sendWait(),
-                          ctx.helperThreads(),
-                          out));
-            });
-    return List.of(merge("exchange", StreamOps.EXCHANGE_LATENCY, outcomes, measured));
+            streamCount,
+            (s, out) ->
+                withStreamData(
+                    s, data -> driver.exchange(ctx.client(s), descriptors.get(s), data, out)));
+    return List.of(merge(Phase.EXCHANGE, outcomes, measured));
   }
 }

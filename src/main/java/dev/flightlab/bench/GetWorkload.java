@@ -8,7 +8,6 @@ import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.Ticket;
 
 /**
  * {@code --op get}: every stream downloads a dataset. Before timing, each stream's generated data
@@ -16,31 +15,26 @@ import org.apache.arrow.flight.Ticket;
  * the ticket comes from GetFlightInfo, so any Flight server that stores uploads by path works.
  */
 final class GetWorkload extends Workload {
-  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<FlightInfo> tickets = new ArrayList<>();
   private final List<long[]> expected = new ArrayList<>();
+  private final GetDriver driver;
 
   GetWorkload(BenchContext ctx) {
     super(ctx);
+    driver = new GetDriver(options.transfer());
   }
 
   @Override
   DataInfo prepare() throws Exception {
-    if (options.dataset() != null) {
-      return prepareExisting(DatasetPath.parse(options.dataset()));
+    if (options.target().dataset() != null) {
+      return prepareExisting(DatasetPath.parse(options.target().dataset()));
     }
     DataInfo info = generateStreams();
-    for (int s = 0; s < options.streams(); s++) {
+    // --compression is for the timed downloads: the upload before them is plain.
+    PutDriver upload = new PutDriver(options.transfer().withCompression(IpcCompression.NONE));
+    for (int s = 0; s < streamCount; s++) {
       DatasetPath path = dataset("get-" + s);
-      StreamOutcome ignored = new StreamOutcome();
-      StreamOps.put(
-          ctx.client(s),
-          options.client(),
-          path,
-          streams.get(s),
-          IpcCompression.NONE,
-          options.sendWait(),
-          false,
-          ignored);
+      upload.put(ctx.client(s), path, streams.get(s), false, new StreamOutcome());
       tickets.add(ticketOf(ctx.client(s).info(path), path));
       StreamData d = streams.get(s);
       expected.add(new long[] {d.rows, d.batches, d.logicalBytes, d.ipcBodyBytes});
@@ -53,15 +47,13 @@ final class GetWorkload extends Workload {
   /** Reads the existing dataset once, untimed, to learn its sizes. */
   private DataInfo prepareExisting(DatasetPath path) throws Exception {
     long start = System.nanoTime();
-    Ticket ticket = ticketOf(ctx.client(0).info(path), path);
+    FlightInfo ticket = ticketOf(ctx.client(0).info(path), path);
     StreamOutcome probe = new StreamOutcome();
-    try (BatchSet set =
-        StreamOps.get(
-            ctx.client(0), options.client(), ticket, options.compression(), probe, true)) {
+    try (BatchSet set = driver.get(ctx.client(0), ticket, probe, true)) {
       long[] counts = {probe.rows, probe.batches};
       long logical = DataSizes.logicalBytes(set);
       long ipc = StreamData.ipcBodyBytes(set.batches());
-      for (int s = 0; s < options.streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         tickets.add(ticket);
         expected.add(new long[] {counts[0], counts[1], logical, ipc});
       }
@@ -70,21 +62,22 @@ final class GetWorkload extends Workload {
           "dataset " + path,
           "-",
           SchemaSpec.describe(set.schema()),
-          options.streams(),
-          counts[0] * options.streams(),
-          counts[1] * options.streams(),
-          logical * options.streams(),
-          ipc * options.streams(),
+          streamCount,
+          counts[0] * streamCount,
+          counts[1] * streamCount,
+          logical * streamCount,
+          ipc * streamCount,
           0,
           elapsed);
     }
   }
 
-  static Ticket ticketOf(FlightInfo info, DatasetPath path) {
+  /** Where to read {@code path}: its FlightInfo, every endpoint of which a get follows. */
+  static FlightInfo ticketOf(FlightInfo info, DatasetPath path) {
     if (info.getEndpoints().isEmpty()) {
       throw new BenchFailure("GetFlightInfo for '" + path + "' returned no endpoint to read");
     }
-    return info.getEndpoints().get(0).getTicket();
+    return info;
   }
 
   @Override
@@ -92,16 +85,10 @@ final class GetWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
+            streamCount,
             (s, out) -> {
               long[] want = expected.get(s);
-              StreamOps.get(
-                  ctx.client(s),
-                  options.client(),
-                  tickets.get(s),
-                  options.compression(),
-                  out,
-                  false);
+              driver.get(ctx.client(s), tickets.get(s), out, false);
               long[] got = {out.rows, out.batches};
               if (got[0] != want[0] || got[1] != want[1]) {
                 throw new BenchFailure(
@@ -117,6 +104,6 @@ final class GetWorkload extends Workload {
               out.logicalBytes += want[2];
               out.ipcBodyBytes += want[3];
             });
-    return List.of(merge("get", StreamOps.GET_LATENCY, outcomes, measured));
+    return List.of(merge(Phase.GET, outcomes, measured));
   }
 }

@@ -44,10 +44,10 @@ public record IterationResult(
     this(index, warmup, elapsedNanos, processCpuNanos, phases, verified, -1, -1, -1);
   }
 
-  /** The phase named {@code name}, or null. */
-  public PhaseResult phase(String name) {
+  /** The result of {@code phase}, or null. */
+  public PhaseResult phase(Phase phase) {
     for (PhaseResult p : phases) {
-      if (p.name().equals(name)) {
+      if (p.phase() == phase) {
         return p;
       }
     }

@@ -4,7 +4,6 @@ import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.wire.DatasetPath;
-import dev.flightlab.wire.IpcCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,37 +31,30 @@ final class MetadataWorkload extends Workload {
   DataInfo prepare() throws Exception {
     long start = System.nanoTime();
     Schema schema = schema();
-    int rows = (int) Math.min(ROWS, options.rows());
-    for (int s = 0; s < options.streams(); s++) {
+    int rows = (int) Math.min(ROWS, options.data().rows());
+    PutDriver upload = new PutDriver(options.transfer());
+    for (int s = 0; s < streamCount; s++) {
       DatasetPath path = dataset("metadata-" + s);
       paths.add(path);
       try (StreamData d =
           new StreamData(
               DataGenerator.generate(
-                  schema, rows, rows, options.generatorOptions(s), ctx.allocator()),
+                  schema, rows, rows, options.data().generatorOptions(s), ctx.allocator()),
               true,
               ctx.allocator())) {
-        StreamOps.put(
-            ctx.client(s),
-            options.client(),
-            path,
-            d,
-            IpcCompression.NONE,
-            options.sendWait(),
-            false,
-            new StreamOutcome());
+        upload.put(ctx.client(s), path, d, false, new StreamOutcome());
       }
     }
     // flightlab filters by prefix; other servers may list everything.
     criteria =
         ctx.flightlabServer()
-            ? new Criteria(options.pathPrefix().getBytes(StandardCharsets.UTF_8))
+            ? new Criteria(options.target().pathPrefix().getBytes(StandardCharsets.UTF_8))
             : Criteria.ALL;
     return new DataInfo(
         "one batch of " + rows + " rows per stream, uploaded untimed",
-        options.schema(),
+        options.data().schema(),
         SchemaSpec.describe(schema),
-        options.streams(),
+        streamCount,
         0,
         0,
         0,
@@ -77,7 +69,7 @@ final class MetadataWorkload extends Workload {
     Concurrently.Outcomes infos =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
+            streamCount,
             (s, out) -> {
               FlightLabClient c = ctx.client(s);
               DatasetPath path = paths.get(s);
@@ -96,7 +88,7 @@ final class MetadataWorkload extends Workload {
     Concurrently.Outcomes lists =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
+            streamCount,
             (s, out) -> {
               FlightLabClient c = ctx.client(s);
               for (int i = 0; i < calls; i++) {
@@ -106,17 +98,15 @@ final class MetadataWorkload extends Workload {
                   n++;
                 }
                 long elapsed = System.nanoTime() - t;
-                if (n < options.streams() && ctx.flightlabServer()) {
+                if (n < streamCount && ctx.flightlabServer()) {
                   throw new BenchFailure(
-                      "ListFlights returned " + n + " datasets, expected " + options.streams());
+                      "ListFlights returned " + n + " datasets, expected " + streamCount);
                 }
                 out.latency.recordValue(elapsed);
                 out.callNanosSum += elapsed;
                 out.calls++;
               }
             });
-    return List.of(
-        merge("info", "GetFlightInfo call", infos, measured),
-        merge("list", "ListFlights call, results read", lists, measured));
+    return List.of(merge(Phase.INFO, infos, measured), merge(Phase.LIST, lists, measured));
   }
 }

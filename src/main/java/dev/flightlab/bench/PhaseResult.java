@@ -1,11 +1,9 @@
 package dev.flightlab.bench;
 
 /**
- * What one phase of one iteration measured (a workload has one phase per RPC it times: put; get;
- * put and get for roundtrip; info and list for metadata).
+ * What one phase of one iteration measured.
  *
- * @param name the phase: put, get, exchange, info, list or seed
- * @param latencyKind what each latency sample measures, in words
+ * @param phase the phase
  * @param streams concurrent streams
  * @param elapsedNanos wall-clock time from the streams' common start to the last one's end
  * @param rows rows moved (all streams)
@@ -21,13 +19,12 @@ package dev.flightlab.bench;
  * @param ipcStreamBytes bytes of the data as Arrow IPC streams (headers, bodies, end marker); the
  *     seed metric's byte count, 0 when not measured
  * @param callNanosSum the per-call times added up (the seed metric's time), 0 when not measured
- * @param latency per-sample latency (see latencyKind)
+ * @param latency per-sample latency (see {@link Phase#latencyKind})
  * @param firstBatch time to first batch per stream, or EMPTY when it does not apply
  * @param streamCpuNanos CPU time of the threads that ran the streams (not gRPC's own threads)
  */
 public record PhaseResult(
-    String name,
-    String latencyKind,
+    Phase phase,
     int streams,
     long elapsedNanos,
     long rows,
@@ -41,6 +38,11 @@ public record PhaseResult(
     LatencyStats latency,
     LatencyStats firstBatch,
     long streamCpuNanos) {
+
+  /** What each latency sample measures, in words. */
+  public String latencyKind() {
+    return phase.latencyKind();
+  }
 
   /** True when this phase moves record batches (bytes and MB/s apply). */
   public boolean movesData() {

@@ -25,7 +25,7 @@ public record PointResult(
     DataInfo data,
     List<IterationResult> warmups,
     List<IterationResult> iterations,
-    Map<String, Histogram> latency) {
+    Map<Phase, Histogram> latency) {
 
   public PointResult {
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -35,27 +35,27 @@ public record PointResult(
   }
 
   /** The phases of this point's iterations, in the order they ran. */
-  public List<String> phaseNames() {
-    List<String> names = new ArrayList<>();
+  public List<Phase> phases() {
+    List<Phase> phases = new ArrayList<>();
     List<IterationResult> all = new ArrayList<>(iterations);
     all.addAll(warmups);
     for (IterationResult it : all) {
       for (PhaseResult p : it.phases()) {
-        if (!names.contains(p.name())) {
-          names.add(p.name());
+        if (!phases.contains(p.phase())) {
+          phases.add(p.phase());
         }
       }
     }
-    return names;
+    return phases;
   }
 
   /** The headline figure (see {@link PhaseResult#primary}) of {@code phase} over measured runs. */
-  public Summary summary(String phase) {
+  public Summary summary(Phase phase) {
     return summarise(phase, PhaseResult::primary);
   }
 
   /** Any per-phase figure over the measured iterations. */
-  public Summary summarise(String phase, ToDoubleFunction<PhaseResult> figure) {
+  public Summary summarise(Phase phase, ToDoubleFunction<PhaseResult> figure) {
     List<Double> values = new ArrayList<>();
     for (IterationResult it : iterations) {
       PhaseResult p = it.phase(phase);
@@ -67,7 +67,7 @@ public record PointResult(
   }
 
   /** The unit of {@code phase}'s headline figure. */
-  public String primaryUnit(String phase) {
+  public String primaryUnit(Phase phase) {
     for (IterationResult it : iterations) {
       PhaseResult p = it.phase(phase);
       if (p != null) {
@@ -78,7 +78,7 @@ public record PointResult(
   }
 
   /** The merged latency summary of {@code phase} over measured iterations. */
-  public LatencyStats latencyStats(String phase) {
+  public LatencyStats latencyStats(Phase phase) {
     return LatencyStats.of(latency.get(phase));
   }
 
@@ -109,7 +109,7 @@ public record PointResult(
   }
 
   /** The first result of {@code phase}: from a measured iteration, else a warm-up; or null. */
-  public PhaseResult firstPhase(String phase) {
+  public PhaseResult firstPhase(Phase phase) {
     for (IterationResult it : iterations()) {
       if (it.phase(phase) != null) {
         return it.phase(phase);

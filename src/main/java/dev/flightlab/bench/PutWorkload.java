@@ -7,14 +7,16 @@ import java.util.List;
 /** {@code --op put}: every stream uploads its data to its own dataset (replacing it). */
 final class PutWorkload extends Workload {
   private final List<DatasetPath> paths = new ArrayList<>();
+  private final PutDriver driver;
 
   PutWorkload(BenchContext ctx) {
     super(ctx);
+    driver = new PutDriver(options.transfer());
   }
 
   @Override
   DataInfo prepare() throws Exception {
-    for (int s = 0; s < options.streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       paths.add(dataset("put-" + s));
     }
     return generateStreamsForIterations();
@@ -25,22 +27,10 @@ final class PutWorkload extends Workload {
     Concurrently.Outcomes outcomes =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
-            (s, out) -> {
-              withStreamData(s, data -> put(s, data, out));
-            });
-    return List.of(merge("put", StreamOps.PUT_LATENCY, outcomes, measured));
-  }
-
-  private void put(int s, StreamData data, StreamOutcome out) {
-    StreamOps.put(
-        ctx.client(s),
-        options.client(),
-        paths.get(s),
-        data,
-        options.compression(),
-        options.sendWait(),
-        true,
-        out);
+            streamCount,
+            (s, out) ->
+                withStreamData(
+                    s, data -> driver.put(ctx.client(s), paths.get(s), data, true, out)));
+    return List.of(merge(Phase.PUT, outcomes, measured));
   }
 }

@@ -2,10 +2,9 @@ package dev.flightlab.bench;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.wire.DatasetPath;
-import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.FlightInfo;
 
 /**
  * {@code --op roundtrip}: every stream uploads its data, then downloads it again; after the timed
@@ -13,17 +12,21 @@ import org.apache.arrow.flight.Ticket;
  */
 final class RoundtripWorkload extends Workload {
   private final List<DatasetPath> paths = new ArrayList<>();
-  private final List<Ticket> tickets = new ArrayList<>();
+  private final List<FlightInfo> tickets = new ArrayList<>();
   private Boolean verified;
+  private final PutDriver putDriver;
+  private final GetDriver getDriver;
 
   RoundtripWorkload(BenchContext ctx) {
     super(ctx);
+    putDriver = new PutDriver(options.transfer());
+    getDriver = new GetDriver(options.transfer());
   }
 
   @Override
   DataInfo prepare() throws Exception {
     DataInfo info = generateStreams();
-    for (int s = 0; s < options.streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       paths.add(dataset("roundtrip-" + s));
       streams.get(s).checksum(ctx.allocator());
     }
@@ -35,47 +38,29 @@ final class RoundtripWorkload extends Workload {
     Concurrently.Outcomes puts =
         Concurrently.run(
             ctx.streamThreads(),
-            options.streams(),
-            (s, out) ->
-                StreamOps.put(
-                    ctx.client(s),
-                    options.client(),
-                    paths.get(s),
-                    streams.get(s),
-                    IpcCompression.NONE,
-                    options.sendWait(),
-                    true,
-                    out));
+            streamCount,
+            (s, out) -> putDriver.put(ctx.client(s), paths.get(s), streams.get(s), true, out));
     if (tickets.isEmpty()) {
       // Untimed, between the phases: where to read each upload from.
-      for (int s = 0; s < options.streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         tickets.add(GetWorkload.ticketOf(ctx.client(s).info(paths.get(s)), paths.get(s)));
       }
     }
     // Each stream fills its own slot; the runner reads them after every stream has ended.
-    BatchSet[] received = new BatchSet[options.streams()];
+    BatchSet[] received = new BatchSet[streamCount];
     try {
       Concurrently.Outcomes gets =
           Concurrently.run(
               ctx.streamThreads(),
-              options.streams(),
+              streamCount,
               (s, out) -> {
-                received[s] =
-                    StreamOps.get(
-                        ctx.client(s),
-                        options.client(),
-                        tickets.get(s),
-                        options.compression(),
-                        out,
-                        true);
+                received[s] = getDriver.get(ctx.client(s), tickets.get(s), out, true);
                 StreamData d = streams.get(s);
                 out.logicalBytes += d.logicalBytes;
                 out.ipcBodyBytes += d.ipcBodyBytes;
               });
       verify(received);
-      return List.of(
-          merge("put", StreamOps.PUT_LATENCY, puts, measured),
-          merge("get", StreamOps.GET_LATENCY, gets, measured));
+      return List.of(merge(Phase.PUT, puts, measured), merge(Phase.GET, gets, measured));
     } finally {
       for (BatchSet r : received) {
         if (r != null) {

@@ -2,7 +2,6 @@ package dev.flightlab.bench;
 
 import dev.flightlab.data.DemoTables;
 import dev.flightlab.wire.DatasetPath;
-import dev.flightlab.wire.IpcCompression;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,23 +13,28 @@ import java.util.List;
  * the summed DoPut call times; the usual metrics are reported beside it.
  */
 final class SeedWorkload extends Workload {
+  /** The original's uploads: 100 DoPuts of 131,072 rows. */
+  static final int PUTS = 100;
+
+  static final int ROWS = 131_072;
+
   private final List<DatasetPath> paths = new ArrayList<>();
+  private final PutDriver driver;
 
   SeedWorkload(BenchContext ctx) {
     super(ctx);
+    driver = new PutDriver(options.transfer());
   }
 
   @Override
   DataInfo prepare() {
     long start = System.nanoTime();
-    int puts = BenchOptions.Defaults.SEED_PUTS;
-    int rows = BenchOptions.Defaults.SEED_ROWS;
-    for (int i = 0; i < puts; i++) {
+    for (int i = 0; i < PUTS; i++) {
       DatasetPath path = record(DatasetPath.parse("/benchmark/batch_" + i));
       paths.add(path);
       streams.add(
           new StreamData(
-              DemoTables.benchmarkTable(ctx.allocator(), i, rows, rows), true, ctx.allocator()));
+              DemoTables.benchmarkTable(ctx.allocator(), i, ROWS, ROWS), true, ctx.allocator()));
     }
     DataInfo made = info("the original demo's tables", "-", DemoTables.BENCHMARK, 0);
     return new DataInfo(
@@ -55,18 +59,10 @@ final class SeedWorkload extends Workload {
             (s, out) -> {
               for (int i = 0; i < streams.size(); i++) {
                 long before = out.callNanosSum;
-                StreamOps.put(
-                    ctx.client(0),
-                    options.client(),
-                    paths.get(i),
-                    streams.get(i),
-                    IpcCompression.NONE,
-                    options.sendWait(),
-                    false,
-                    out);
+                driver.put(ctx.client(0), paths.get(i), streams.get(i), false, out);
                 out.latency.recordValue(out.callNanosSum - before);
               }
             });
-    return List.of(merge("seed", "one DoPut call, open to final answer", outcomes, measured));
+    return List.of(merge(Phase.SEED, outcomes, measured));
   }
 }

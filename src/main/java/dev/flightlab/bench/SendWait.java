@@ -1,6 +1,9 @@
 package dev.flightlab.bench;
 
 import java.util.Locale;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.arrow.flight.FlightClient;
 
 /**
  * How a sending stream waits while gRPC's outbound buffer is full ({@code --send-wait}).
@@ -15,6 +18,30 @@ public enum SendWait {
   PARK,
   /** Call putNext at once and let it spin (Arrow Java's behaviour). */
   SPIN;
+
+  /** How long a parked sender sleeps between readiness checks. */
+  private static final long PARK_NANOS = 20_000;
+
+  /**
+   * Waits as this policy says before the next putNext on {@code stream}: PARK until gRPC can take
+   * more, sleeping between checks, so that putNext's own wait (a busy spin) finds the stream ready;
+   * SPIN leaves the waiting to putNext.
+   *
+   * @param callOver true once the call has ended (the server failed or finished it): a stream that
+   *     ended is never ready again
+   * @return false when the call ended: stop sending and collect its result
+   */
+  boolean awaitReady(FlightClient.ClientStreamListener stream, BooleanSupplier callOver) {
+    if (this == PARK) {
+      while (!stream.isReady()) {
+        if (callOver.getAsBoolean()) {
+          return false;
+        }
+        LockSupport.parkNanos(PARK_NANOS);
+      }
+    }
+    return !callOver.getAsBoolean();
+  }
 
   /** Parses park or spin. */
   public static SendWait parse(String text) {

@@ -1,10 +1,8 @@
 package dev.flightlab.bench;
 
-import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
 import java.net.URI;
-import org.apache.arrow.flight.Location;
 
 /**
  * The server a run talks to: one started in this JVM, one started as a child JVM, or one that was
@@ -27,7 +25,7 @@ public final class ServerHandle implements AutoCloseable {
   }
 
   /** Starts the server the options ask for (or points at --server). */
-  public static ServerHandle start(BenchOptions options) throws Exception {
+  public static ServerHandle start(TargetOptions options) throws Exception {
     if (options.server() != null) {
       return new ServerHandle(
           "external",
@@ -36,7 +34,8 @@ public final class ServerHandle implements AutoCloseable {
           null,
           null);
     }
-    ServerOptions serverOptions = ServerOptions.ephemeral().withAuthToken(options.authToken());
+    ServerOptions serverOptions =
+        ServerOptions.ephemeral().withPort(options.serverPort()).withAuthToken(options.authToken());
     if (options.tlsCert() != null) {
       serverOptions = serverOptions.withTls(options.tlsCert(), options.tlsKey());
     }
@@ -76,19 +75,9 @@ public final class ServerHandle implements AutoCloseable {
     return uri;
   }
 
-  /** The Flight location. */
-  public Location location() {
-    return FlightLabClient.toLocation(uri);
-  }
-
   /** What this mode means for the numbers. */
   public String note() {
     return note;
-  }
-
-  /** True when the server runs inside this JVM. */
-  public boolean sameJvm() {
-    return embedded != null;
   }
 
   /** A description of the child's failure, when a started server process died. */

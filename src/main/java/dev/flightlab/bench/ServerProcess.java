@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  * A {@code flightlab serve} in a child JVM, so the server gets its own heap, GC and JIT.
  *
  * <p>The child runs the same code as this JVM (the jar it was started from, or the same class path
- * in tests) with the same JVM flags, binds port 0 on loopback and reports its port through {@code
- * --port-file}. Its output goes to a log file, shown when it fails. {@link #close} stops it with
- * SIGTERM (a graceful shutdown), then forcibly after a deadline; a shutdown hook does the same if
- * this JVM exits first.
+ * in tests) with the same JVM flags, binds the port asked for (0: any free one) on loopback and
+ * reports it through {@code --port-file}. Its output goes to a log file, shown when it fails.
+ * {@link #close} stops it with SIGTERM (a graceful shutdown), then forcibly after a deadline; a
+ * shutdown hook does the same if this JVM exits first.
  */
 public final class ServerProcess implements AutoCloseable {
   /** How long the child may take to start listening. */
@@ -116,7 +116,7 @@ public final class ServerProcess implements AutoCloseable {
     cmd.add("--host");
     cmd.add(options.host());
     cmd.add("--port");
-    cmd.add("0");
+    cmd.add(Integer.toString(options.port()));
     cmd.add("--port-file");
     cmd.add(portFile.toString());
     cmd.add("--log-level");

@@ -25,11 +25,7 @@ final class StreamOutcome {
 
   /** Merges the streams of one phase into its result; {@code phaseStartNanos} is the gate. */
   static PhaseResult merge(
-      String name,
-      String latencyKind,
-      long phaseStartNanos,
-      List<StreamOutcome> streams,
-      Histogram phaseLatencyOut) {
+      Phase phase, long phaseStartNanos, List<StreamOutcome> streams, Histogram phaseLatencyOut) {
     long end = phaseStartNanos;
     long rows = 0;
     long batches = 0;
@@ -60,8 +56,7 @@ final class StreamOutcome {
       phaseLatencyOut.add(latency);
     }
     return new PhaseResult(
-        name,
-        latencyKind,
+        phase,
         streams.size(),
         end - phaseStartNanos,
         rows,

@@ -1,6 +1,5 @@
 package dev.flightlab.bench;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,13 +10,12 @@ import java.util.regex.Pattern;
  *
  * <p>Warm-up iterations are whole iterations: a duration or byte budget is met by the first
  * iteration that reaches it, never by cutting one short. {@code auto} means 3 GB and at least 15 s
- * for workloads that move data (Arrow Java Flight reaches its steady state after about 3 GB,
- * FLIGHT-NOTES.md; flightlab's faster data plane moves that in a second or two, while C2 keeps
- * compiling for 10-15 s on two cores), then on until the JIT has gone quiet: until neither JVM (the
+ * for workloads that move data, then on until the JIT has gone quiet: until neither JVM (the
  * bench's, and a flightlab server's in its own JVM) spent more than 10% of the last 5 s of warm-up
- * compiling, within 90 s in all (with four DoPut streams on two cores, a server's C2 was seen
- * compiling a core-second per second until 45 s in). {@code metadata} warms up with 3 iterations,
- * and {@code seed} with none: its original ran cold.
+ * compiling, within 90 s in all. The bytes are where Arrow Java Flight reaches its steady state
+ * (FLIGHT-NOTES.md); the time floor and the JIT check are there because a fast data plane moves
+ * them long before the JIT has finished compiling. {@code metadata} warms up with 3 iterations, and
+ * {@code seed} with none: its original ran cold.
  *
  * @param kind what {@code amount} counts
  * @param amount iterations, nanoseconds or bytes
@@ -190,11 +188,6 @@ public record Warmup(Kind kind, long amount, String text) {
                   || elapsedNanos < AUTO_MIN_NANOS
                   || recentJitShare > AUTO_JIT_SHARE && elapsedNanos < AUTO_MAX_NANOS);
     };
-  }
-
-  /** A duration for NANOS budgets (for display). */
-  public Duration duration() {
-    return Duration.ofNanos(amount);
   }
 
   @Override

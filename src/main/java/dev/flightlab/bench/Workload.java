@@ -28,14 +28,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
 abstract class Workload implements AutoCloseable {
   protected final BenchContext ctx;
   protected final BenchOptions options;
+
+  /** How many streams run at once. */
+  protected final int streamCount;
+
   protected final List<StreamData> streams = new ArrayList<>();
   private final Set<DatasetPath> created = new LinkedHashSet<>();
-  private final Map<String, Histogram> measuredLatency = new LinkedHashMap<>();
+  private final Map<Phase, Histogram> measuredLatency = new LinkedHashMap<>();
   private BatchSet shared;
 
   Workload(BenchContext ctx) {
     this.ctx = ctx;
     this.options = ctx.options();
+    this.streamCount = options.concurrency().streams();
   }
 
   /** The workload {@code ctx.options().op()} names. */
@@ -107,17 +112,15 @@ abstract class Workload implements AutoCloseable {
   }
 
   /** Every measured latency sample of each phase so far, merged. */
-  final Map<String, Histogram> measuredLatency() {
+  final Map<Phase, Histogram> measuredLatency() {
     return measuredLatency;
   }
 
   /** Merges a phase's streams into its result, keeping the latencies when measured. */
-  protected final PhaseResult merge(
-      String phase, String latencyKind, Concurrently.Outcomes outcomes, boolean measured) {
+  protected final PhaseResult merge(Phase phase, Concurrently.Outcomes outcomes, boolean measured) {
     Histogram target =
         measured ? measuredLatency.computeIfAbsent(phase, p -> LatencyStats.newHistogram()) : null;
-    return StreamOutcome.merge(
-        phase, latencyKind, outcomes.gateNanos(), outcomes.streams(), target);
+    return StreamOutcome.merge(phase, outcomes.gateNanos(), outcomes.streams(), target);
   }
 
   /** The datasets this workload wrote on the server. */
@@ -127,7 +130,7 @@ abstract class Workload implements AutoCloseable {
 
   /** The dataset {@code name} under --path-prefix, recorded to drop at the end of the run. */
   protected final DatasetPath dataset(String name) {
-    return record(DatasetPath.parse(options.pathPrefix() + "/" + name));
+    return record(DatasetPath.parse(options.target().pathPrefix() + "/" + name));
   }
 
   /** Records a dataset to drop at the end of the run. */
@@ -138,7 +141,7 @@ abstract class Workload implements AutoCloseable {
 
   /** The schema generated data has. */
   protected final Schema schema() {
-    return SchemaSpec.parse(options.schema());
+    return SchemaSpec.parse(options.data().schema());
   }
 
   /**
@@ -148,21 +151,21 @@ abstract class Workload implements AutoCloseable {
    */
   protected final DataInfo generateStreams() throws Exception {
     long start = System.nanoTime();
-    if (options.dataFile() != null) {
-      shared = ArrowFiles.read(options.dataFile(), ctx.allocator());
+    if (options.data().dataFile() != null) {
+      shared = ArrowFiles.read(options.data().dataFile(), ctx.allocator());
       restoreWriterIndexes(shared);
-      for (int s = 0; s < options.streams(); s++) {
+      for (int s = 0; s < streamCount; s++) {
         streams.add(new StreamData(shared, false, ctx.allocator()));
       }
       long elapsed = System.nanoTime() - start;
-      return info("file " + options.dataFile(), "-", shared.schema(), elapsed);
+      return info("file " + options.data().dataFile(), "-", shared.schema(), elapsed);
     }
     Schema schema = schema();
-    for (int s = 0; s < options.streams(); s++) {
+    for (int s = 0; s < streamCount; s++) {
       streams.add(generate(schema, s));
     }
     long elapsed = System.nanoTime() - start;
-    return info("generated", options.schema(), schema, elapsed);
+    return info("generated", options.data().schema(), schema, elapsed);
   }
 
   /**
@@ -191,9 +194,9 @@ abstract class Workload implements AutoCloseable {
     BatchSet set =
         DataGenerator.generate(
             schema,
-            options.rows(),
-            options.batchRows(),
-            options.generatorOptions(s),
+            options.data().rows(),
+            options.data().batchRows(),
+            options.data().generatorOptions(s),
             ctx.allocator());
     return new StreamData(set, true, ctx.allocator());
   }
@@ -231,7 +234,7 @@ abstract class Workload implements AutoCloseable {
    */
   protected final DataInfo generateStreamsForIterations() throws Exception {
     DataInfo info = generateStreams();
-    if (options.includeGeneration()) {
+    if (options.data().includeGeneration()) {
       freeStreams();
     }
     return info;
@@ -248,7 +251,7 @@ abstract class Workload implements AutoCloseable {
    * --include-generation; else the data generated before timing.
    */
   protected final void withStreamData(int s, StreamBody body) throws Exception {
-    if (options.includeGeneration()) {
+    if (options.data().includeGeneration()) {
       try (StreamData data = generate(schema(), s)) {
         body.run(data);
       }

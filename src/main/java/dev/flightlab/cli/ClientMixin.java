@@ -13,7 +13,8 @@ final class ClientMixin {
       names = "--server",
       defaultValue = ClientOptions.DEFAULT_SERVER,
       description =
-          "Flight server location (grpc://, grpc+tcp:// or grpc+tls://). Default: ${DEFAULT-VALUE}.")
+          "Flight server location (grpc://, grpc+tcp://, grpc+tls:// or grpc+unix:///PATH)."
+              + " Default: ${DEFAULT-VALUE}.")
   URI server;
 
   @Option(

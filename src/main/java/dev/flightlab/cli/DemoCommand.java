@@ -27,7 +27,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--server",
-      description = "Run against this server (grpc://HOST:PORT) instead of an embedded one.")
+      description =
+          "Run against this server (grpc://HOST:PORT, grpc+unix:///PATH...) instead of an"
+              + " embedded one.")
   URI server;
 
   @Option(

@@ -2,14 +2,17 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.ValueFormatter;
 import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +47,14 @@ final class GetCommand implements Callable<Integer> {
       description = "Write the whole dataset to this file instead of printing.")
   Path output;
 
+  @Option(
+      names = "--parallel",
+      defaultValue = "1",
+      description =
+          "With --output, fetch up to this many of the dataset's endpoints at once (they are"
+              + " joined in order). Default: ${DEFAULT-VALUE}.")
+  int parallel;
+
   @Override
   public Integer call() throws Exception {
     DatasetPath dataset = DatasetPath.parse(path);
@@ -51,13 +62,20 @@ final class GetCommand implements Callable<Integer> {
     try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       if (output != null) {
-        try (BatchSet table = c.get(dataset)) {
+        if (parallel < 1) {
+          throw new IllegalArgumentException("--parallel must be at least 1: " + parallel);
+        }
+        FlightInfo info = c.info(dataset);
+        try (BatchSet table = c.get(info, parallel, null, IpcCompression.NONE)) {
           long bytes = ArrowFiles.write(table, output, c.allocator());
           out.printf(
-              "Wrote %d rows in %d batches from '%s' to %s (%d bytes, Arrow IPC %s)%n",
+              "Wrote %d rows in %d batches from '%s'%s to %s (%d bytes, Arrow IPC %s)%n",
               table.rowCount(),
               table.batches().size(),
               dataset,
+              info.getEndpoints().size() == 1
+                  ? ""
+                  : " (" + info.getEndpoints().size() + " endpoints)",
               output,
               bytes,
               ArrowFiles.Format.forName(output).name().toLowerCase(java.util.Locale.ROOT));
@@ -71,28 +89,34 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
-  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) throws Exception {
+  /**
+   * Prints the schema and the first rows, one tab-separated line each, every value as pyarrow's
+   * {@code str()} prints it ({@link ValueFormatter}); dictionary columns show their values as the
+   * stream's dictionaries stood at each batch (replacements and deltas applied).
+   */
+  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) {
     long shown = 0;
-    long total = 0;
-    try (FlightStream stream = c.flight().getStream(dataset.toTicket(), c.options())) {
-      out.println("Schema: " + stream.getSchema());
-      boolean header = true;
-      while (stream.next()) {
-        VectorSchemaRoot root = stream.getRoot();
-        total += root.getRowCount();
-        if (shown < limit) {
-          int take = (int) Math.min(limit - shown, root.getRowCount());
-          try (VectorSchemaRoot slice = root.slice(0, take)) {
-            String[] lines = slice.contentToTSVString().split("\n");
-            for (int i = header ? 0 : 1; i < lines.length; i++) {
-              out.println(lines[i]);
+    try (BatchSet table = c.get(dataset);
+        VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), c.allocator())) {
+      out.println("Schema: " + table.schema());
+      out.println(
+          String.join("\t", root.getSchema().getFields().stream().map(f -> f.getName()).toList()));
+      VectorLoader loader = new VectorLoader(root);
+      for (int b = 0; b < table.batches().size() && shown < limit; b++) {
+        loader.load(table.batches().get(b));
+        ValueFormatter formatter = new ValueFormatter(table.dictionariesAt(b));
+        for (int row = 0; row < root.getRowCount() && shown < limit; row++, shown++) {
+          StringBuilder line = new StringBuilder();
+          for (int col = 0; col < root.getFieldVectors().size(); col++) {
+            if (col > 0) {
+              line.append('\t');
             }
+            line.append(formatter.format(root.getVector(col), row));
           }
-          header = false;
-          shown += take;
+          out.println(line);
         }
       }
+      out.printf("(%d of %d rows shown)%n", shown, table.rowCount());
     }
-    out.printf("(%d of %d rows shown)%n", shown, total);
   }
 }

@@ -51,12 +51,38 @@ final class InfoCommand implements Callable<Integer> {
       for (FlightEndpoint e : info.getEndpoints()) {
         out.println(
             "  ticket "
-                + new String(e.getTicket().getBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                + printable(e.getTicket().getBytes())
                 + " at "
                 + e.getLocations().stream().map(l -> l.getUri().toString()).toList());
       }
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * A ticket as text: its UTF-8 with control characters escaped (\x01), or, when it is not UTF-8
+   * (an opaque token), hex digits after "0x".
+   */
+  static String printable(byte[] ticket) {
+    String text;
+    try {
+      text =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(java.nio.ByteBuffer.wrap(ticket))
+              .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return "0x" + java.util.HexFormat.of().formatHex(ticket);
+    }
+    StringBuilder out = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      if (Character.isISOControl(c)) {
+        out.append(String.format("\\x%02x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

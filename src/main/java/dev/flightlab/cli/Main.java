@@ -174,7 +174,39 @@ public final class Main implements Runnable {
   }
 
   private static String oneLine(String text) {
-    return LINE_BREAKS.matcher(text.strip()).replaceAll(" ");
+    return LINE_BREAKS.matcher(withoutTraceback(text).strip()).replaceAll(" ");
+  }
+
+  private static final String PYTHON_TRACEBACK = "Traceback (most recent call last):";
+
+  /**
+   * A server's message without the remote stack trace some servers append (pyarrow sends the Python
+   * traceback after "Detail: Python exception:"; Java servers "\tat ..." frames): the message
+   * itself, then the remote exception's type in brackets.
+   */
+  static String withoutTraceback(String text) {
+    int traceback = text.indexOf(PYTHON_TRACEBACK);
+    if (traceback >= 0) {
+      String head = text.substring(0, traceback).strip();
+      head = head.replaceFirst("\\.?\\s*Detail:\\s*Python exception:$", "").strip();
+      String[] lines = text.substring(traceback).strip().split("\\R");
+      String last = lines[lines.length - 1].strip();
+      int colon = last.indexOf(':');
+      String type = colon > 0 ? last.substring(0, colon) : last;
+      if (head.isEmpty()) {
+        return last;
+      }
+      return head + " [remote " + type + "]";
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String line : text.split("\\R")) {
+      String t = line.strip();
+      if (t.startsWith("at ") && line.length() > t.length() || t.matches("\\.\\.\\. \\d+ more")) {
+        continue;
+      }
+      kept.append(line).append('\n');
+    }
+    return kept.toString();
   }
 
   /** The version from the jar's manifest. */

@@ -91,6 +91,29 @@ final class ServeCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   String idleTimeout;
 
+  @Option(
+      names = "--endpoint-rows",
+      description =
+          "Split datasets of more rows than this into endpoints of about this many rows each (at"
+              + " batch boundaries), which clients may fetch in parallel; 0 for one endpoint."
+              + " Default: ${DEFAULT-VALUE}.")
+  long endpointRows;
+
+  @Option(
+      names = "--advertise",
+      description =
+          "The location FlightInfo endpoints name: HOST:PORT (with this server's scheme) or a URI"
+              + " such as grpc://flights.example:50051. Default: the bound address; none with a"
+              + " wildcard --host (clients redeem tickets where they asked).")
+  String advertise;
+
+  @Option(
+      names = "--unix-socket",
+      description =
+          "Serve on this Unix domain socket instead of --host/--port: clients use"
+              + " grpc+unix:///PATH (Linux, epoll).")
+  Path unixSocket;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -110,7 +133,10 @@ final class ServeCommand implements Callable<Integer> {
         tlsKey,
         ClientMixin.emptyToNull(authToken),
         Durations.parse(shutdownTimeout),
-        ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT);
+        ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT,
+        endpointRows,
+        ClientMixin.emptyToNull(advertise),
+        unixSocket);
   }
 
   @Override
@@ -160,6 +186,7 @@ final class ServeCommand implements Callable<Integer> {
         case "--max-message-size" -> MemorySizes.format(ServerLimits.DEFAULT_MAX_MESSAGE_BYTES);
         case "--max-connections" -> Integer.toString(ServerLimits.DEFAULT_MAX_CONNECTIONS);
         case "--idle-timeout" -> Durations.format(ServerLimits.DEFAULT_IDLE_TIMEOUT);
+        case "--endpoint-rows" -> Long.toString(defaults.endpointRows());
         default -> null;
       };
     }

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 /**
  * How to reach a Flight server.
  *
- * @param server the server's location: grpc://host:port, grpc+tcp://host:port or grpc+tls://...
+ * @param server the server's location: grpc://host:port, grpc+tcp://host:port, grpc+tls://... or
+ *     grpc+unix:///path/to/socket
  * @param authToken bearer token sent with every call, or null
  * @param trustedCertificates PEM file of certificates to trust for TLS, or null for the system's
  * @param verifyServer false to skip TLS certificate verification (testing only)
@@ -25,6 +26,11 @@ public record ClientOptions(
   /** A copy with a bearer token. */
   public ClientOptions withAuthToken(String token) {
     return new ClientOptions(server, token, trustedCertificates, verifyServer);
+  }
+
+  /** A copy for another server (an endpoint's location), with the same token and trust. */
+  public ClientOptions withServer(URI other) {
+    return new ClientOptions(other, authToken, trustedCertificates, verifyServer);
   }
 
   /** A copy that trusts the certificates in a PEM file. */

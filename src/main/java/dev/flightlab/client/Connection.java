@@ -9,6 +9,7 @@ import dev.flightlab.wire.TransportSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,22 +81,34 @@ final class Connection implements AutoCloseable {
     BufferAllocator allocator =
         parent.newChildAllocator("client:" + options.server(), 0, Long.MAX_VALUE);
     try {
-      NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
-      if (location.getUri().getScheme().equals("grpc+tls")) {
-        if (options.trustedCertificates() != null) {
-          // Read whole: the builder reads the stream later, in build().
-          builder.trustedCertificates(
-              new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
+      boolean domainSocket = location.getUri().getScheme().equals(UNIX_SCHEME);
+      NettyChannelBuilder channel;
+      if (domainSocket) {
+        // Arrow's builder looks for Netty 4.1's domain socket classes: built here instead, with
+        // the settings it would make.
+        channel =
+            NettyChannelBuilder.forAddress(new DomainSocketAddress(location.getUri().getPath()))
+                .maxTraceEvents(0)
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .maxInboundMetadataSize(Integer.MAX_VALUE)
+                .usePlaintext();
+      } else {
+        NettyClientBuilder builder = new NettyClientBuilder(allocator, location);
+        if (location.getUri().getScheme().equals("grpc+tls")) {
+          if (options.trustedCertificates() != null) {
+            // Read whole: the builder reads the stream later, in build().
+            builder.trustedCertificates(
+                new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
+          }
+          builder.verifyServer(options.verifyServer());
         }
-        builder.verifyServer(options.verifyServer());
+        channel = builder.build();
       }
-      NettyChannelBuilder channel =
-          builder
-              .build()
-              // Retries make gRPC keep a copy of every message sent until the call ends.
-              .disableRetry()
-              .flowControlWindow(TransportSettings.FLOW_CONTROL_WINDOW_BYTES);
-      transport.configure(channel);
+      channel
+          // Retries make gRPC keep a copy of every message sent until the call ends.
+          .disableRetry()
+          .flowControlWindow(TransportSettings.FLOW_CONTROL_WINDOW_BYTES);
+      transport.configure(channel, domainSocket);
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
       return new Connection(allocator, managed, flight, location, transport, options.authToken());
@@ -108,10 +121,24 @@ final class Connection implements AutoCloseable {
     }
   }
 
+  /** The scheme of a Unix domain socket location: grpc+unix:///path/to/socket. */
+  static final String UNIX_SCHEME = "grpc+unix";
+
   /** See {@link FlightLabClient#toLocation(URI)}. */
   static Location toLocation(URI server) {
     URI uri = server.getScheme() == null ? URI.create("grpc://" + server) : server;
     String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals(UNIX_SCHEME)) {
+      // grpc+unix:///abs/path, or grpc+unix://relative/path (host and path joined).
+      String path =
+          (uri.getAuthority() == null ? "" : uri.getAuthority())
+              + (uri.getPath() == null ? "" : uri.getPath());
+      if (path.isEmpty()) {
+        throw new IllegalArgumentException(
+            "server must look like grpc+unix:///PATH/TO/SOCKET, got '" + server + "'");
+      }
+      return Location.forGrpcDomainSocket(path);
+    }
     if (uri.getHost() == null || uri.getPort() < 0) {
       throw new IllegalArgumentException(
           "server must look like grpc://HOST:PORT, got '" + server + "'");
@@ -121,7 +148,7 @@ final class Connection implements AutoCloseable {
       case "grpc+tls" -> Location.forGrpcTls(uri.getHost(), uri.getPort());
       default ->
           throw new IllegalArgumentException(
-              "unsupported scheme '" + scheme + "' (use grpc, grpc+tcp or grpc+tls)");
+              "unsupported scheme '" + scheme + "' (use grpc, grpc+tcp, grpc+tls or grpc+unix)");
     };
   }
 

@@ -25,6 +25,7 @@ import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -33,6 +34,7 @@ import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
  * One DoGet, each body copied once from gRPC's network buffers into direct memory on the
@@ -77,16 +79,7 @@ final class Downloader implements AutoCloseable {
             }
             case MessageHeader.DictionaryBatch -> {
               try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-                Dictionary d = dictionaries.get(batch.getDictionaryId());
-                if (d == null) {
-                  throw CallStatus.INTERNAL
-                      .withDescription("dictionary " + batch.getDictionaryId() + " not in schema")
-                      .toRuntimeException();
-                }
-                FieldVector vector = d.getVector();
-                new VectorLoader(
-                        new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0))
-                    .load(batch.getDictionary());
+                applyDictionary(batch, dictionaries, out, connection.allocator);
               }
             }
             case MessageHeader.RecordBatch -> {
@@ -137,6 +130,67 @@ final class Downloader implements AutoCloseable {
         decompressed.close();
       }
     }
+  }
+
+  /**
+   * Applies a dictionary message as the IPC format says: a delta appends to the dictionary, any
+   * other message replaces it. Before the first batch the dictionaries are changed in place; after
+   * it, the new whole values go to {@code out} for the batches that follow.
+   */
+  private static void applyDictionary(
+      ArrowDictionaryBatch batch,
+      Map<Long, Dictionary> dictionaries,
+      BatchSet.Builder out,
+      BufferAllocator allocator) {
+    Dictionary d = dictionaries.get(batch.getDictionaryId());
+    if (d == null || out == null) {
+      throw CallStatus.INTERNAL
+          .withDescription("dictionary " + batch.getDictionaryId() + " not in schema")
+          .toRuntimeException();
+    }
+    FieldVector current = d.getVector();
+    boolean inPlace = out.batchCount() == 0;
+    if (inPlace && !batch.isDelta()) {
+      load(current, batch);
+      return;
+    }
+    FieldVector values = current.getField().createVector(allocator);
+    try {
+      load(values, batch);
+      if (batch.isDelta()) {
+        FieldVector whole = inPlace ? current : current.getField().createVector(allocator);
+        try {
+          if (!inPlace) {
+            VectorBatchAppender.batchAppend(whole, current);
+          }
+          VectorBatchAppender.batchAppend(whole, values);
+        } catch (RuntimeException e) {
+          if (!inPlace) {
+            whole.close();
+          }
+          throw e;
+        }
+        values.close();
+        values = whole;
+        if (inPlace) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      values.close();
+      throw e;
+    }
+    // The builder owns the new values; the map points at them for the next delta.
+    Dictionary replaced = new Dictionary(values, d.getEncoding());
+    out.replaceDictionary(replaced);
+    dictionaries.put(batch.getDictionaryId(), replaced);
+  }
+
+  private static void load(FieldVector vector, ArrowDictionaryBatch batch) {
+    new VectorLoader(
+            new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0),
+            CommonsCompressionFactory.INSTANCE)
+        .load(batch.getDictionary());
   }
 
   private static void freeUnbuilt(BatchSet.Builder out, Map<Long, Dictionary> dictionaries) {

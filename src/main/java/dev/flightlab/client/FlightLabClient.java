@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
@@ -21,6 +23,7 @@ import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.HeaderCallOption;
 import org.apache.arrow.flight.Location;
@@ -41,10 +44,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * come from its own child allocator; close the client after everything it returned.
  */
 public final class FlightLabClient implements AutoCloseable {
-  private final Connection connection;
+  /** The location of an endpoint that says "redeem the ticket on the connection you asked on". */
+  public static final URI REUSE_CONNECTION = Location.reuseConnection().getUri();
 
-  private FlightLabClient(Connection connection) {
+  private final Connection connection;
+  private final ClientOptions clientOptions;
+
+  // Connections to endpoints' other locations, opened on first use, closed with this client.
+  private final Map<URI, FlightLabClient> pool = new ConcurrentHashMap<>();
+  private boolean closed;
+
+  private FlightLabClient(Connection connection, ClientOptions clientOptions) {
     this.connection = connection;
+    this.clientOptions = clientOptions;
   }
 
   /**
@@ -63,11 +75,11 @@ public final class FlightLabClient implements AutoCloseable {
    */
   public static FlightLabClient connect(
       ClientOptions options, BufferAllocator parent, NettyTransport transport) {
-    return new FlightLabClient(Connection.open(options, parent, transport));
+    return new FlightLabClient(Connection.open(options, parent, transport), options);
   }
 
   /**
-   * Turns grpc://, grpc+tcp://, grpc+tls:// or host:port into a Flight location.
+   * Turns grpc://, grpc+tcp://, grpc+tls://, grpc+unix:///path or host:port into a Flight location.
    *
    * @throws IllegalArgumentException for another scheme or a missing port
    */
@@ -152,12 +164,89 @@ public final class FlightLabClient implements AutoCloseable {
   }
 
   /**
-   * Downloads {@code path} with its batch boundaries, app_metadata and dictionaries.
+   * Downloads {@code path} as any Flight client would: GetFlightInfo, then every endpoint's ticket
+   * at its locations, in order ({@link #get(FlightInfo, int, LongConsumer, IpcCompression)}).
    *
    * @return the table, owned by the caller (close it)
    */
   public BatchSet get(DatasetPath path) {
-    return get(path.toTicket(), null);
+    return get(info(path), 1, null, IpcCompression.NONE);
+  }
+
+  /**
+   * Downloads everything {@code info} describes: each endpoint's ticket redeemed where {@link
+   * #clientFor} says, up to {@code parallelism} endpoints at a time, joined in endpoint order (with
+   * each endpoint's batch boundaries, app_metadata and dictionaries).
+   *
+   * <p>{@code onRecordBatch} (may be null) is told each record batch's body bytes as received; with
+   * {@code parallelism} above 1 it runs on several threads at once.
+   *
+   * @return the table, owned by the caller (close it)
+   * @throws FlightRuntimeException the first endpoint's failure (the others are cancelled)
+   */
+  public BatchSet get(
+      FlightInfo info, int parallelism, LongConsumer onRecordBatch, IpcCompression compression) {
+    return Endpoints.get(this, info, parallelism, onRecordBatch, compression);
+  }
+
+  /**
+   * The client to redeem {@code endpoint}'s ticket on: this one when the endpoint names no
+   * location, {@code arrow-flight-reuse-connection://?}, or this client's own server; else a pooled
+   * connection to its first location (opened on first use with this client's token and trust,
+   * closed with it).
+   */
+  public FlightLabClient clientFor(FlightEndpoint endpoint) {
+    List<Location> locations = endpoint.getLocations();
+    if (locations.isEmpty()) {
+      return this;
+    }
+    for (Location l : locations) {
+      if (isThisServer(l.getUri())) {
+        return this;
+      }
+    }
+    URI target = locations.get(0).getUri();
+    synchronized (pool) {
+      if (closed) {
+        throw new IllegalStateException("client closed");
+      }
+      return pool.computeIfAbsent(
+          target,
+          u ->
+              connect(
+                  clientOptions.withServer(u), connection.allocator, NettyTransport.forClient()));
+    }
+  }
+
+  private static final String REUSE_CONNECTION_TEXT = "arrow-flight-reuse-connection://?";
+
+  /** True when {@code location} is where this client is connected, or the reuse-connection URI. */
+  boolean isThisServer(URI location) {
+    if (location.toString().equals(REUSE_CONNECTION_TEXT) || location.equals(REUSE_CONNECTION)) {
+      return true;
+    }
+    return sameServer(location, connection.location.getUri());
+  }
+
+  /** grpc:// and grpc+tcp:// are one scheme; hosts compare without case; nothing is resolved. */
+  static boolean sameServer(URI a, URI b) {
+    if (!normalScheme(a).equals(normalScheme(b))) {
+      return false;
+    }
+    if (a.getHost() == null || b.getHost() == null) {
+      // grpc+unix:///path: the socket's path names the server.
+      return a.getHost() == b.getHost() && java.util.Objects.equals(a.getPath(), b.getPath());
+    }
+    return lower(a.getHost()).equals(lower(b.getHost())) && a.getPort() == b.getPort();
+  }
+
+  private static String normalScheme(URI u) {
+    String s = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+    return s.equals("grpc+tcp") ? "grpc" : s;
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
   }
 
   /**
@@ -202,7 +291,25 @@ public final class FlightLabClient implements AutoCloseable {
    * @return the schema (message format)
    */
   public Schema readBatches(DatasetPath path, BatchVisitor visitor) {
-    return readBatches(path.toTicket(), visitor);
+    return readBatches(info(path), visitor, IpcCompression.NONE);
+  }
+
+  /**
+   * Reads everything {@code info} describes batch by batch, endpoint after endpoint in order, each
+   * ticket redeemed where {@link #clientFor} says.
+   *
+   * @return the schema (message format) of the first endpoint's stream
+   */
+  public Schema readBatches(FlightInfo info, BatchVisitor visitor, IpcCompression compression) {
+    Schema schema = null;
+    for (FlightEndpoint e : info.getEndpoints()) {
+      Schema s = clientFor(e).readBatches(e.getTicket(), visitor, compression);
+      schema = schema == null ? s : schema;
+    }
+    if (schema == null) {
+      throw new IllegalStateException("the server's FlightInfo has no endpoints: nothing to read");
+    }
+    return schema;
   }
 
   /** {@link #readBatches(DatasetPath, BatchVisitor)} for what {@code ticket} names. */
@@ -290,9 +397,21 @@ public final class FlightLabClient implements AutoCloseable {
     return out;
   }
 
-  /** Closes the connection and the client's allocator. */
+  /** Closes the pooled connections, then the connection and the client's allocator. */
   @Override
   public void close() throws InterruptedException {
-    connection.close();
+    List<FlightLabClient> pooled;
+    synchronized (pool) {
+      closed = true;
+      pooled = new ArrayList<>(pool.values());
+      pool.clear();
+    }
+    try {
+      for (FlightLabClient c : pooled) {
+        c.close();
+      }
+    } finally {
+      connection.close();
+    }
   }
 }

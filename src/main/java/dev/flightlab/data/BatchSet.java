@@ -7,6 +7,8 @@ import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
@@ -33,13 +35,17 @@ public final class BatchSet implements AutoCloseable {
   // its buffer objects, and unloading that root again moves their writer indices.
   private final long ipcBodyBytes;
   private final DictionaryProvider.MapDictionaryProvider dictionaries;
+  // Batch index -> dictionaries (whole values) that replace the ones before from that batch on.
+  private final NavigableMap<Integer, List<Dictionary>> replacements;
 
   private BatchSet(
       Schema schema,
       List<ArrowRecordBatch> batches,
       List<ArrowBuf> appMetadata,
       DictionaryProvider.MapDictionaryProvider dictionaries,
+      NavigableMap<Integer, List<Dictionary>> replacements,
       long ipcBodyBytes) {
+    this.replacements = replacements;
     this.schema = schema;
     this.ipcBodyBytes = ipcBodyBytes;
     this.batches = Collections.unmodifiableList(batches);
@@ -72,9 +78,31 @@ public final class BatchSet implements AutoCloseable {
     return appMetadata;
   }
 
-  /** The dictionaries dictionary-encoded fields refer to. Borrowed: do not close. */
+  /**
+   * The dictionaries dictionary-encoded fields refer to (those of the first batch; see {@link
+   * #dictionariesAt}). Borrowed: do not close.
+   */
   public DictionaryProvider dictionaries() {
     return dictionaries;
+  }
+
+  /**
+   * The dictionaries batch {@code batchIndex}'s encoded fields refer to: a stream may replace or
+   * extend them between batches. Borrowed: do not close.
+   */
+  public DictionaryProvider dictionariesAt(int batchIndex) {
+    if (replacements.isEmpty() || replacements.firstKey() > batchIndex) {
+      return dictionaries;
+    }
+    DictionaryProvider.MapDictionaryProvider at = new DictionaryProvider.MapDictionaryProvider();
+    dictionaries.getDictionaryIds().forEach(id -> at.put(dictionaries.lookup(id)));
+    replacements.headMap(batchIndex, true).values().forEach(list -> list.forEach(at::put));
+    return at;
+  }
+
+  /** Whether any dictionary changes between batches ({@link #dictionariesAt} differs). */
+  public boolean dictionariesChange() {
+    return !replacements.isEmpty();
   }
 
   /** Rows across all batches. */
@@ -112,6 +140,77 @@ public final class BatchSet implements AutoCloseable {
     return counter.bytes;
   }
 
+  /**
+   * Joins downloaded parts (a FlightInfo's endpoints, in order) into one set, taking ownership of
+   * their batches, metadata and dictionaries; the parts are left empty and need no closing. Parts
+   * may carry the same dictionaries (each endpoint's stream sends its own copy): duplicates are
+   * freed; a part whose dictionaries differ from those in force replaces them from its first batch
+   * on ({@link #dictionariesAt}).
+   *
+   * @throws IllegalArgumentException when the schemas of the parts differ (the parts are all freed)
+   */
+  public static BatchSet concat(List<BatchSet> parts) {
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("no parts to join");
+    }
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    BatchSet first = parts.get(0);
+    for (BatchSet part : parts) {
+      if (!part.schema.equals(first.schema)) {
+        parts.forEach(BatchSet::close);
+        throw new IllegalArgumentException(
+            "endpoints sent different schemas: " + first.schema + " and " + part.schema);
+      }
+    }
+    // Ownership of every batch, metadata buffer and dictionary moves to the joined set; a later
+    // part's dictionaries that differ from those in force become replacements at its first batch.
+    List<ArrowRecordBatch> batches = new ArrayList<>();
+    List<ArrowBuf> metadata = new ArrayList<>();
+    DictionaryProvider.MapDictionaryProvider dictionaries =
+        new DictionaryProvider.MapDictionaryProvider();
+    NavigableMap<Integer, List<Dictionary>> replacements = new TreeMap<>();
+    long bodyBytes = 0;
+    for (BatchSet part : parts) {
+      int offset = batches.size();
+      DictionaryProvider inForce = dictionariesAt(dictionaries, replacements);
+      for (long id : part.dictionaries.getDictionaryIds()) {
+        Dictionary theirs = part.dictionaries.lookup(id);
+        Dictionary current = inForce.lookup(id);
+        if (current != null
+            && org.apache.arrow.vector.compare.VectorEqualsVisitor.vectorEquals(
+                current.getVector(), theirs.getVector())) {
+          theirs.getVector().close();
+        } else if (offset == 0) {
+          // No batch refers to the dictionary it displaces yet.
+          if (current != null) {
+            current.getVector().close();
+          }
+          dictionaries.put(theirs);
+        } else {
+          replacements.computeIfAbsent(offset, i -> new ArrayList<>()).add(theirs);
+        }
+      }
+      part.replacements.forEach(
+          (index, list) ->
+              replacements.computeIfAbsent(offset + index, i -> new ArrayList<>()).addAll(list));
+      batches.addAll(part.batches);
+      metadata.addAll(part.appMetadata);
+      bodyBytes += part.ipcBodyBytes;
+    }
+    return new BatchSet(first.schema, batches, metadata, dictionaries, replacements, bodyBytes);
+  }
+
+  private static DictionaryProvider dictionariesAt(
+      DictionaryProvider.MapDictionaryProvider base,
+      NavigableMap<Integer, List<Dictionary>> replacements) {
+    DictionaryProvider.MapDictionaryProvider at = new DictionaryProvider.MapDictionaryProvider();
+    base.getDictionaryIds().forEach(id -> at.put(base.lookup(id)));
+    replacements.values().forEach(list -> list.forEach(at::put));
+    return at;
+  }
+
   /** Frees every batch, metadata buffer and dictionary. */
   @Override
   public void close() {
@@ -124,6 +223,7 @@ public final class BatchSet implements AutoCloseable {
     for (long id : dictionaries.getDictionaryIds()) {
       all.add(dictionaries.lookup(id).getVector());
     }
+    replacements.values().forEach(list -> list.forEach(d -> all.add(d.getVector())));
     try {
       AutoCloseables.close(all);
     } catch (Exception e) {
@@ -138,9 +238,15 @@ public final class BatchSet implements AutoCloseable {
     private final List<ArrowBuf> appMetadata = new ArrayList<>();
     private final DictionaryProvider.MapDictionaryProvider dictionaries =
         new DictionaryProvider.MapDictionaryProvider();
+    private final NavigableMap<Integer, List<Dictionary>> replacements = new TreeMap<>();
 
     private Builder(Schema schema) {
       this.schema = schema;
+    }
+
+    /** Batches added so far. */
+    public int batchCount() {
+      return batches.size();
     }
 
     /** The schema of the set being built. */
@@ -172,13 +278,30 @@ public final class BatchSet implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Takes ownership of a dictionary's whole values that replace its earlier ones from the next
+     * batch added on (a stream's replacement, or a delta applied by the reader).
+     */
+    public Builder replaceDictionary(Dictionary dictionary) {
+      if (batches.isEmpty()) {
+        Dictionary old = dictionaries.lookup(dictionary.getEncoding().getId());
+        if (old != null) {
+          old.getVector().close();
+        }
+        dictionaries.put(dictionary);
+      } else {
+        replacements.computeIfAbsent(batches.size(), i -> new ArrayList<>()).add(dictionary);
+      }
+      return this;
+    }
+
     /** Finishes the set. */
     public BatchSet build() {
       long bodyBytes = 0;
       for (ArrowRecordBatch b : batches) {
         bodyBytes += b.computeBodyLength();
       }
-      return new BatchSet(schema, batches, appMetadata, dictionaries, bodyBytes);
+      return new BatchSet(schema, batches, appMetadata, dictionaries, replacements, bodyBytes);
     }
   }
 

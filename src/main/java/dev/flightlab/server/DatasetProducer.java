@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.jvm.JvmTimes;
 import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.memory.Allocators;
+import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetInfo;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoreStats;
+import dev.flightlab.store.StoredBatch;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.DatasetTicket;
 import dev.flightlab.wire.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -15,6 +18,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
@@ -26,6 +30,7 @@ import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PollInfo;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.memory.BufferAllocator;
@@ -54,8 +59,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
-  private final Supplier<Location> location;
+  private final Supplier<List<Location>> locations;
   private final Duration clientWaitTimeout;
+  private final long endpointRows;
   private final Instant startedAt = Instant.now();
 
   /**
@@ -71,10 +77,24 @@ public final class DatasetProducer extends NoOpFlightProducer {
       DatasetStore store,
       Supplier<Location> location,
       Duration clientWaitTimeout) {
+    this(allocator, store, () -> List.of(location.get()), clientWaitTimeout, 0);
+  }
+
+  /**
+   * Creates a producer whose FlightInfo endpoints name {@code locations} (may be empty: redeem
+   * where you asked), splitting datasets of more than {@code endpointRows} rows (0: never).
+   */
+  public DatasetProducer(
+      BufferAllocator allocator,
+      DatasetStore store,
+      Supplier<List<Location>> locations,
+      Duration clientWaitTimeout,
+      long endpointRows) {
     this.allocator = allocator;
     this.store = store;
-    this.location = location;
+    this.locations = locations;
     this.clientWaitTimeout = clientWaitTimeout;
+    this.endpointRows = endpointRows;
   }
 
   @Override
@@ -118,15 +138,55 @@ public final class DatasetProducer extends NoOpFlightProducer {
     }
   }
 
-  /** The FlightInfo of a dataset: its schema, totals and one endpoint on this server. */
+  @Override
+  public PollInfo pollFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    // Nothing here runs long: the answer is complete at once (no next descriptor, progress 1).
+    DatasetPath path = pathOf(descriptor, "PollFlightInfo");
+    return new PollInfo(flightInfo(store.info(path)), null, 1.0, null);
+  }
+
+  /**
+   * The FlightInfo of a dataset: its schema, totals and its endpoints, each naming this server's
+   * advertised locations: one whose ticket is the path, or, for more than {@code endpointRows}
+   * rows, one per run of batches of about that many rows (tickets naming the version and the batch
+   * range, {@link DatasetTicket}).
+   */
   private FlightInfo flightInfo(DatasetInfo info) {
-    FlightEndpoint endpoint = new FlightEndpoint(info.path().toTicket(), location.get());
+    Location[] where = locations.get().toArray(Location[]::new);
+    List<FlightEndpoint> endpoints = List.of(new FlightEndpoint(info.path().toTicket(), where));
+    if (endpointRows > 0 && info.rowCount() > endpointRows) {
+      endpoints = splitEndpoints(info.path(), where, endpoints);
+    }
     return new FlightInfo(
-        info.schema(),
-        info.path().toDescriptor(),
-        List.of(endpoint),
-        info.ipcBodyBytes(),
-        info.rowCount());
+        info.schema(), info.path().toDescriptor(), endpoints, info.ipcBodyBytes(), info.rowCount());
+  }
+
+  /**
+   * Endpoints of about {@code endpointRows} rows each, cut at batch boundaries of the dataset's
+   * current version; {@code whole} when that version has dictionaries (each stream would have to
+   * carry them) or a single run.
+   */
+  private List<FlightEndpoint> splitEndpoints(
+      DatasetPath path, Location[] where, List<FlightEndpoint> whole) {
+    try (Dataset snapshot = store.snapshot(path)) {
+      if (!snapshot.dictionaries().getDictionaryIds().isEmpty()) {
+        return whole;
+      }
+      List<StoredBatch> batches = snapshot.batches();
+      List<FlightEndpoint> out = new ArrayList<>();
+      int first = 0;
+      long rows = 0;
+      for (int i = 0; i < batches.size(); i++) {
+        rows += batches.get(i).rowCount();
+        if (rows >= endpointRows || i == batches.size() - 1) {
+          DatasetTicket t = DatasetTicket.range(path, snapshot.version(), first, i + 1);
+          out.add(new FlightEndpoint(t.toTicket(), where));
+          first = i + 1;
+          rows = 0;
+        }
+      }
+      return out.size() <= 1 ? whole : out;
+    }
   }
 
   @Override

@@ -27,6 +27,7 @@ import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,9 +158,6 @@ final class DoExchangeHandler implements StreamObserver<InboundFlightData> {
   private void dictionary(InboundFlightData message) {
     requireSchema();
     try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-      if (batch.isDelta()) {
-        throw Statuses.invalid(what + ": dictionary deltas are not supported");
-      }
       Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
       if (dictionary == null) {
         throw Statuses.invalid(
@@ -170,8 +168,15 @@ final class DoExchangeHandler implements StreamObserver<InboundFlightData> {
       ArrowRecordBatch data = uncompressed(received);
       try {
         BatchValidator.validate(List.of(vector.getField()), data, this::dictionaryLength);
-        VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-        new VectorLoader(one).load(data);
+        if (batch.isDelta() && receivedDictionaries.contains(batch.getDictionaryId())) {
+          // A delta appends; the echo sends the whole dictionary, which a reader applies alike.
+          try (FieldVector values = vector.getField().createVector(allocator)) {
+            load(values, data);
+            VectorBatchAppender.batchAppend(vector, values);
+          }
+        } else {
+          load(vector, data);
+        }
       } finally {
         if (data != received) {
           data.close();
@@ -180,6 +185,11 @@ final class DoExchangeHandler implements StreamObserver<InboundFlightData> {
       receivedDictionaries.add(batch.getDictionaryId());
       call.onNext(OutboundFlightData.dictionary(dictionary));
     }
+  }
+
+  private static void load(FieldVector vector, ArrowRecordBatch data) {
+    VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
+    new VectorLoader(one).load(data);
   }
 
   private void batch(InboundFlightData message) {

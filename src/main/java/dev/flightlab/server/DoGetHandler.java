@@ -3,12 +3,15 @@ package dev.flightlab.server;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoredBatch;
+import dev.flightlab.store.StoredDictionary;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.DatasetTicket;
 import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.OutboundFlightData;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
@@ -51,17 +54,26 @@ final class DoGetHandler implements Runnable {
       BufferAllocator allocator) {
     ServerCallStreamObserver<OutboundFlightData> call =
         (ServerCallStreamObserver<OutboundFlightData>) observer;
-    DatasetPath path;
+    DatasetTicket ticket;
     try {
-      path = DatasetPath.fromTicket(new Ticket(request.getTicket().toByteArray()));
+      ticket = DatasetTicket.fromTicket(new Ticket(request.getTicket().toByteArray()));
     } catch (IllegalArgumentException e) {
       call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
       return;
     }
+    DatasetPath path = ticket.path();
     Dataset dataset;
     try {
       dataset = store.snapshot(path);
     } catch (RuntimeException e) {
+      call.onError(StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + path + "'")));
+      return;
+    }
+    List<StoredBatch> range;
+    try {
+      range = batchesOf(dataset, ticket);
+    } catch (RuntimeException e) {
+      dataset.close();
       call.onError(StatusUtils.toGrpcException(Statuses.toFlight(e, "DoGet '" + path + "'")));
       return;
     }
@@ -75,8 +87,38 @@ final class DoGetHandler implements Runnable {
       return;
     }
     new DoGetHandler(
-            call, dataset, compression.enabled() ? compression.newCodec() : null, allocator)
+            call, dataset, range, compression.enabled() ? compression.newCodec() : null, allocator)
         .start();
+  }
+
+  /** The batches a ticket names: all of them, or its range of the version it was issued for. */
+  private static List<StoredBatch> batchesOf(Dataset dataset, DatasetTicket ticket) {
+    List<StoredBatch> all = dataset.batches();
+    if (ticket.isWhole()) {
+      return all;
+    }
+    if (dataset.version() != ticket.version()) {
+      throw CallStatus.NOT_FOUND
+          .withDescription(
+              "version "
+                  + ticket.version()
+                  + " of '"
+                  + ticket.path()
+                  + "' is gone (now version "
+                  + dataset.version()
+                  + "): get its FlightInfo again")
+          .toRuntimeException();
+    }
+    if (ticket.endBatch() > all.size()) {
+      throw Statuses.invalid(
+          "ticket names batches "
+              + ticket.firstBatch()
+              + ".."
+              + ticket.endBatch()
+              + " of a dataset of "
+              + all.size());
+    }
+    return all.subList(ticket.firstBatch(), ticket.endBatch());
   }
 
   /**
@@ -86,11 +128,12 @@ final class DoGetHandler implements Runnable {
   private DoGetHandler(
       ServerCallStreamObserver<OutboundFlightData> call,
       Dataset dataset,
+      List<StoredBatch> batches,
       CompressionCodec codec,
       BufferAllocator allocator) {
     this.call = call;
     this.dataset = dataset;
-    this.batches = dataset.batches();
+    this.batches = batches;
     this.codec = codec;
     this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
     this.loader = root == null ? null : new VectorLoader(root);
@@ -135,6 +178,9 @@ final class DoGetHandler implements Runnable {
     }
     try {
       while (next < batches.size() && call.isReady() && !call.isCancelled()) {
+        for (StoredDictionary d : dataset.dictionariesBefore(next)) {
+          call.onNext(OutboundFlightData.dictionary(d.dictionary(), d.delta()));
+        }
         StoredBatch b = batches.get(next++);
         call.onNext(message(b));
       }

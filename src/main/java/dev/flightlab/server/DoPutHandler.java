@@ -12,10 +12,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.grpc.StatusUtils;
@@ -32,6 +30,7 @@ import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.VectorBatchAppender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,7 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
   private PutMode mode = PutMode.REPLACE;
   private final DictionaryProvider.MapDictionaryProvider dictionaries =
       new DictionaryProvider.MapDictionaryProvider();
-  private final Set<Long> receivedDictionaries = new HashSet<>();
+  private final Map<Long, Long> dictionaryLengths = new HashMap<>();
   private WriteSession session;
   private Schema memorySchema;
   private boolean finished;
@@ -133,39 +132,57 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     session = store.beginWrite(path, mode, memorySchema);
   }
 
+  /**
+   * Applies a dictionary message as the IPC format says (a delta appends, any other replaces):
+   * before the first batch to the dictionaries the session captures with it, after that as an
+   * update the session keeps to replay in its place.
+   */
   private void loadDictionary(InboundFlightData message) {
     requireSchema();
     try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-      if (batch.isDelta()) {
-        throw Statuses.invalid(what + ": dictionary deltas are not supported");
-      }
       Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
       if (dictionary == null) {
         throw Statuses.invalid(
             what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
       }
-      FieldVector vector = dictionary.getVector();
+      FieldVector current = dictionary.getVector();
+      long id = batch.getDictionaryId();
       ArrowRecordBatch received = batch.getDictionary();
       ArrowRecordBatch data = uncompressed(received);
       try {
-        BatchValidator.validate(List.of(vector.getField()), data, this::dictionaryLength);
-        VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-        new VectorLoader(one).load(data);
+        BatchValidator.validate(List.of(current.getField()), data, this::dictionaryLength);
+        if (session.batchCount() == 0 && !batch.isDelta()) {
+          load(current, data);
+        } else {
+          try (FieldVector values = current.getField().createVector(allocator)) {
+            load(values, data);
+            if (session.batchCount() == 0) {
+              VectorBatchAppender.batchAppend(current, values);
+            } else {
+              // The values move to the session; this vector is left empty.
+              session.addDictionary(
+                  new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+            }
+          }
+        }
       } finally {
         if (data != received) {
           data.close();
         }
       }
-      receivedDictionaries.add(batch.getDictionaryId());
+      long before = batch.isDelta() ? dictionaryLengths.getOrDefault(id, 0L) : 0;
+      dictionaryLengths.put(id, before + data.getLength());
     }
   }
 
-  /** The length of a received dictionary, or -1 when it has not arrived. */
+  private static void load(FieldVector vector, ArrowRecordBatch data) {
+    VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
+    new VectorLoader(one).load(data);
+  }
+
+  /** The length of a dictionary as of now (after replacements and deltas), -1 before it came. */
   private long dictionaryLength(long id) {
-    if (!receivedDictionaries.contains(id)) {
-      return -1;
-    }
-    return dictionaries.lookup(id).getVector().getValueCount();
+    return dictionaryLengths.getOrDefault(id, -1L);
   }
 
   /** The batch uncompressed: itself when it is not compressed, else a new batch to close. */

@@ -13,13 +13,21 @@ import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -69,6 +77,7 @@ public final class FlightLabServer implements AutoCloseable {
   private final boolean embedded;
   private final NettyTransport transport;
   private volatile Location location;
+  private volatile List<Location> endpointLocations = List.of();
   private boolean closed;
 
   private FlightLabServer(
@@ -80,12 +89,14 @@ public final class FlightLabServer implements AutoCloseable {
     BufferAllocator base = parent == null ? ownedRoot : parent;
     this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
     this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
-    Location bind =
-        options.tls()
-            ? Location.forGrpcTls(options.host(), options.port())
-            : Location.forGrpcInsecure(options.host(), options.port());
+    SocketAddress bind = bindAddress(options);
     DatasetProducer producer =
-        new DatasetProducer(allocator, store, this::location, options.clientWaitTimeout());
+        new DatasetProducer(
+            allocator,
+            store,
+            this::endpointLocations,
+            options.clientWaitTimeout(),
+            options.endpointRows());
     // The executor for gRPC callbacks and Arrow's handlers; close() stops it only after the gRPC
     // server, so calls in flight still hear of new data and of cancellation until then.
     this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
@@ -94,7 +105,7 @@ public final class FlightLabServer implements AutoCloseable {
     // more before it cancels calls: this one's close() cancels them at the shutdown timeout. The
     // settings are those FlightServer.Builder would make.
     NettyServerBuilder netty =
-        NettyServerBuilder.forAddress(bind.toSocketAddress())
+        NettyServerBuilder.forAddress(bind)
             // Refused from the gRPC length prefix, before any of the message is buffered.
             .maxInboundMessageSize((int) limits.maxMessageBytes())
             .maxInboundMetadataSize(1 << 20)
@@ -126,7 +137,7 @@ public final class FlightLabServer implements AutoCloseable {
                         new ServerInterceptorAdapter.KeyFactory<>(
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
     TransportSettings.tune(netty);
-    transport.configure(netty);
+    transport.configure(netty, options.unixSocket() != null);
     transport.limitConnections(limits.maxConnections());
     if (options.tls()) {
       netty.sslContext(sslContext(options));
@@ -166,17 +177,92 @@ public final class FlightLabServer implements AutoCloseable {
       }
       throw e;
     }
-    String advertised = advertisedHost(options.host());
-    int port = grpcServer.getPort();
-    location =
-        options.tls()
-            ? Location.forGrpcTls(advertised, port)
-            : Location.forGrpcInsecure(advertised, port);
+    if (options.unixSocket() != null) {
+      location = Location.forGrpcDomainSocket(options.unixSocket().toAbsolutePath().toString());
+    } else {
+      String advertised = advertisedHost(options.host());
+      int port = grpcServer.getPort();
+      location =
+          options.tls()
+              ? Location.forGrpcTls(advertised, port)
+              : Location.forGrpcInsecure(advertised, port);
+    }
+    endpointLocations = endpointLocations(options, location);
     log.info(
         "flightlab serving on {} (memory limit {})",
         location.getUri(),
         MemorySizes.format(store.memoryLimitBytes()));
     return this;
+  }
+
+  /**
+   * The locations this server's FlightInfo endpoints name: {@code --advertise}'s when set; none
+   * when bound to a wildcard address without it (clients then redeem tickets where they asked,
+   * rather than at a machine name that may not resolve for them); else {@link #location()}.
+   */
+  public List<Location> endpointLocations() {
+    return endpointLocations;
+  }
+
+  static List<Location> endpointLocations(ServerOptions options, Location bound) {
+    if (options.advertise() != null) {
+      return List.of(advertisedLocation(options.advertise(), options.tls()));
+    }
+    if (options.unixSocket() == null && isWildcard(options.host())) {
+      return List.of();
+    }
+    return List.of(bound);
+  }
+
+  /**
+   * {@code --advertise}'s location: a URI (grpc://, grpc+tls://, grpc+unix://...) as given, or
+   * HOST:PORT with this server's scheme.
+   */
+  static Location advertisedLocation(String advertise, boolean tls) {
+    try {
+      if (advertise.contains("://")) {
+        return new Location(advertise);
+      }
+      URI uri = new URI((tls ? "grpc+tls" : "grpc+tcp") + "://" + advertise);
+      if (uri.getHost() == null || uri.getPort() < 0) {
+        throw new IllegalArgumentException(
+            "--advertise must be HOST:PORT or a Flight URI, got '" + advertise + "'");
+      }
+      return new Location(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "--advertise must be HOST:PORT or a Flight URI, got '" + advertise + "'");
+    }
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  /** The TCP address, or the Unix domain socket (a stale socket file is removed first). */
+  private static SocketAddress bindAddress(ServerOptions options) {
+    if (options.unixSocket() == null) {
+      Location bind =
+          options.tls()
+              ? Location.forGrpcTls(options.host(), options.port())
+              : Location.forGrpcInsecure(options.host(), options.port());
+      return bind.toSocketAddress();
+    }
+    if (!NettyTransport.EPOLL) {
+      throw new IllegalArgumentException(
+          "grpc+unix:// needs Netty's native epoll transport (Linux, not -Dflightlab.transport=nio)");
+    }
+    Path socket = options.unixSocket().toAbsolutePath();
+    try {
+      if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isRegularFile(socket, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(socket);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove stale socket " + socket, e);
+    }
+    return new DomainSocketAddress(socket.toString());
   }
 
   /** Where clients reach this server (the bound port, with a wildcard host made concrete). */
@@ -248,6 +334,13 @@ public final class FlightLabServer implements AutoCloseable {
       callExecutor.shutdownNow();
     }
     transport.close();
+    if (options.unixSocket() != null) {
+      try {
+        Files.deleteIfExists(options.unixSocket().toAbsolutePath());
+      } catch (IOException e) {
+        log.warn("could not remove socket {}: {}", options.unixSocket(), e.getMessage());
+      }
+    }
     store.close();
     try {
       Allocators.closeWhenDrained(allocator, DRAIN_TIMEOUT);
@@ -266,7 +359,7 @@ public final class FlightLabServer implements AutoCloseable {
   }
 
   private static String advertisedHost(String host) {
-    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+    if (!isWildcard(host)) {
       return host;
     }
     try {

@@ -17,6 +17,13 @@ import java.time.Duration;
  * @param authToken bearer token every call must carry, or null for no authentication
  * @param shutdownTimeout how long close() waits for calls in flight before cancelling them
  * @param clientWaitTimeout how long a DoGet waits for a client that reads nothing
+ * @param endpointRows split a dataset of more rows than this into endpoints of about this many rows
+ *     each (at batch boundaries), so clients can fetch them in parallel; 0 for one endpoint
+ * @param advertise the location FlightInfo endpoints name (grpc://HOST:PORT, or HOST:PORT with the
+ *     server's scheme), or null: the bound address, or none at all (redeem where you asked) when
+ *     bound to a wildcard address
+ * @param unixSocket serve on this Unix domain socket (grpc+unix://) instead of host and port, or
+ *     null
  */
 public record ServerOptions(
     String host,
@@ -26,7 +33,34 @@ public record ServerOptions(
     Path tlsPrivateKey,
     String authToken,
     Duration shutdownTimeout,
-    Duration clientWaitTimeout) {
+    Duration clientWaitTimeout,
+    long endpointRows,
+    String advertise,
+    Path unixSocket) {
+
+  /** Options without endpoint splitting, an advertised location or a Unix socket. */
+  public ServerOptions(
+      String host,
+      int port,
+      long memoryLimitBytes,
+      Path tlsCertChain,
+      Path tlsPrivateKey,
+      String authToken,
+      Duration shutdownTimeout,
+      Duration clientWaitTimeout) {
+    this(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        0,
+        null,
+        null);
+  }
 
   /** The original demo's host. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -56,6 +90,12 @@ public record ServerOptions(
     }
     if ((tlsCertChain == null) != (tlsPrivateKey == null)) {
       throw new IllegalArgumentException("TLS needs both a certificate chain and a private key");
+    }
+    if (endpointRows < 0) {
+      throw new IllegalArgumentException("endpoint rows must be 0 or more: " + endpointRows);
+    }
+    if (unixSocket != null && tlsCertChain != null) {
+      throw new IllegalArgumentException("TLS over a Unix domain socket is not supported");
     }
   }
 
@@ -87,7 +127,10 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket);
   }
 
   /** A copy with another memory limit in bytes. */
@@ -100,7 +143,10 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket);
   }
 
   /** A copy that requires a bearer token. */
@@ -113,7 +159,10 @@ public record ServerOptions(
         tlsPrivateKey,
         token,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket);
   }
 
   /** A copy that serves TLS with the given PEM files. */
@@ -126,7 +175,58 @@ public record ServerOptions(
         privateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket);
+  }
+
+  /** A copy that splits datasets of more than {@code rows} rows into several endpoints. */
+  public ServerOptions withEndpointRows(long rows) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        rows,
+        advertise,
+        unixSocket);
+  }
+
+  /** A copy whose FlightInfo endpoints name {@code location} (HOST:PORT or a URI). */
+  public ServerOptions withAdvertise(String location) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        location,
+        unixSocket);
+  }
+
+  /** A copy that serves on a Unix domain socket at {@code path} instead of TCP. */
+  public ServerOptions withUnixSocket(Path path) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        path);
   }
 
   /** The memory limit in force: the configured one, or the default share of direct memory. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.arrow.vector.compare.VectorEqualsVisitor;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -26,6 +27,7 @@ public final class Dataset implements AutoCloseable {
   private final List<Segment> segments;
   private final List<StoredBatch> batches;
   private final DictionaryProvider dictionaries;
+  private final Map<Integer, List<StoredDictionary>> dictionariesBefore;
   private final long rowCount;
   private final long ipcBodyBytes;
   private final long bytesHeld;
@@ -64,6 +66,64 @@ public final class Dataset implements AutoCloseable {
     this.committedAt = committedAt;
     this.dictionaries =
         new SegmentDictionaries(segments.isEmpty() ? Map.of() : segments.get(0).dictionaries());
+    this.dictionariesBefore = replayOrder(segments);
+  }
+
+  /**
+   * Where each dictionary message goes in the replayed stream: every segment's own updates in
+   * place, and before an appended segment's first batch its dictionaries as replacements, unless
+   * the reader already holds exactly those.
+   */
+  private static Map<Integer, List<StoredDictionary>> replayOrder(List<Segment> segments) {
+    Map<Integer, List<StoredDictionary>> before = new HashMap<>();
+    if (segments.isEmpty()) {
+      return Map.of();
+    }
+    Map<Long, Dictionary> held = segments.get(0).dictionaries();
+    boolean changed = false;
+    int offset = 0;
+    for (int k = 0; k < segments.size(); k++) {
+      Segment segment = segments.get(k);
+      int size = segment.batches().size();
+      if (k > 0 && size > 0 && !segment.dictionaries().isEmpty()) {
+        if (changed || !sameDictionaries(held, segment.dictionaries())) {
+          List<StoredDictionary> replacements = new ArrayList<>();
+          segment.dictionaries().keySet().stream()
+              .sorted()
+              .forEach(
+                  id ->
+                      replacements.add(
+                          new StoredDictionary(segment.dictionaries().get(id), false)));
+          before.computeIfAbsent(offset, i -> new ArrayList<>()).addAll(replacements);
+          held = segment.dictionaries();
+          changed = false;
+        }
+      }
+      for (Map.Entry<Integer, List<StoredDictionary>> e : segment.dictionaryUpdates().entrySet()) {
+        // Messages after a segment's last batch change nothing any batch reads: not replayed.
+        if (e.getKey() < size) {
+          before.computeIfAbsent(offset + e.getKey(), i -> new ArrayList<>()).addAll(e.getValue());
+          changed = true;
+        }
+      }
+      offset += size;
+    }
+    Map<Integer, List<StoredDictionary>> frozen = new HashMap<>();
+    before.forEach((index, list) -> frozen.put(index, List.copyOf(list)));
+    return Map.copyOf(frozen);
+  }
+
+  private static boolean sameDictionaries(Map<Long, Dictionary> a, Map<Long, Dictionary> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    VectorEqualsVisitor equals = new VectorEqualsVisitor();
+    for (Map.Entry<Long, Dictionary> e : a.entrySet()) {
+      if (!equals.vectorEquals(e.getValue().getVector(), b.get(e.getKey()).getVector())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The dataset's path. */
@@ -89,6 +149,15 @@ public final class Dataset implements AutoCloseable {
   /** The dictionaries the batches' dictionary-encoded fields refer to. Borrowed: do not close. */
   public DictionaryProvider dictionaries() {
     return dictionaries;
+  }
+
+  /**
+   * The dictionary messages a reader must receive, in this order, just before batch {@code
+   * batchIndex} of {@link #batches()}: replacements and deltas as uploaded, and an appended
+   * upload's own dictionaries. Empty for most batches. Borrowed: do not close.
+   */
+  public List<StoredDictionary> dictionariesBefore(int batchIndex) {
+    return dictionariesBefore.getOrDefault(batchIndex, List.of());
   }
 
   /** Rows across all batches. */

@@ -16,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.compare.VectorEqualsVisitor;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -240,13 +239,18 @@ public final class DatasetStore implements AutoCloseable {
       checkMode(path, session.mode(), session.memorySchema(), current);
       List<Segment> segments = new ArrayList<>();
       if (session.mode() == PutMode.APPEND && current != null) {
-        checkSameDictionaries(path, current.dictionaries(), session.dictionaries());
+        // Different dictionaries are fine: the new segment's are replayed as replacements.
         for (Segment s : current.segments()) {
           segments.add(s.retain());
         }
       }
       segments.add(
-          new Segment(this, session.allocator(), session.batches(), session.dictionaries()));
+          new Segment(
+              this,
+              session.allocator(),
+              session.batches(),
+              session.dictionaries(),
+              session.dictionaryUpdates()));
       Schema memorySchema = session.memorySchema();
       Schema schema =
           current != null && session.mode() == PutMode.APPEND
@@ -317,24 +321,6 @@ public final class DatasetStore implements AutoCloseable {
                   + ", upload has "
                   + memorySchema)
           .toRuntimeException();
-    }
-  }
-
-  private static void checkSameDictionaries(
-      DatasetPath path, DictionaryProvider existing, Map<Long, Dictionary> incoming) {
-    for (Map.Entry<Long, Dictionary> e : incoming.entrySet()) {
-      Dictionary old = existing.lookup(e.getKey());
-      if (old == null
-          || !new VectorEqualsVisitor().vectorEquals(old.getVector(), e.getValue().getVector())) {
-        throw CallStatus.INVALID_ARGUMENT
-            .withDescription(
-                "Append to '"
-                    + path
-                    + "' has a different dictionary "
-                    + e.getKey()
-                    + ": appended batches must use the dataset's dictionaries")
-            .toRuntimeException();
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +19,7 @@ final class Segment {
   private final BufferAllocator allocator;
   private final List<StoredBatch> batches;
   private final Map<Long, Dictionary> dictionaries;
+  private final Map<Integer, List<StoredDictionary>> dictionaryUpdates;
   private final long bytesHeld;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final DatasetStore owner;
@@ -27,10 +29,26 @@ final class Segment {
       BufferAllocator allocator,
       List<StoredBatch> batches,
       Map<Long, Dictionary> dictionaries) {
+    this(owner, allocator, batches, dictionaries, Map.of());
+  }
+
+  /**
+   * A segment whose upload replaced or extended dictionaries between batches: {@code
+   * dictionaryUpdates} maps the index (in this segment) of the batch they precede to them.
+   */
+  Segment(
+      DatasetStore owner,
+      BufferAllocator allocator,
+      List<StoredBatch> batches,
+      Map<Long, Dictionary> dictionaries,
+      Map<Integer, List<StoredDictionary>> dictionaryUpdates) {
     this.owner = owner;
     this.allocator = allocator;
     this.batches = List.copyOf(batches);
     this.dictionaries = Map.copyOf(dictionaries);
+    Map<Integer, List<StoredDictionary>> updates = new HashMap<>();
+    dictionaryUpdates.forEach((index, list) -> updates.put(index, List.copyOf(list)));
+    this.dictionaryUpdates = Map.copyOf(updates);
     this.bytesHeld = allocator.getAllocatedMemory();
   }
 
@@ -40,6 +58,11 @@ final class Segment {
 
   Map<Long, Dictionary> dictionaries() {
     return dictionaries;
+  }
+
+  /** Dictionary messages between batches, by the index (in this segment) of the batch after. */
+  Map<Integer, List<StoredDictionary>> dictionaryUpdates() {
+    return dictionaryUpdates;
   }
 
   long bytesHeld() {
@@ -58,6 +81,7 @@ final class Segment {
     if (left == 0) {
       batches.forEach(StoredBatch::free);
       dictionaries.values().forEach(d -> d.getVector().close());
+      dictionaryUpdates.values().forEach(list -> list.forEach(StoredDictionary::free));
       owner.closeWhenDrained(allocator);
     } else if (left < 0) {
       throw new IllegalStateException("segment released too often");

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -34,7 +33,7 @@ public final class WriteSession implements AutoCloseable {
   private final Schema memorySchema;
   private final List<StoredBatch> batches = new ArrayList<>();
   private final Map<Long, Dictionary> dictionaries = new HashMap<>();
-  private final Map<Long, Long> dictionaryIdentity = new HashMap<>();
+  private final Map<Integer, List<StoredDictionary>> dictionaryUpdates = new HashMap<>();
   private boolean dictionariesCaptured;
   private boolean finished;
 
@@ -67,8 +66,7 @@ public final class WriteSession implements AutoCloseable {
    * @param root the reader's root, loaded with one batch
    * @param provider the reader's dictionaries, captured with the first batch
    * @param appMetadata the batch's app_metadata or null; copied, the caller keeps its buffer
-   * @throws org.apache.arrow.flight.FlightRuntimeException RESOURCE_EXHAUSTED over the memory
-   *     limit, INVALID_ARGUMENT when dictionaries are replaced mid-stream
+   * @throws org.apache.arrow.flight.FlightRuntimeException RESOURCE_EXHAUSTED over the memory limit
    */
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
@@ -137,6 +135,26 @@ public final class WriteSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps a dictionary message that arrived after the first batch, to be replayed before the next
+   * batch: a replacement ({@code delta} false) or values appended to the dictionary ({@code delta}
+   * true). Before the first batch, dictionaries reach the session through the provider instead.
+   *
+   * @param values the message's values; ownership moves to the session (transferred into its
+   *     allocator, no copy), the caller's vector is left empty
+   */
+  public void addDictionary(Dictionary values, boolean delta) {
+    checkOpen();
+    FieldVector source = values.getVector();
+    TransferPair transfer = source.getTransferPair(allocator);
+    transfer.transfer();
+    StoredDictionary stored =
+        new StoredDictionary(
+            new Dictionary((FieldVector) transfer.getTo(), values.getEncoding()), delta);
+    dictionaryUpdates.computeIfAbsent(batches.size(), i -> new ArrayList<>()).add(stored);
+    store.checkMemoryLimit(path);
+  }
+
   /** Fails with RESOURCE_EXHAUSTED when the store is over its memory limit. */
   public void checkMemoryLimit() {
     store.checkMemoryLimit(path);
@@ -189,6 +207,11 @@ public final class WriteSession implements AutoCloseable {
     return dictionaries;
   }
 
+  /** Dictionary messages that arrived between batches, by the index of the batch they precede. */
+  Map<Integer, List<StoredDictionary>> dictionaryUpdates() {
+    return dictionaryUpdates;
+  }
+
   /** Frees what the session holds unless it committed. */
   @Override
   public void close() {
@@ -200,54 +223,32 @@ public final class WriteSession implements AutoCloseable {
     batches.clear();
     dictionaries.values().forEach(d -> d.getVector().close());
     dictionaries.clear();
+    dictionaryUpdates.values().forEach(list -> list.forEach(StoredDictionary::free));
+    dictionaryUpdates.clear();
     store.abandon(this);
   }
 
+  /** Takes the dictionaries as they stand at the first batch (or at commit when none came). */
   private void captureDictionaries(DictionaryProvider provider) {
-    if (provider == null) {
+    if (provider == null || dictionariesCaptured) {
       return;
     }
-    if (!dictionariesCaptured) {
-      for (long id : provider.getDictionaryIds()) {
-        Dictionary source = provider.lookup(id);
-        FieldVector vector = source.getVector();
-        FieldVector copy;
-        if (vector.getValueCount() == 0) {
-          copy = vector.getField().createVector(allocator);
-          copy.setValueCount(0);
-        } else {
-          // Slices the dictionary's buffers into this session's allocator (no copy).
-          TransferPair split = vector.getTransferPair(allocator);
-          split.splitAndTransfer(0, vector.getValueCount());
-          copy = (FieldVector) split.getTo();
-        }
-        dictionaries.put(id, new Dictionary(copy, source.getEncoding()));
-        dictionaryIdentity.put(id, identity(vector));
+    for (long id : provider.getDictionaryIds()) {
+      Dictionary source = provider.lookup(id);
+      FieldVector vector = source.getVector();
+      FieldVector copy;
+      if (vector.getValueCount() == 0) {
+        copy = vector.getField().createVector(allocator);
+        copy.setValueCount(0);
+      } else {
+        // Slices the dictionary's buffers into this session's allocator (no copy).
+        TransferPair split = vector.getTransferPair(allocator);
+        split.splitAndTransfer(0, vector.getValueCount());
+        copy = (FieldVector) split.getTo();
       }
-      dictionariesCaptured = true;
-      return;
+      dictionaries.put(id, new Dictionary(copy, source.getEncoding()));
     }
-    for (Map.Entry<Long, Long> entry : dictionaryIdentity.entrySet()) {
-      Dictionary now = provider.lookup(entry.getKey());
-      if (now != null && identity(now.getVector()) != entry.getValue()) {
-        throw CallStatus.INVALID_ARGUMENT
-            .withDescription(
-                "Upload to '"
-                    + path
-                    + "' replaced dictionary "
-                    + entry.getKey()
-                    + " mid-stream: send each dictionary once, before the first batch")
-            .toRuntimeException();
-      }
-    }
-  }
-
-  private static long identity(FieldVector vector) {
-    long h = 17;
-    for (ArrowBuf buf : vector.getFieldBuffers()) {
-      h = h * 31 + buf.memoryAddress();
-    }
-    return h;
+    dictionariesCaptured = true;
   }
 
   private void checkOpen() {

@@ -14,7 +14,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -197,6 +199,15 @@ public final class NettyTransport implements AutoCloseable {
 
   /** Serves on this transport's loops, with the composite cumulator on every connection. */
   public void configure(NettyServerBuilder builder) {
+    configure(builder, false);
+  }
+
+  /**
+   * Like {@link #configure(NettyServerBuilder)}; with {@code domainSocket}, on a Unix domain socket
+   * (epoll only): the builder's address must then be a {@code DomainSocketAddress}.
+   */
+  public void configure(NettyServerBuilder builder, boolean domainSocket) {
+    requireEpollFor(domainSocket);
     if (boss == null) {
       throw new IllegalStateException("a client transport cannot serve");
     }
@@ -206,7 +217,9 @@ public final class NettyTransport implements AutoCloseable {
         .channelFactory(
             () -> {
               ServerChannel channel =
-                  EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
+                  domainSocket
+                      ? new EpollServerDomainSocketChannel()
+                      : EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
               channel.pipeline().addLast(accepted);
               return channel;
             });
@@ -214,14 +227,33 @@ public final class NettyTransport implements AutoCloseable {
 
   /** Connects on this transport's loop, with the composite cumulator on the connection. */
   public void configure(NettyChannelBuilder builder) {
+    configure(builder, false);
+  }
+
+  /**
+   * Like {@link #configure(NettyChannelBuilder)}; with {@code domainSocket}, over a Unix domain
+   * socket (epoll only): the builder's target must then be a {@code DomainSocketAddress}.
+   */
+  public void configure(NettyChannelBuilder builder, boolean domainSocket) {
+    requireEpollFor(domainSocket);
     builder
         .eventLoopGroup(workers)
         .channelFactory(
             () -> {
-              Channel channel = EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
+              Channel channel =
+                  domainSocket
+                      ? new EpollDomainSocketChannel()
+                      : EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
               prepare(channel);
               return channel;
             });
+  }
+
+  private static void requireEpollFor(boolean domainSocket) {
+    if (domainSocket && !EPOLL) {
+      throw new IllegalArgumentException(
+          "grpc+unix:// needs Netty's native epoll transport (Linux, not -Dflightlab.transport=nio)");
+    }
   }
 
   /**

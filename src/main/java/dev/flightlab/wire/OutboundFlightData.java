@@ -108,13 +108,21 @@ public final class OutboundFlightData {
 
   /** A dictionary's values as a dictionary batch (not a delta). */
   public static OutboundFlightData dictionary(Dictionary dictionary) {
+    return dictionary(dictionary, false);
+  }
+
+  /**
+   * A dictionary batch: with {@code delta}, values the reader appends to the dictionary it holds,
+   * else the dictionary's values from here on.
+   */
+  public static OutboundFlightData dictionary(Dictionary dictionary, boolean delta) {
     FieldVector vector = dictionary.getVector();
     // A root over the dictionary's vector, not closed: closing it would free the dictionary.
     VectorSchemaRoot one =
         new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
     try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
         ArrowDictionaryBatch batch =
-            new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, false)) {
+            new ArrowDictionaryBatch(dictionary.getEncoding().getId(), data, delta)) {
       return build(
           null,
           MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT),

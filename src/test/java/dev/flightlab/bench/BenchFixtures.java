@@ -39,8 +39,7 @@ public final class BenchFixtures {
   /** A put phase that moved {@code bytes} IPC body bytes in {@code nanos}. */
   public static PhaseResult put(long nanos, long rows, long batches, long bytes, Histogram h) {
     return new PhaseResult(
-        "put",
-        "putNext to the server's ack of that batch",
+        Phase.PUT,
         1,
         nanos,
         rows,
@@ -58,11 +57,9 @@ public final class BenchFixtures {
 
   /** Options of the fixtures: put, 1,000,000 rows in 65,536-row batches, 1 warm-up, 3 measured. */
   public static BenchOptions options() {
-    BenchOptions.Builder b = BenchOptions.defaults().toBuilder();
-    b.rows = 1_000_000;
-    b.warmup = Warmup.iterations(1);
-    b.iterations = 3;
-    return b.build();
+    return BenchOptions.DEFAULTS
+        .with(DataOptions.DEFAULTS.withRows(1_000_000))
+        .with(new TimingOptions(Warmup.iterations(1), 3, null));
   }
 
   /** One point: one warm-up (slow), three measured iterations, on an embedded server. */
@@ -116,8 +113,8 @@ public final class BenchFixtures {
               serverProcess ? 120_000_000 : -1,
               serverProcess ? 10_000_000 + i * 2_000_000L : -1));
     }
-    Map<String, Histogram> latency = new LinkedHashMap<>();
-    latency.put("put", merged);
+    Map<Phase, Histogram> latency = new LinkedHashMap<>();
+    latency.put(Phase.PUT, merged);
     PointResult point = new PointResult(Map.of(), o, data, warm, measured, latency);
     return new RunResult(
         o,
@@ -144,19 +141,23 @@ public final class BenchFixtures {
 
   /** A 2 x 2 sweep (batch-rows x streams) of put, two measured iterations per point. */
   public static RunResult sweepRun() {
-    BenchOptions.Builder b = options().toBuilder();
-    b.sweeps = List.of(Sweep.parse("batch-rows=16384,65536"), Sweep.parse("streams=1,2"));
-    b.iterations = 2;
-    b.warmup = Warmup.none();
-    BenchOptions o = b.build();
+    BenchOptions base = options();
+    BenchOptions o =
+        new BenchOptions(
+            Op.PUT,
+            base.data(),
+            base.concurrency(),
+            new TimingOptions(Warmup.none(), 2, null),
+            base.target(),
+            base.transfer(),
+            base.output(),
+            List.of(Sweep.parse("batch-rows=16384,65536"), Sweep.parse("streams=1,2")),
+            base.metadataCalls());
     List<PointResult> points = new ArrayList<>();
     for (Map<String, String> params : Sweep.grid(o.sweeps())) {
-      BenchOptions p = o;
-      for (Map.Entry<String, String> e : params.entrySet()) {
-        p = p.with(e.getKey(), e.getValue());
-      }
-      int batchRows = p.batchRows();
-      int streams = p.streams();
+      BenchOptions p = o.at(params);
+      int batchRows = p.data().batchRows();
+      int streams = p.concurrency().streams();
       long batches = (1_000_000 + batchRows - 1) / batchRows * streams;
       long bytes = 32_505_856L * streams;
       DataInfo data =
@@ -188,8 +189,8 @@ public final class BenchFixtures {
                 List.of(put(nanos, 1_000_000L * streams, batches, bytes, h)),
                 null));
       }
-      Map<String, Histogram> latency = new LinkedHashMap<>();
-      latency.put("put", merged);
+      Map<Phase, Histogram> latency = new LinkedHashMap<>();
+      latency.put(Phase.PUT, merged);
       points.add(new PointResult(params, p, data, List.of(), measured, latency));
     }
     return new RunResult(
@@ -205,6 +206,28 @@ public final class BenchFixtures {
         List.of("left nothing behind"),
         null,
         null);
+  }
+
+  /** {@code r} as if run with options {@code o} (every point too; a run without sweeps). */
+  public static RunResult withOptions(RunResult r, BenchOptions o) {
+    return new RunResult(
+        o,
+        r.commandLine(),
+        r.environment(),
+        r.server(),
+        r.startedAt(),
+        r.elapsedNanos(),
+        r.points().stream()
+            .map(
+                p ->
+                    new PointResult(
+                        p.parameters(), o, p.data(), p.warmups(), p.iterations(), p.latency()))
+            .toList(),
+        r.serverStatsBefore(),
+        r.serverStatsAfter(),
+        r.notes(),
+        r.error(),
+        r.comparison());
   }
 
   private static Map<String, Long> stats(long used, long heap) {

@@ -13,7 +13,7 @@ import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
 import java.net.URI;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,20 +44,37 @@ class BenchWorkloadsIT {
     return URI.create("grpc://127.0.0.1:" + server.port());
   }
 
-  private RunResult run(Consumer<BenchOptions.Builder> change) {
-    BenchOptions.Builder b = BenchOptions.defaults().toBuilder();
-    b.server = uri();
-    b.rows = 2_000;
-    b.batchRows = 500;
-    b.warmup = Warmup.iterations(1);
-    b.iterations = 2;
-    b.metadataCalls = 5;
-    change.accept(b);
-    RunResult r = new BenchRunner(b.build(), List.of(), Progress.NONE).run();
+  /** Runs put of 2,000 rows in 500-row batches, 1 warm-up and 2 measured iterations, changed. */
+  private RunResult run(UnaryOperator<BenchOptions> change) {
+    BenchOptions base =
+        new BenchOptions(
+            Op.PUT,
+            data("int64x4", 0, 0),
+            ConcurrencyOptions.DEFAULTS,
+            new TimingOptions(Warmup.iterations(1), 2, null),
+            target(uri(), null, false),
+            TransferOptions.DEFAULTS,
+            OutputOptions.DEFAULTS,
+            List.of(),
+            5);
+    RunResult r = new BenchRunner(change.apply(base), List.of(), Progress.NONE).run();
     assertThat(r.error()).isNull();
     assertThat(r.notes()).noneMatch(n -> n.contains("still allocated"));
     return r;
   }
+
+  /** 2,000 rows in 500-row batches of {@code schema}. */
+  private static DataOptions data(String schema, double nullFraction, long cardinality) {
+    return new DataOptions(schema, 2_000, 500, 42, nullFraction, 16, cardinality, null, false);
+  }
+
+  private static TargetOptions target(URI server, String dataset, boolean keep) {
+    return new TargetOptions(
+        server, false, 0, null, null, null, null, "/flightlab-bench", dataset, keep);
+  }
+
+  /** No warm-up, one measured iteration. */
+  private static final TimingOptions ONCE = new TimingOptions(Warmup.none(), 1, null);
 
   private static PointResult onlyPoint(RunResult r) {
     assertThat(r.points()).hasSize(1);
@@ -69,14 +86,14 @@ class BenchWorkloadsIT {
 
   @Test
   void putUploadsEveryRowAndTimesEveryBatchAck() {
-    RunResult r = run(b -> b.streams = 2);
+    RunResult r = run(o -> o.with(new ConcurrencyOptions(2, 1)));
     assertThat(r.server().flightlab()).isTrue();
     assertThat(r.server().mode()).isEqualTo("external");
     PointResult p = onlyPoint(r);
     assertThat(p.data().rows()).isEqualTo(4_000);
     assertThat(p.data().logicalBytes()).isEqualTo(4_000 * 32);
     for (IterationResult it : p.iterations()) {
-      PhaseResult put = it.phase("put");
+      PhaseResult put = it.phase(Phase.PUT);
       assertThat(put.rows()).isEqualTo(4_000);
       assertThat(put.batches()).isEqualTo(8);
       assertThat(put.ipcBodyBytes()).isEqualTo(p.data().ipcBodyBytes());
@@ -84,7 +101,7 @@ class BenchWorkloadsIT {
       assertThat(put.firstBatch().count()).isEqualTo(2);
       assertThat(put.elapsedNanos()).isPositive();
     }
-    assertThat(p.latencyStats("put").count()).isEqualTo(16);
+    assertThat(p.latencyStats(Phase.PUT).count()).isEqualTo(16);
     assertThat(r.serverStatsBefore()).containsKey("memory_used_bytes");
     // The benchmark dropped what it wrote.
     assertThat(server.store().list(null)).isEmpty();
@@ -92,8 +109,8 @@ class BenchWorkloadsIT {
 
   @Test
   void getDownloadsWhatItUploadedFirst() {
-    PointResult p = onlyPoint(run(b -> b.op = Op.GET));
-    PhaseResult get = p.iterations().get(0).phase("get");
+    PointResult p = onlyPoint(run(o -> o.with(Op.GET)));
+    PhaseResult get = p.iterations().get(0).phase(Phase.GET);
     assertThat(get.rows()).isEqualTo(2_000);
     assertThat(get.batches()).isEqualTo(4);
     assertThat(get.latency().count()).isEqualTo(3);
@@ -114,21 +131,16 @@ class BenchWorkloadsIT {
       c.put(path, data, dev.flightlab.wire.PutMode.REPLACE);
     }
     PointResult p =
-        onlyPoint(
-            run(
-                b -> {
-                  b.op = Op.GET;
-                  b.dataset = "/existing/table";
-                }));
+        onlyPoint(run(o -> o.with(Op.GET).with(target(uri(), "/existing/table", false))));
     assertThat(p.data().source()).isEqualTo("dataset /existing/table");
-    assertThat(p.iterations().get(1).phase("get").batches()).isEqualTo(10);
+    assertThat(p.iterations().get(1).phase(Phase.GET).batches()).isEqualTo(10);
     assertThat(server.store().list(null)).hasSize(1);
   }
 
   @Test
   void exchangeTimesEachBatchRoundTrip() {
-    PointResult p = onlyPoint(run(b -> b.op = Op.EXCHANGE));
-    PhaseResult ex = p.iterations().get(0).phase("exchange");
+    PointResult p = onlyPoint(run(o -> o.with(Op.EXCHANGE)));
+    PhaseResult ex = p.iterations().get(0).phase(Phase.EXCHANGE);
     assertThat(ex.rows()).isEqualTo(2_000);
     assertThat(ex.latency().count()).isEqualTo(4);
   }
@@ -138,47 +150,36 @@ class BenchWorkloadsIT {
     PointResult p =
         onlyPoint(
             run(
-                b -> {
-                  b.op = Op.ROUNDTRIP;
-                  b.schema =
-                      "bool,int8,uint64,float32,decimal128(20,4),utf8,large_utf8,binary,date32,"
-                          + "timestamp(us,UTC),list<int32>,struct<a:int64,b:utf8>,"
-                          + "dictionary<utf8>";
-                  b.nullFraction = 0.1;
-                }));
-    assertThat(p.phaseNames()).containsExactly("put", "get");
+                o ->
+                    o.with(Op.ROUNDTRIP)
+                        .with(
+                            data(
+                                "bool,int8,uint64,float32,decimal128(20,4),utf8,large_utf8,"
+                                    + "binary,date32,timestamp(us,UTC),list<int32>,"
+                                    + "struct<a:int64,b:utf8>,dictionary<utf8>",
+                                0.1,
+                                0))));
+    assertThat(p.phases()).containsExactly(Phase.PUT, Phase.GET);
     assertThat(p.iterations()).allMatch(it -> Boolean.TRUE.equals(it.verified()));
     assertThat(p.warmups()).allMatch(it -> Boolean.TRUE.equals(it.verified()));
   }
 
   @Test
   void metadataCountsInfoAndListCalls() {
-    PointResult p =
-        onlyPoint(
-            run(
-                b -> {
-                  b.op = Op.METADATA;
-                  b.streams = 2;
-                }));
-    assertThat(p.phaseNames()).containsExactly("info", "list");
+    PointResult p = onlyPoint(run(o -> o.with(Op.METADATA).with(new ConcurrencyOptions(2, 1))));
+    assertThat(p.phases()).containsExactly(Phase.INFO, Phase.LIST);
     IterationResult it = p.iterations().get(0);
-    assertThat(it.phase("info").calls()).isEqualTo(10);
-    assertThat(it.phase("list").calls()).isEqualTo(10);
-    assertThat(it.phase("info").latency().count()).isEqualTo(10);
-    assertThat(p.primaryUnit("info")).isEqualTo("calls/s");
+    assertThat(it.phase(Phase.INFO).calls()).isEqualTo(10);
+    assertThat(it.phase(Phase.LIST).calls()).isEqualTo(10);
+    assertThat(it.phase(Phase.INFO).latency().count()).isEqualTo(10);
+    assertThat(p.primaryUnit(Phase.INFO)).isEqualTo("calls/s");
   }
 
   @Test
   void seedRunsTheOriginalHundredPuts() {
-    RunResult r =
-        run(
-            b -> {
-              b.op = Op.SEED;
-              b.warmup = Warmup.none();
-              b.iterations = 1;
-            });
+    RunResult r = run(o -> o.with(Op.SEED).with(ONCE));
     PointResult p = r.points().get(0);
-    PhaseResult seed = p.iterations().get(0).phase("seed");
+    PhaseResult seed = p.iterations().get(0).phase(Phase.SEED);
     assertThat(seed.calls()).isEqualTo(100);
     assertThat(seed.rows()).isEqualTo(100L * 131_072);
     // The original README's 212.54 MiB of IPC stream: flightlab's client, like pyarrow, leaves
@@ -192,43 +193,50 @@ class BenchWorkloadsIT {
   void compressedDownloadsArriveIntactAndSmaller() throws Exception {
     RunResult r =
         run(
-            b -> {
-              b.op = Op.ROUNDTRIP;
-              b.compression = IpcCompression.parse("zstd:1");
-              b.schema = "int64,utf8";
-              b.cardinality = 4;
-              b.warmup = Warmup.none();
-              b.iterations = 1;
-            });
+            o ->
+                o.with(Op.ROUNDTRIP)
+                    .with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd:1")))
+                    .with(data("int64,utf8", 0, 4))
+                    .with(ONCE));
     // The roundtrip workload fails the run when a download's checksum differs from the upload's.
     assertThat(r.ok()).isTrue();
-    PhaseResult get = r.points().get(0).iterations().get(0).phase("get");
+    PhaseResult get = r.points().get(0).iterations().get(0).phase(Phase.GET);
     assertThat(get.wireBodyBytes()).isPositive().isLessThan(get.ipcBodyBytes() / 2);
+  }
+
+  @Test
+  void roundtripCompressesItsUploadsAsAsked() {
+    RunResult r =
+        run(
+            o ->
+                o.with(Op.ROUNDTRIP)
+                    .with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd:1")))
+                    .with(data("int64,utf8", 0, 4))
+                    .with(ONCE));
+    PhaseResult put = r.points().get(0).iterations().get(0).phase(Phase.PUT);
+    assertThat(put.wireBodyBytes()).isPositive().isLessThan(put.ipcBodyBytes() / 2);
   }
 
   @Test
   void compressedUploadsArriveIntactAndSmaller() throws Exception {
     RunResult r =
         run(
-            b -> {
-              b.compression = IpcCompression.parse("zstd");
-              b.schema = "int64,utf8";
-              b.cardinality = 4;
-              b.keep = true;
-              b.warmup = Warmup.none();
-              b.iterations = 1;
-            });
-    PhaseResult put = r.points().get(0).iterations().get(0).phase("put");
+            o ->
+                o.with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd")))
+                    .with(data("int64,utf8", 0, 4))
+                    .with(target(uri(), null, true))
+                    .with(ONCE));
+    PhaseResult put = r.points().get(0).iterations().get(0).phase(Phase.PUT);
     assertThat(put.wireBodyBytes()).isLessThan(put.ipcBodyBytes() / 2);
-    BenchOptions o = r.options();
+    DataOptions d = r.options().data();
     try (FlightLabClient c = FlightLabClient.connect(ClientOptions.of(uri()), root);
-        BatchSet stored = c.get(DatasetPath.parse(o.pathPrefix() + "/put-0"));
+        BatchSet stored = c.get(DatasetPath.parse(r.options().target().pathPrefix() + "/put-0"));
         BatchSet sent =
             DataGenerator.generate(
-                SchemaSpec.parse(o.schema()),
-                o.rows(),
-                o.batchRows(),
-                o.generatorOptions(0),
+                SchemaSpec.parse(d.schema()),
+                d.rows(),
+                d.batchRows(),
+                d.generatorOptions(0),
                 c.allocator())) {
       assertThat(Checksums.of(stored, c.allocator())).isEqualTo(Checksums.of(sent, c.allocator()));
     }
@@ -238,27 +246,31 @@ class BenchWorkloadsIT {
   void sweepsRunTheirGridAndConnectionsAreShared() {
     RunResult r =
         run(
-            b -> {
-              b.warmup = Warmup.none();
-              b.iterations = 1;
-              b.streams = 2;
-              b.connections = 2;
-              b.sweeps = List.of(Sweep.parse("batch-rows=250,1000"), Sweep.parse("streams=1,2"));
-            });
+            o ->
+                new BenchOptions(
+                    o.op(),
+                    o.data(),
+                    new ConcurrencyOptions(2, 2),
+                    ONCE,
+                    o.target(),
+                    o.transfer(),
+                    o.output(),
+                    List.of(Sweep.parse("batch-rows=250,1000"), Sweep.parse("streams=1,2")),
+                    o.metadataCalls()));
     assertThat(r.points()).hasSize(4);
     assertThat(r.points())
         .extracting(PointResult::label)
         .containsExactly(
             "batch-rows=250 streams=1", "batch-rows=250 streams=2",
             "batch-rows=1000 streams=1", "batch-rows=1000 streams=2");
-    assertThat(r.points().get(0).iterations().get(0).phase("put").batches()).isEqualTo(8);
-    assertThat(r.points().get(0).options().connections()).isEqualTo(1);
-    assertThat(r.points().get(3).iterations().get(0).phase("put").batches()).isEqualTo(4);
+    assertThat(r.points().get(0).iterations().get(0).phase(Phase.PUT).batches()).isEqualTo(8);
+    assertThat(r.points().get(0).options().concurrency().connections()).isEqualTo(1);
+    assertThat(r.points().get(3).iterations().get(0).phase(Phase.PUT).batches()).isEqualTo(4);
   }
 
   @Test
   void warmupByBytesRunsWholeIterationsUntilTheBudgetIsMet() {
-    RunResult r = run(b -> b.warmup = Warmup.parse("100KB"));
+    RunResult r = run(o -> o.with(new TimingOptions(Warmup.parse("100KB"), 2, null)));
     PointResult p = r.points().get(0);
     // 2,000 rows of int64x4 are 64 KB of body per iteration: two iterations reach 100 KB.
     assertThat(p.warmups()).hasSize(2);
@@ -267,7 +279,7 @@ class BenchWorkloadsIT {
 
   @Test
   void theEmbeddedServerIsTheDefault() {
-    RunResult r = run(b -> b.server = null);
+    RunResult r = run(o -> o.with(TargetOptions.DEFAULTS));
     assertThat(r.server().mode()).isEqualTo("embedded");
     assertThat(r.server().note()).contains("own JVM").doesNotContain("pid");
     onlyPoint(r);
@@ -278,11 +290,10 @@ class BenchWorkloadsIT {
     PointResult p =
         onlyPoint(
             run(
-                b -> {
-                  b.includeGeneration = true;
-                  b.streams = 2;
-                }));
-    assertThat(p.iterations().get(0).phase("put").rows()).isEqualTo(4_000);
+                o ->
+                    o.with(new DataOptions("int64x4", 2_000, 500, 42, 0, 16, 0, null, true))
+                        .with(new ConcurrencyOptions(2, 1))));
+    assertThat(p.iterations().get(0).phase(Phase.PUT).rows()).isEqualTo(4_000);
   }
 
   @Test
@@ -303,13 +314,12 @@ class BenchWorkloadsIT {
     PointResult p =
         onlyPoint(
             run(
-                b -> {
-                  b.dataFile = file;
-                  b.streams = 2;
-                }));
+                o ->
+                    o.with(new DataOptions("int64x4", 2_000, 500, 42, 0, 16, 0, file, false))
+                        .with(new ConcurrencyOptions(2, 1))));
     assertThat(p.data().source()).isEqualTo("file " + file);
     assertThat(p.data().ipcBodyBytes()).isEqualTo(2 * ipc);
-    assertThat(p.iterations().get(0).phase("put").rows()).isEqualTo(6_000);
+    assertThat(p.iterations().get(0).phase(Phase.PUT).rows()).isEqualTo(6_000);
   }
 
   @Test
@@ -319,11 +329,10 @@ class BenchWorkloadsIT {
         PointResult p =
             onlyPoint(
                 run(
-                    b -> {
-                      b.op = op;
-                      b.client = ClientKind.ARROW;
-                      b.sendWait = wait;
-                    }));
+                    o ->
+                        o.with(op)
+                            .with(
+                                new TransferOptions(ClientKind.ARROW, wait, IpcCompression.NONE))));
         PhaseResult first = p.iterations().get(0).phases().get(0);
         assertThat(first.rows()).isEqualTo(2_000);
         assertThat(first.latency().count()).isPositive();
@@ -336,7 +345,7 @@ class BenchWorkloadsIT {
 
   @Test
   void flightlabsClientSendsLessThanItHoldsWhenNothingIsNull() {
-    PhaseResult put = onlyPoint(run(b -> {})).iterations().get(0).phase("put");
+    PhaseResult put = onlyPoint(run(o -> o)).iterations().get(0).phase(Phase.PUT);
     // int64x4 without nulls: four 63-byte validity bitmaps per 500-row batch stay home.
     assertThat(put.wireBodyBytes()).isLessThan(put.ipcBodyBytes());
     assertThat(put.ipcStreamBytes()).isLessThan(put.ipcBodyBytes() + 4 * 1_000);
@@ -347,15 +356,16 @@ class BenchWorkloadsIT {
     PhaseResult put =
         onlyPoint(
                 run(
-                    b -> {
-                      b.client = ClientKind.ARROW;
-                      b.compression = IpcCompression.parse("zstd:1");
-                      b.schema = "int64,utf8";
-                      b.cardinality = 4;
-                    }))
+                    o ->
+                        o.with(
+                                new TransferOptions(
+                                    ClientKind.ARROW,
+                                    SendWait.PARK,
+                                    IpcCompression.parse("zstd:1")))
+                            .with(data("int64,utf8", 0, 4))))
             .iterations()
             .get(0)
-            .phase("put");
+            .phase(Phase.PUT);
     assertThat(put.wireBodyBytes()).isLessThan(put.ipcBodyBytes() / 2);
   }
 }

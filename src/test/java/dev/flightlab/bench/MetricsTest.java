@@ -34,8 +34,7 @@ class MetricsTest {
   void phaseRatesComeFromItsBytesRowsBatchesAndWallTime() {
     PhaseResult p =
         new PhaseResult(
-            "put",
-            "k",
+            Phase.PUT,
             2,
             2_000_000_000L,
             4_000,
@@ -65,8 +64,7 @@ class MetricsTest {
   void phasesWithoutDataReportCallsPerSecond() {
     PhaseResult p =
         new PhaseResult(
-            "info",
-            "k",
+            Phase.INFO,
             1,
             500_000_000L,
             0,
@@ -167,7 +165,7 @@ class MetricsTest {
     b.latency.recordValue(7_000);
     b.firstBatch.recordValue(9_000);
     Histogram sink = LatencyStats.newHistogram();
-    PhaseResult p = StreamOutcome.merge("get", "k", 1_000, List.of(a, b), sink);
+    PhaseResult p = StreamOutcome.merge(Phase.GET, 1_000, List.of(a, b), sink);
     assertThat(p.elapsedNanos()).isEqualTo(4_000_000_000L);
     assertThat(p.streams()).isEqualTo(2);
     assertThat(p.rows()).isEqualTo(30);

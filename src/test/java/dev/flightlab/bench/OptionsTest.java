@@ -13,94 +13,114 @@ import org.junit.jupiter.api.Test;
 class OptionsTest {
   @Test
   void defaultsMatchTheCppBenchmarkShape() {
-    BenchOptions o = BenchOptions.defaults();
+    BenchOptions o = BenchOptions.DEFAULTS;
     assertThat(o.op()).isEqualTo(Op.PUT);
-    assertThat(o.schema()).isEqualTo("int64x4");
-    assertThat(o.rows()).isEqualTo(10_000_000);
-    assertThat(o.serverMode()).isEqualTo("embedded");
+    assertThat(o.data().schema()).isEqualTo("int64x4");
+    assertThat(o.data().rows()).isEqualTo(10_000_000);
+    assertThat(o.target().serverMode()).isEqualTo("embedded");
     assertThat(o.effectiveWarmup().amount()).isEqualTo(Warmup.AUTO_BYTES);
-    assertThat(o.sendWait()).isEqualTo(SendWait.PARK);
-    assertThat(o.client()).isEqualTo(ClientKind.FLIGHTLAB);
+    assertThat(o.transfer().sendWait()).isEqualTo(SendWait.PARK);
+    assertThat(o.transfer().client()).isEqualTo(ClientKind.FLIGHTLAB);
   }
 
   @Test
   void streamsUseSeedPlusTheirIndex() {
-    BenchOptions o = BenchOptions.defaults();
-    assertThat(o.generatorOptions(0).seed()).isEqualTo(o.seed());
-    assertThat(o.generatorOptions(3).seed()).isEqualTo(o.seed() + 3);
+    DataOptions d = BenchOptions.DEFAULTS.data();
+    assertThat(d.generatorOptions(0).seed()).isEqualTo(d.seed());
+    assertThat(d.generatorOptions(3).seed()).isEqualTo(d.seed() + 3);
   }
 
   @Test
-  void withChangesOneSweepableParameter() {
-    BenchOptions o = BenchOptions.defaults();
-    assertThat(o.with("batch-rows", "1_024").batchRows()).isEqualTo(1024);
-    assertThat(o.with("rows", "5").rows()).isEqualTo(5);
-    assertThat(o.with("streams", "4").streams()).isEqualTo(4);
-    assertThat(o.with("compression", "zstd:3").compression())
+  void aPointOfTheGridChangesItsSweptParameters() {
+    BenchOptions o = BenchOptions.DEFAULTS;
+    assertThat(o.at(Map.of("batch-rows", "1_024")).data().batchRows()).isEqualTo(1024);
+    assertThat(o.at(Map.of("rows", "5")).data().rows()).isEqualTo(5);
+    assertThat(o.at(Map.of("streams", "4")).concurrency().streams()).isEqualTo(4);
+    assertThat(o.at(Map.of("compression", "zstd:3")).transfer().compression())
         .isEqualTo(new IpcCompression(CompressionUtil.CodecType.ZSTD, 3));
-    assertThat(o.with("schema", "int32,utf8").schema()).isEqualTo("int32,utf8");
-    assertThat(o.with("client", "arrow").client()).isEqualTo(ClientKind.ARROW);
-    assertThatThrownBy(() -> o.with("seed", "1")).hasMessageContaining("cannot sweep 'seed'");
-    assertThatThrownBy(() -> o.with("rows", "many")).hasMessageContaining("not a whole number");
-    assertThatThrownBy(() -> o.with("schema", "int65")).hasMessageContaining("int65");
+    assertThat(o.at(Map.of("schema", "int32,utf8")).data().schema()).isEqualTo("int32,utf8");
+    assertThat(o.at(Map.of("client", "arrow")).transfer().client()).isEqualTo(ClientKind.ARROW);
+    assertThatThrownBy(() -> o.at(Map.of("seed", "1"))).hasMessageContaining("cannot sweep 'seed'");
+    assertThatThrownBy(() -> o.at(Map.of("rows", "many")))
+        .hasMessageContaining("not a whole number");
+    assertThatThrownBy(() -> o.at(Map.of("schema", "int65"))).hasMessageContaining("int65");
   }
 
   @Test
   void fewerStreamsThanConnectionsLowersTheConnections() {
-    BenchOptions.Builder b = BenchOptions.defaults().toBuilder();
-    b.streams = 4;
-    b.connections = 4;
-    assertThat(b.build().with("streams", "2").connections()).isEqualTo(2);
+    BenchOptions o = BenchOptions.DEFAULTS.with(new ConcurrencyOptions(4, 4));
+    assertThat(o.at(Map.of("streams", "2")).concurrency().connections()).isEqualTo(2);
   }
 
   @Test
   void badCombinationsAreRejectedWithAReason() {
-    assertThatThrownBy(() -> with(b -> b.rows = 0)).hasMessageContaining("--rows");
-    assertThatThrownBy(() -> with(b -> b.connections = 2)).hasMessageContaining("--connections");
+    DataOptions d = DataOptions.DEFAULTS;
+    assertThatThrownBy(() -> d.withRows(0)).hasMessageContaining("--rows");
+    assertThatThrownBy(() -> new ConcurrencyOptions(1, 2)).hasMessageContaining("--connections");
+    assertThatThrownBy(() -> target(URI.create("grpc://h:1"), true, null))
+        .hasMessageContaining("--server-process");
+    assertThatThrownBy(() -> BenchOptions.DEFAULTS.with(target(null, false, "/x")))
+        .hasMessageContaining("--dataset");
     assertThatThrownBy(
             () ->
-                with(
-                    b -> {
-                      b.serverProcess = true;
-                      b.server = URI.create("grpc://h:1");
-                    }))
-        .hasMessageContaining("--server-process");
-    assertThatThrownBy(() -> with(b -> b.dataset = "/x")).hasMessageContaining("--dataset");
-    assertThatThrownBy(() -> with(b -> b.nullFraction = 2)).hasMessageContaining("nullFraction");
+                new DataOptions(
+                    d.schema(),
+                    d.rows(),
+                    d.batchRows(),
+                    d.seed(),
+                    2,
+                    d.stringLength(),
+                    d.cardinality(),
+                    null,
+                    false))
+        .hasMessageContaining("nullFraction");
   }
 
   @Test
   void compressionIsForDataOpsThatCanCompress() {
-    IpcCompression lz4 = IpcCompression.parse("lz4");
-    assertThat(with(b -> b.compression = lz4).compression()).isEqualTo(lz4);
+    TransferOptions lz4 = TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("lz4"));
+    TransferOptions arrowLz4 = lz4.withClient(ClientKind.ARROW);
+    BenchOptions o = BenchOptions.DEFAULTS;
+    assertThat(o.with(lz4).transfer()).isEqualTo(lz4);
     for (Op op : List.of(Op.GET, Op.ROUNDTRIP)) {
-      assertThat(
-              with(b -> {
-                    b.op = op;
-                    b.compression = lz4;
-                  })
-                  .compression())
-          .isEqualTo(lz4);
-      assertThatThrownBy(
-              () ->
-                  with(
-                      b -> {
-                        b.op = op;
-                        b.client = ClientKind.ARROW;
-                        b.compression = lz4;
-                      }))
+      assertThat(o.with(op).with(lz4).transfer()).isEqualTo(lz4);
+      assertThatThrownBy(() -> o.with(op).with(arrowLz4))
           .hasMessageContaining("--client flightlab");
     }
     for (Op op : List.of(Op.EXCHANGE, Op.METADATA, Op.SEED)) {
-      assertThatThrownBy(
-              () ->
-                  with(
-                      b -> {
-                        b.op = op;
-                        b.compression = lz4;
-                      }))
-          .hasMessageContaining("--compression");
+      assertThatThrownBy(() -> o.with(op).with(lz4)).hasMessageContaining("--compression");
     }
+  }
+
+  @Test
+  void theTokenNeverShows() {
+    TargetOptions t = TargetOptions.DEFAULTS;
+    TargetOptions withToken =
+        new TargetOptions(null, false, 0, "s3cret", null, null, null, t.pathPrefix(), null, false);
+    assertThat(BenchOptions.DEFAULTS.with(withToken).toString())
+        .doesNotContain("s3cret")
+        .contains("(set, not shown)");
+  }
+
+  @Test
+  void maxRegressionTakesPercentOrFraction() {
+    assertThat(OutputOptions.parseFraction("10%")).isEqualTo(0.10);
+    assertThat(OutputOptions.parseFraction("0.25")).isEqualTo(0.25);
+  }
+
+  private static TargetOptions target(URI server, boolean serverProcess, String dataset) {
+    TargetOptions t = TargetOptions.DEFAULTS;
+    return new TargetOptions(
+        server,
+        serverProcess,
+        t.serverPort(),
+        t.authToken(),
+        t.tlsTrustedCerts(),
+        t.tlsCert(),
+        t.tlsKey(),
+        t.pathPrefix(),
+        dataset,
+        t.keep());
   }
 
   @Test
@@ -150,11 +170,5 @@ class OptionsTest {
     assertThat(SendWait.parse("spin")).isEqualTo(SendWait.SPIN);
     assertThatThrownBy(() -> SendWait.parse("yield")).hasMessageContaining("'yield'");
     assertThatThrownBy(() -> ClientKind.parse("grpc")).hasMessageContaining("'grpc'");
-  }
-
-  private static BenchOptions with(java.util.function.Consumer<BenchOptions.Builder> change) {
-    BenchOptions.Builder b = BenchOptions.defaults().toBuilder();
-    change.accept(b);
-    return b.build();
   }
 }

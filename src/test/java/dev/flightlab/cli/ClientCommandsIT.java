@@ -105,7 +105,7 @@ class ClientCommandsIT {
     List<String> lines = run.outLines();
     assertThat(lines.get(0)).startsWith("Schema: Schema<id: Int(64, true), name: Utf8>");
     assertThat(lines.subList(1, 7))
-        .containsExactly("id\tname", "0\tname-0", "1\tname-1", "2\tname-2", "3\tname-3", "4\tnull");
+        .containsExactly("id\tname", "0\tname-0", "1\tname-1", "2\tname-2", "3\tname-3", "4\tNone");
     assertThat(lines.get(7)).isEqualTo("(5 of 7 rows shown)");
   }
 
@@ -258,7 +258,7 @@ class ClientCommandsIT {
     assertThat(badServer.exit()).isEqualTo(Main.EXIT_USAGE);
     assertThat(badServer.errLines())
         .containsExactly(
-            "flightlab ls: unsupported scheme 'http' (use grpc, grpc+tcp or grpc+tls)");
+            "flightlab ls: unsupported scheme 'http' (use grpc, grpc+tcp, grpc+tls or grpc+unix)");
   }
 
   @Test

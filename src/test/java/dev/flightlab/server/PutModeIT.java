@@ -167,20 +167,20 @@ class PutModeIT {
   }
 
   @Test
-  void appendWithDifferentDictionaryValuesIsInvalidArgumentAndLeavesTheDatasetUnchanged() {
+  void appendWithDifferentDictionaryValuesReplaysThemAsAReplacement() {
     try (BatchSet first = colors(fx.allocator(), new String[] {"red", "green"}, 0, 1);
-        BatchSet second = colors(fx.allocator(), new String[] {"blue", "green"}, 0)) {
+        BatchSet second = colors(fx.allocator(), new String[] {"blue", "green"}, 0, 1, 0);
+        BatchSet third = colors(fx.allocator(), new String[] {"blue", "green"}, 1)) {
       fx.client().put(PATH, first, PutMode.REPLACE);
-      long memory = fx.store().memoryUsedBytes();
-      assertStatus(
-          () -> fx.client().put(PATH, second, PutMode.APPEND),
-          FlightStatusCode.INVALID_ARGUMENT,
-          "/modes/table",
-          "dictionary");
+      fx.client().put(PATH, second, PutMode.APPEND);
+      fx.client().put(PATH, third, PutMode.APPEND);
       try (BatchSet got = fx.client().get(PATH)) {
-        Tables.assertSameTable(first, got, fx.allocator());
+        assertThat(Tables.rowCounts(got)).containsExactly(2, 3, 1);
+        assertThat(Tables.decodedColumn(got, "color", fx.allocator()))
+            .containsExactly("red", "green", "blue", "green", "blue", "green");
+        assertThat(got.dictionariesChange()).isTrue();
       }
-      fx.awaitStoreSettled(memory);
+      assertThat(fx.store().info(PATH).version()).isEqualTo(3);
     }
   }
 

@@ -84,8 +84,11 @@ public final class ServerFixture implements AutoCloseable {
     return root;
   }
 
-  /** The server as the CLI and the demo name it: grpc://127.0.0.1:PORT. */
+  /** The server as the CLI and the demo name it: grpc://127.0.0.1:PORT (or grpc+unix:///PATH). */
   public URI uri() {
+    if (options.unixSocket() != null) {
+      return server.location().getUri();
+    }
     return URI.create("grpc://127.0.0.1:" + server.port());
   }
 

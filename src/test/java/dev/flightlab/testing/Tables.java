@@ -125,6 +125,33 @@ public final class Tables {
   }
 
   /**
+   * The values of a dictionary-encoded column, decoded with the dictionaries in force for each
+   * batch ({@link BatchSet#dictionariesAt}), as strings (null stays null).
+   */
+  public static List<String> decodedColumn(
+      BatchSet table, String column, BufferAllocator allocator) {
+    List<String> out = new ArrayList<>();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator)) {
+      VectorLoader loader = new VectorLoader(root);
+      for (int b = 0; b < table.batches().size(); b++) {
+        loader.load(table.batches().get(b));
+        FieldVector v = root.getVector(column);
+        long id = v.getField().getDictionary().getId();
+        FieldVector dictionary = table.dictionariesAt(b).lookup(id).getVector();
+        for (int i = 0; i < root.getRowCount(); i++) {
+          if (v.isNull(i)) {
+            out.add(null);
+          } else {
+            int index = ((Number) v.getObject(i)).intValue();
+            out.add(String.valueOf(dictionary.getObject(index)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Asserts that {@code actual} holds exactly {@code expected}: the same schema (with metadata),
    * the same batch boundaries, equal vectors in every batch (types by {@link TypeEqualsVisitor},
    * values by {@link VectorEqualsVisitor}), the same app_metadata and the same dictionaries.

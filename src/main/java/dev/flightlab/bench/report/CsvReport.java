@@ -4,6 +4,7 @@ import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.IterationResult;
 import dev.flightlab.bench.LatencyStats;
 import dev.flightlab.bench.Metrics;
+import dev.flightlab.bench.Phase;
 import dev.flightlab.bench.PhaseResult;
 import dev.flightlab.bench.PointResult;
 import dev.flightlab.bench.RunResult;
@@ -33,6 +34,7 @@ public final class CsvReport implements ReportWriter {
           "batch_rows",
           "schema",
           "compression",
+          "client",
           "elapsed_s",
           "rows",
           "batches",
@@ -90,13 +92,14 @@ public final class CsvReport implements ReportWriter {
     c.add(quote(p.label()));
     c.add(Boolean.toString(it.warmup()));
     c.add(Integer.toString(it.index()));
-    c.add(ph.name());
+    c.add(ph.phase().toString());
     c.add(Integer.toString(ph.streams()));
-    c.add(Integer.toString(o.connections()));
-    c.add(Long.toString(o.rows()));
-    c.add(Integer.toString(o.batchRows()));
-    c.add(quote(o.schema()));
-    c.add(o.compression().toString());
+    c.add(Integer.toString(o.concurrency().connections()));
+    c.add(Long.toString(o.data().rows()));
+    c.add(Integer.toString(o.data().batchRows()));
+    c.add(quote(o.data().schema()));
+    c.add(o.transfer().compression().toString());
+    c.add(o.transfer().client().toString());
     c.add(num(Metrics.seconds(ph.elapsedNanos())));
     c.add(Long.toString(ph.rows()));
     c.add(Long.toString(ph.batches()));
@@ -111,7 +114,7 @@ public final class CsvReport implements ReportWriter {
     c.add(num(ph.rowsPerSecond()));
     c.add(num(ph.batchesPerSecond()));
     c.add(num(ph.callsPerSecond()));
-    c.add(ph.name().equals("seed") ? num(ph.seedMBps()) : "");
+    c.add(ph.phase() == Phase.SEED ? num(ph.seedMBps()) : "");
     c.add(Long.toString(l.count()));
     c.add(l.present() ? num(Metrics.micros(l.meanNanos())) : "");
     c.add(l.present() ? num(Metrics.micros(l.p50Nanos())) : "");

@@ -5,18 +5,16 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.Comparison;
-import dev.flightlab.bench.DataInfo;
-import dev.flightlab.bench.Environment;
 import dev.flightlab.bench.IterationResult;
 import dev.flightlab.bench.LatencyStats;
 import dev.flightlab.bench.Metrics;
+import dev.flightlab.bench.Phase;
 import dev.flightlab.bench.PhaseResult;
 import dev.flightlab.bench.PointResult;
+import dev.flightlab.bench.RecordJson;
 import dev.flightlab.bench.RunResult;
 import dev.flightlab.bench.Summary;
-import dev.flightlab.bench.Sweep;
 import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.io.Writer;
@@ -27,10 +25,13 @@ import java.util.Map;
  * latency distribution and every iteration (warm-ups included, flagged). Readable by {@code
  * --baseline}. Durations are in nanoseconds, latencies in microseconds, bytes in bytes; rates carry
  * their unit in their name (MBps = 10^6 bytes/s, MiBps = 2^20 bytes/s).
+ *
+ * <p>The options, the environment, the server and each point's data are their records as they are
+ * ({@link RecordJson}); the figures are laid out here.
  */
 public final class JsonReport implements ReportWriter {
-  /** The version of this layout; bumped when a field changes meaning. */
-  public static final int FORMAT_VERSION = 1;
+  /** The version of this layout; bumped when a field changes meaning or place. */
+  public static final int FORMAT_VERSION = 2;
 
   @Override
   public void write(RunResult r, Writer out) throws IOException {
@@ -54,15 +55,13 @@ public final class JsonReport implements ReportWriter {
     root.put("elapsed_nanos", r.elapsedNanos());
     ArrayNode cmd = root.putArray("command_line");
     r.commandLine().forEach(cmd::add);
-    root.set("options", options(r.options()));
-    root.set("environment", environment(r.environment()));
-    ObjectNode server = root.putObject("server");
-    if (r.server() != null) {
-      server.put("mode", r.server().mode());
-      server.put("location", r.server().location());
-      server.put("flightlab", r.server().flightlab());
-      server.put("note", r.server().note());
-    }
+    root.set("options", RecordJson.MAPPER.valueToTree(r.options()));
+    root.set("environment", RecordJson.MAPPER.valueToTree(r.environment()));
+    root.set(
+        "server",
+        r.server() == null
+            ? RecordJson.MAPPER.createObjectNode()
+            : RecordJson.MAPPER.valueToTree(r.server()));
     root.set("server_stats_before", stats(r.serverStatsBefore()));
     root.set("server_stats_after", stats(r.serverStatsAfter()));
     ObjectNode units = root.putObject("units");
@@ -89,68 +88,6 @@ public final class JsonReport implements ReportWriter {
     return root;
   }
 
-  private static ObjectNode options(BenchOptions o) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("op", o.op().wireName());
-    n.put("server", o.server() == null ? null : o.server().toString());
-    n.put("server_mode", o.serverMode());
-    n.put("server_process", o.serverProcess());
-    n.put("auth_token", o.authToken() == null ? null : "(set, not shown)");
-    n.put("tls_trusted_certs", o.tlsTrustedCerts() == null ? null : o.tlsTrustedCerts().toString());
-    n.put("tls_cert", o.tlsCert() == null ? null : o.tlsCert().toString());
-    n.put("tls_key", o.tlsKey() == null ? null : o.tlsKey().toString());
-    n.put("schema", o.schema());
-    n.put("data_file", o.dataFile() == null ? null : o.dataFile().toString());
-    n.put("rows", o.rows());
-    n.put("batch_rows", o.batchRows());
-    n.put("seed", o.seed());
-    n.put("null_fraction", o.nullFraction());
-    n.put("string_length", o.stringLength());
-    n.put("cardinality", o.cardinality());
-    n.put("include_generation", o.includeGeneration());
-    n.put("streams", o.streams());
-    n.put("connections", o.connections());
-    n.put("warmup", o.warmup().text());
-    n.put("warmup_effective", o.effectiveWarmup().text());
-    n.put("iterations", o.iterations());
-    n.put("duration_nanos", o.duration() == null ? null : o.duration().toNanos());
-    n.put("compression", o.compression().toString());
-    n.put("send_wait", o.sendWait().toString());
-    n.put("client", o.client().toString());
-    ArrayNode sweeps = n.putArray("sweeps");
-    for (Sweep s : o.sweeps()) {
-      sweeps.add(s.toString());
-    }
-    n.put("path_prefix", o.pathPrefix());
-    n.put("dataset", o.dataset());
-    n.put("keep", o.keep());
-    n.put("metadata_calls", o.metadataCalls());
-    n.put("format", o.format().toString());
-    n.put("output", o.output() == null ? null : o.output().toString());
-    n.put("report", o.report() == null ? null : o.report().toString());
-    n.put("quiet", o.quiet());
-    n.put("baseline", o.baseline() == null ? null : o.baseline().toString());
-    n.put("max_regression", o.maxRegression());
-    return n;
-  }
-
-  private static ObjectNode environment(Environment e) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("java_version", e.javaVersion());
-    n.put("java_vendor", e.javaVendor());
-    n.put("vm_name", e.vmName());
-    n.put("os", e.os());
-    n.put("arch", e.arch());
-    n.put("cores", e.cores());
-    n.put("max_heap_bytes", e.maxHeapBytes());
-    n.put("max_direct_bytes", e.maxDirectBytes());
-    ArrayNode args = n.putArray("jvm_args");
-    e.jvmArgs().forEach(args::add);
-    n.put("flightlab_version", e.flightlabVersion());
-    n.put("arrow_version", e.arrowVersion());
-    return n;
-  }
-
   private static ObjectNode stats(Map<String, Long> stats) {
     ObjectNode n = Json.MAPPER.createObjectNode();
     stats.forEach(n::put);
@@ -162,11 +99,12 @@ public final class JsonReport implements ReportWriter {
     n.put("label", p.label());
     ObjectNode params = n.putObject("parameters");
     p.parameters().forEach(params::put);
-    n.set("data", data(p.data()));
+    n.set("workload", RecordJson.MAPPER.valueToTree(p.options().shape()));
+    n.set("data", RecordJson.MAPPER.valueToTree(p.data()));
     ObjectNode summary = n.putObject("summary");
     ObjectNode dist = n.putObject("latency_distribution");
-    for (String phase : p.phaseNames()) {
-      ObjectNode s = summary.putObject(phase);
+    for (Phase phase : p.phases()) {
+      ObjectNode s = summary.putObject(phase.toString());
       Summary primary = p.summary(phase);
       s.put("unit", p.primaryUnit(phase));
       summaryFields(s, primary);
@@ -174,11 +112,11 @@ public final class JsonReport implements ReportWriter {
       s.set("logical_MBps", summaryNode(p.summarise(phase, PhaseResult::logicalMBps)));
       s.set("rows_per_s", summaryNode(p.summarise(phase, PhaseResult::rowsPerSecond)));
       s.set("batches_per_s", summaryNode(p.summarise(phase, PhaseResult::batchesPerSecond)));
-      if (phase.equals("seed")) {
+      if (phase == Phase.SEED) {
         s.set("seed_MBps", summaryNode(p.summarise(phase, PhaseResult::seedMBps)));
       }
       s.set("latency", latency(p.latencyStats(phase)));
-      ArrayNode d = dist.putArray(phase);
+      ArrayNode d = dist.putArray(phase.toString());
       for (double[] point : LatencyStats.distribution(p.latency().get(phase))) {
         ArrayNode pair = d.addArray();
         pair.add(point[0]);
@@ -189,21 +127,6 @@ public final class JsonReport implements ReportWriter {
     p.warmups().forEach(it -> warmups.add(iteration(it)));
     ArrayNode iterations = n.putArray("iterations");
     p.iterations().forEach(it -> iterations.add(iteration(it)));
-    return n;
-  }
-
-  private static ObjectNode data(DataInfo d) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("source", d.source());
-    n.put("schema_spec", d.schemaSpec());
-    n.put("schema", d.schemaDescription());
-    n.put("streams", d.streams());
-    n.put("rows", d.rows());
-    n.put("batches", d.batches());
-    n.put("logical_bytes", d.logicalBytes());
-    n.put("ipc_body_bytes", d.ipcBodyBytes());
-    n.put("ipc_stream_bytes", d.ipcStreamBytes());
-    n.put("generation_nanos", d.generationNanos());
     return n;
   }
 
@@ -258,7 +181,7 @@ public final class JsonReport implements ReportWriter {
     ArrayNode phases = n.putArray("phases");
     for (PhaseResult p : it.phases()) {
       ObjectNode ph = phases.addObject();
-      ph.put("phase", p.name());
+      ph.put("phase", p.phase().toString());
       ph.put("streams", p.streams());
       ph.put("elapsed_nanos", p.elapsedNanos());
       ph.put("rows", p.rows());
@@ -277,7 +200,7 @@ public final class JsonReport implements ReportWriter {
       ph.put("rows_per_s", p.rowsPerSecond());
       ph.put("batches_per_s", p.batchesPerSecond());
       ph.put("calls_per_s", p.callsPerSecond());
-      if (p.name().equals("seed")) {
+      if (p.phase() == Phase.SEED) {
         ph.put("seed_MBps", p.seedMBps());
       }
       ph.put("latency_kind", p.latencyKind());
@@ -289,23 +212,14 @@ public final class JsonReport implements ReportWriter {
   }
 
   private static ObjectNode comparison(Comparison c) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("baseline", c.baseline());
-    n.put("max_regression", c.maxRegression());
+    ObjectNode n = RecordJson.MAPPER.valueToTree(c);
     n.put("regressed", c.regressed());
-    ArrayNode entries = n.putArray("entries");
-    for (Comparison.Entry e : c.entries()) {
-      ObjectNode x = entries.addObject();
-      x.put("point", e.point());
-      x.put("phase", e.phase());
-      x.put("unit", e.unit());
-      x.put("baseline_median", e.baselineMedian());
-      x.put("current_median", e.currentMedian());
-      x.put("change_percent", e.changePercent());
-      x.put("regressed", e.regressed(c.maxRegression()));
+    for (int i = 0; i < c.entries().size(); i++) {
+      Comparison.Entry e = c.entries().get(i);
+      ((ObjectNode) n.get("entries").get(i))
+          .put("change_percent", e.changePercent())
+          .put("regressed", e.regressed(c.maxRegression()));
     }
-    ArrayNode unmatched = n.putArray("unmatched");
-    c.unmatched().forEach(unmatched::add);
     return n;
   }
 }

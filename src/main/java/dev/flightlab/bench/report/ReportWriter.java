@@ -1,6 +1,6 @@
 package dev.flightlab.bench.report;
 
-import dev.flightlab.bench.BenchOptions;
+import dev.flightlab.bench.OutputOptions;
 import dev.flightlab.bench.RunResult;
 import java.io.IOException;
 import java.io.Writer;
@@ -11,7 +11,7 @@ public interface ReportWriter {
   void write(RunResult result, Writer out) throws IOException;
 
   /** The writer for a --format. */
-  static ReportWriter of(BenchOptions.Format format) {
+  static ReportWriter of(OutputOptions.Format format) {
     return switch (format) {
       case TEXT -> new TextReport();
       case JSON -> new JsonReport();

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flightlab.bench.BenchFixtures;
+import dev.flightlab.bench.BenchOptions;
 import dev.flightlab.bench.Golden;
+import dev.flightlab.bench.Op;
 import dev.flightlab.bench.RunResult;
+import dev.flightlab.bench.TargetOptions;
+import dev.flightlab.bench.TransferOptions;
+import dev.flightlab.wire.IpcCompression;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Pins each report format's output for fixed results (golden files). */
@@ -34,7 +40,7 @@ class ReportFormatsTest {
     String json = render(new JsonReport(), BenchFixtures.putRun());
     Golden.assertMatches("bench-put.json", json);
     JsonNode root = new ObjectMapper().readTree(json);
-    assertThat(root.path("options").path("rows").asLong()).isEqualTo(1_000_000);
+    assertThat(root.path("options").path("data").path("rows").asLong()).isEqualTo(1_000_000);
     assertThat(root.path("environment").path("cores").asInt()).isEqualTo(2);
     JsonNode point = root.path("points").get(0);
     assertThat(point.path("warmups")).hasSize(1);
@@ -45,24 +51,43 @@ class ReportFormatsTest {
   @Test
   void jsonNeverShowsTheAuthToken() throws IOException {
     RunResult r = BenchFixtures.putRun();
-    var b = r.options().toBuilder();
-    b.authToken = "s3cret";
+    TargetOptions t = TargetOptions.DEFAULTS;
     RunResult withToken =
-        new RunResult(
-            b.build(),
-            r.commandLine(),
-            r.environment(),
-            r.server(),
-            r.startedAt(),
-            r.elapsedNanos(),
-            r.points(),
-            r.serverStatsBefore(),
-            r.serverStatsAfter(),
-            r.notes(),
-            r.error(),
-            r.comparison());
+        BenchFixtures.withOptions(
+            r,
+            r.options()
+                .with(
+                    new TargetOptions(
+                        t.server(),
+                        t.serverProcess(),
+                        t.serverPort(),
+                        "s3cret",
+                        t.tlsTrustedCerts(),
+                        t.tlsCert(),
+                        t.tlsKey(),
+                        t.pathPrefix(),
+                        t.dataset(),
+                        t.keep())));
     assertThat(render(new JsonReport(), withToken)).doesNotContain("s3cret");
     assertThat(render(new HtmlReport(), withToken)).doesNotContain("s3cret");
+  }
+
+  @Test
+  void theCompressionLabelSaysWhichWayTheDataMoves() throws IOException {
+    Map<Op, String> directions =
+        Map.of(
+            Op.PUT, "(client to server)",
+            Op.GET, "(server to client)",
+            Op.ROUNDTRIP, "(client to server, then server to client)");
+    for (Map.Entry<Op, String> e : directions.entrySet()) {
+      RunResult r = BenchFixtures.putRun();
+      BenchOptions o =
+          r.options()
+              .with(e.getKey())
+              .with(TransferOptions.DEFAULTS.withCompression(IpcCompression.parse("zstd")));
+      assertThat(render(new TextReport(), BenchFixtures.withOptions(r, o)))
+          .contains("; compression zstd " + e.getValue() + "; client flightlab");
+    }
   }
 
   @Test
@@ -103,6 +128,14 @@ class ReportFormatsTest {
     assertThat(lines[2]).startsWith("put,,false,1,put,");
     assertThat(CsvReport.quote("a,b")).isEqualTo("\"a,b\"");
     assertThat(CsvReport.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+  }
+
+  @Test
+  void csvNamesTheClientOfEveryRow() throws IOException {
+    String[] lines = render(new CsvReport(), BenchFixtures.putRun()).split("\r\n");
+    int client = java.util.List.of(lines[0].split(",")).indexOf("client");
+    assertThat(client).as("the client column").isNotNegative();
+    assertThat(lines[1].split(",", -1)[client]).isEqualTo("flightlab");
   }
 
   @Test

@@ -1,16 +1,14 @@
-package dev.flightlab.bench;
+package dev.flightlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flightlab.cli.Main;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
+import dev.flightlab.testing.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,6 @@ import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The bench command end to end: outputs, exit codes, partial results, --server-process. */
 class BenchCommandIT {
@@ -27,25 +24,18 @@ class BenchCommandIT {
 
   @TempDir Path dir;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome bench(String... args) {
-    CommandLine cli = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
+  /** {@code flightlab bench} with tiny data ahead of {@code args}. */
+  private static Cli.Run bench(String... args) {
     List<String> all = new ArrayList<>(List.of("bench", "--rows", "2000", "--batch-rows", "500"));
     all.addAll(List.of(args));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Outcome(code, out.toString(), err.toString());
+    return Cli.run(all.toArray(String[]::new));
   }
 
   @Test
   void writesTextJsonCsvAndHtml() throws IOException {
     Path json = dir.resolve("run.json");
     Path html = dir.resolve("run.html");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--warmup",
             "1",
@@ -55,7 +45,7 @@ class BenchCommandIT {
             json.toString(),
             "--report",
             html.toString());
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     assertThat(o.err()).isEmpty();
     assertThat(o.out()).contains("put, 2 measured iterations").contains("w1 ");
     JsonNode root = JSON.readTree(json.toFile());
@@ -65,19 +55,19 @@ class BenchCommandIT {
     assertThat(Files.readString(html)).contains("<svg ").contains("</html>");
 
     Path csv = dir.resolve("run.csv");
-    Outcome c = bench("--warmup", "0", "--iterations", "1", "-o", csv.toString(), "--quiet");
-    assertThat(c.code()).isZero();
+    Cli.Run c = bench("--warmup", "0", "--iterations", "1", "-o", csv.toString(), "--quiet");
+    assertThat(c.exit()).isZero();
     assertThat(c.out()).isEmpty();
     assertThat(Files.readAllLines(csv)).hasSize(2);
 
-    Outcome stdoutJson = bench("--warmup", "0", "--iterations", "1", "--format", "json");
+    Cli.Run stdoutJson = bench("--warmup", "0", "--iterations", "1", "--format", "json");
     assertThat(JSON.readTree(stdoutJson.out()).path("status").asText()).isEqualTo("ok");
   }
 
   @Test
   void aRegressionAgainstTheBaselineExitsThree() throws IOException {
     Path first = dir.resolve("first.json");
-    assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").code())
+    assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").exit())
         .isZero();
     // Pretend the baseline was a thousand times faster.
     ObjectNode root = (ObjectNode) JSON.readTree(first.toFile());
@@ -85,7 +75,7 @@ class BenchCommandIT {
     summary.put("median", summary.path("median").asDouble() * 1000);
     Path fast = dir.resolve("fast.json");
     JSON.writeValue(fast.toFile(), root);
-    Outcome o =
+    Cli.Run o =
         bench(
             "--warmup",
             "0",
@@ -95,11 +85,11 @@ class BenchCommandIT {
             fast.toString(),
             "--max-regression",
             "10%");
-    assertThat(o.code()).isEqualTo(3);
+    assertThat(o.exit()).isEqualTo(3);
     assertThat(o.err()).startsWith("flightlab bench: regression beyond 10.0%: put ");
     assertThat(o.out()).contains("REGRESSION");
     // Against itself it passes.
-    Outcome same =
+    Cli.Run same =
         bench(
             "--warmup",
             "0",
@@ -109,7 +99,39 @@ class BenchCommandIT {
             first.toString(),
             "--max-regression",
             "99%");
-    assertThat(same.code()).isZero();
+    assertThat(same.exit()).isZero();
+  }
+
+  @Test
+  void aBaselineOfAnotherWorkloadIsNotComparedAndSaysSo() throws IOException {
+    Path other = dir.resolve("other.json");
+    Cli.Run made =
+        Cli.run(
+            "bench",
+            "--rows",
+            "4000",
+            "--batch-rows",
+            "500",
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "-o",
+            other.toString(),
+            "-q");
+    assertThat(made.exit()).isZero();
+    // Even a baseline a thousand times faster is no regression for a workload it did not measure.
+    ObjectNode root = (ObjectNode) JSON.readTree(other.toFile());
+    ObjectNode summary = (ObjectNode) root.path("points").get(0).path("summary").path("put");
+    summary.put("median", summary.path("median").asDouble() * 1000);
+    JSON.writeValue(other.toFile(), root);
+    Cli.Run o = bench("--warmup", "0", "--iterations", "1", "--baseline", other.toString(), "-q");
+    assertThat(o.exit()).isZero();
+    assertThat(o.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("flightlab bench: nothing in baseline " + other + " matches this run")
+        .contains("rows");
   }
 
   @Test
@@ -119,9 +141,9 @@ class BenchCommandIT {
       port = s.getLocalPort();
     }
     Path json = dir.resolve("down.json");
-    Outcome o =
+    Cli.Run o =
         bench("--server", "grpc://127.0.0.1:" + port, "--warmup", "0", "-o", json.toString(), "-q");
-    assertThat(o.code()).isEqualTo(1);
+    assertThat(o.exit()).isEqualTo(1);
     assertThat(o.err().strip().lines()).hasSize(1);
     assertThat(o.err()).contains("cannot reach the server").contains("UNAVAILABLE");
     assertThat(JSON.readTree(json.toFile()).path("status").asText()).isEqualTo("failed");
@@ -138,7 +160,7 @@ class BenchCommandIT {
               .start();
       try {
         Path json = dir.resolve("partial.json");
-        Outcome o =
+        Cli.Run o =
             bench(
                 "--server",
                 "grpc://127.0.0.1:" + server.port(),
@@ -151,7 +173,7 @@ class BenchCommandIT {
                 "-o",
                 json.toString(),
                 "-q");
-        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err().strip().lines()).hasSize(1);
         assertThat(o.err()).contains("RESOURCE_EXHAUSTED").contains("point 2/2");
         JsonNode root2 = JSON.readTree(json.toFile());
@@ -167,15 +189,43 @@ class BenchCommandIT {
   @Test
   void serverProcessRunsTheServerInItsOwnJvm() throws IOException {
     Path json = dir.resolve("process.json");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--server-process", "--warmup", "0", "--iterations", "1", "-o", json.toString(), "-q");
     assertThat(o.err()).isEmpty();
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     JsonNode root = JSON.readTree(json.toFile());
     assertThat(root.path("server").path("mode").asText()).isEqualTo("process");
     assertThat(root.path("server").path("flightlab").asBoolean()).isTrue();
     assertThat(root.path("server_stats_after").path("jvm_heap_used_bytes").asLong()).isPositive();
+  }
+
+  @Test
+  void serverPortIsThePortOfTheServerItStarts() throws IOException {
+    for (String mode : List.of("--server-port", "--server-process")) {
+      int port = freePort();
+      List<String> args =
+          new ArrayList<>(
+              List.of("--server-port", Integer.toString(port), "--warmup", "0", "--iterations"));
+      args.addAll(List.of("1", "--format", "json", "-q"));
+      if (mode.equals("--server-process")) {
+        args.add(mode);
+      }
+      Cli.Run o = bench(args.toArray(String[]::new));
+      assertThat(o.err()).isEmpty();
+      assertThat(o.exit()).isZero();
+      assertThat(JSON.readTree(o.out()).path("server").path("location").asText())
+          .as(mode)
+          .isEqualTo("grpc://127.0.0.1:" + port);
+    }
+    assertThat(bench("--server", "grpc://127.0.0.1:1", "--server-port", "2").err())
+        .contains("--server-port");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   @Test
@@ -211,7 +261,7 @@ class BenchCommandIT {
     }
     org.junit.jupiter.api.Assumptions.assumeTrue(openssl.waitFor() == 0, "openssl failed");
     Path json = dir.resolve("tls.json");
-    Outcome o =
+    Cli.Run o =
         bench(
             "--tls-cert",
             cert.toString(),
@@ -227,7 +277,7 @@ class BenchCommandIT {
             json.toString(),
             "-q");
     assertThat(o.err()).isEmpty();
-    assertThat(o.code()).isZero();
+    assertThat(o.exit()).isZero();
     String text = Files.readString(json);
     assertThat(JSON.readTree(text).path("server").path("location").asText())
         .startsWith("grpc+tls://");
@@ -243,7 +293,7 @@ class BenchCommandIT {
               .build()
               .start();
       try {
-        Outcome o =
+        Cli.Run o =
             bench(
                 "--server",
                 "grpc://127.0.0.1:" + server.port(),
@@ -252,7 +302,7 @@ class BenchCommandIT {
                 "--warmup",
                 "0",
                 "-q");
-        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.exit()).isEqualTo(1);
         assertThat(o.err()).contains("refused").contains("UNAUTHENTICATED").doesNotContain("wrong");
       } finally {
         server.close();

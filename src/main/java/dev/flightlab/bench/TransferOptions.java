@@ -1,0 +1,27 @@
+package dev.flightlab.bench;
+
+import dev.flightlab.wire.IpcCompression;
+
+/**
+ * How the data moves: which client code sends and receives it, and compressed or not.
+ *
+ * @param client which client implementation moves the data
+ * @param sendWait how Arrow's client waits while gRPC's buffer is full ({@code --client arrow})
+ * @param compression IPC body compression of the batches sent (uploads by the client; downloads by
+ *     a flightlab server, asked for by flightlab's client)
+ */
+public record TransferOptions(ClientKind client, SendWait sendWait, IpcCompression compression) {
+  /** Every default: flightlab's client, parked senders, no compression. */
+  public static final TransferOptions DEFAULTS =
+      new TransferOptions(ClientKind.FLIGHTLAB, SendWait.PARK, IpcCompression.NONE);
+
+  /** A copy with another client. */
+  public TransferOptions withClient(ClientKind client) {
+    return new TransferOptions(client, sendWait, compression);
+  }
+
+  /** A copy with another compression. */
+  public TransferOptions withCompression(IpcCompression compression) {
+    return new TransferOptions(client, sendWait, compression);
+  }
+}
