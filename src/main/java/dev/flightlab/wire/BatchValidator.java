@@ -3,6 +3,7 @@ package dev.flightlab.wire;
 import java.util.List;
 import java.util.function.LongUnaryOperator;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.UnionMode;
@@ -253,8 +254,9 @@ public final class BatchValidator {
     }
     long valid = 0;
     long full = length / 64;
+    long address = bitmap.memoryAddress();
     for (long i = 0; i < full; i++) {
-      valid += Long.bitCount(bitmap.getLong(i * 8));
+      valid += Long.bitCount(MemoryUtil.getLong(address + i * 8));
     }
     for (long i = full * 64; i < length; i++) {
       valid += (bitmap.getByte(i >> 3) >> (i & 7)) & 1;
@@ -305,8 +307,11 @@ public final class BatchValidator {
     if (previous < 0) {
       throw invalid(name, "first offset " + previous + " is negative");
     }
+    // Sizes are checked above: the loop reads without a bounds check per value.
+    long address = offsets.memoryAddress();
     for (long i = 1; i <= length; i++) {
-      long o = width == 4 ? offsets.getInt(i * 4) : offsets.getLong(i * 8);
+      long o =
+          width == 4 ? MemoryUtil.getInt(address + i * 4) : MemoryUtil.getLong(address + i * 8);
       if (o < previous) {
         throw invalid(name, "offsets fall at slot " + (i - 1) + " (" + previous + " to " + o + ")");
       }
@@ -345,19 +350,20 @@ public final class BatchValidator {
     if (views.readableBytes() < need) {
       throw tooSmall(name, "views", need, views.readableBytes());
     }
+    long address = views.memoryAddress();
     for (long i = 0; i < length; i++) {
       if (isNull(validity, i)) {
         continue;
       }
-      int size = views.getInt(i * 16);
+      int size = MemoryUtil.getInt(address + i * 16);
       if (size < 0) {
         throw invalid(name, "view " + i + " has negative length " + size);
       }
       if (size <= 12) {
         continue;
       }
-      int index = views.getInt(i * 16 + 8);
-      int offset = views.getInt(i * 16 + 12);
+      int index = MemoryUtil.getInt(address + i * 16 + 8);
+      int offset = MemoryUtil.getInt(address + i * 16 + 12);
       if (index < 0 || index >= count) {
         throw invalid(name, "view " + i + " points at data buffer " + index + " of " + count);
       }
@@ -538,16 +544,18 @@ public final class BatchValidator {
     ArrowBuf validity = nulls == 0 ? null : buffers.get(buffer - 2);
     int width = type.getBitWidth() / 8;
     boolean signed = type.getIsSigned();
+    long address = data.memoryAddress();
     for (long i = 0; i < length; i++) {
       if (isNull(validity, i)) {
         continue;
       }
+      long at = address + i * width;
       long index =
           switch (width) {
-            case 1 -> signed ? data.getByte(i) : data.getByte(i) & 0xFF;
-            case 2 -> signed ? data.getShort(i * 2) : data.getShort(i * 2) & 0xFFFF;
-            case 4 -> signed ? data.getInt(i * 4) : data.getInt(i * 4) & 0xFFFFFFFFL;
-            default -> data.getLong(i * 8);
+            case 1 -> signed ? MemoryUtil.getByte(at) : MemoryUtil.getByte(at) & 0xFF;
+            case 2 -> signed ? MemoryUtil.getShort(at) : MemoryUtil.getShort(at) & 0xFFFF;
+            case 4 -> signed ? MemoryUtil.getInt(at) : MemoryUtil.getInt(at) & 0xFFFFFFFFL;
+            default -> MemoryUtil.getLong(at);
           };
       if (index < 0 || index >= size) {
         throw invalid(
