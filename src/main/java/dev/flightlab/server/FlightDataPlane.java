@@ -23,9 +23,10 @@ import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * flightlab's own DoGet ({@link DoGetHandler}) and DoPut ({@link DoPutHandler}) bound in place of
- * Arrow Java's, and the thread each Flight RPC runs on: the same wire format, fewer copies and no
- * threads parked per stream. Every other RPC is Arrow's, answered by {@link DatasetProducer}.
+ * flightlab's own DoGet ({@link DoGetHandler}), DoPut ({@link DoPutHandler}) and DoExchange ({@link
+ * DoExchangeHandler}) bound in place of Arrow Java's, and the thread each Flight RPC runs on: the
+ * same wire format, fewer copies and no threads parked per stream. Every other RPC is Arrow's,
+ * answered by {@link DatasetProducer}, behind {@link StrictRequests}.
  */
 final class FlightDataPlane {
   private static final String DO_GET = FlightServiceGrpc.getDoGetMethod().getFullMethodName();
