@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.server.Credentials;
 import java.net.URI;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
@@ -20,8 +21,25 @@ final class ClientMixin {
   @Option(
       names = "--auth-token",
       defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
-      description = "Bearer token to send (default: $FLIGHTLAB_AUTH_TOKEN).")
+      description =
+          "Bearer token to send (default: $FLIGHTLAB_AUTH_TOKEN). Shows in the process list:"
+              + " prefer --auth-token-file or the variable.")
   String authToken;
+
+  @Option(
+      names = "--auth-token-file",
+      description =
+          "Send the first token in this file (lines starting with # are skipped); wins over"
+              + " --auth-token and $FLIGHTLAB_AUTH_TOKEN.")
+  Path authTokenFile;
+
+  @Option(
+      names = "--tls-cert",
+      description = "PEM certificate chain to present to a server that requires one (mutual TLS).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert.")
+  Path tlsKey;
 
   @Option(
       names = "--tls-trusted-certs",
@@ -32,7 +50,12 @@ final class ClientMixin {
   boolean verbose;
 
   ClientOptions options() {
-    ClientOptions o = ClientOptions.of(server).withAuthToken(emptyToNull(authToken));
+    String token =
+        authTokenFile != null ? Credentials.firstToken(authTokenFile) : emptyToNull(authToken);
+    ClientOptions o = ClientOptions.of(server).withAuthToken(token);
+    if (tlsCert != null || tlsKey != null) {
+      o = o.withClientCertificate(tlsCert, tlsKey);
+    }
     return trustedCertificates == null ? o : o.withTrustedCertificates(trustedCertificates);
   }
 

@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.jvm.MemorySizes;
+import dev.flightlab.server.Credentials;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerLimits;
 import dev.flightlab.server.ServerOptions;
@@ -10,8 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,11 +49,40 @@ final class ServeCommand implements Callable<Integer> {
   Path tlsKey;
 
   @Option(
+      names = "--tls-client-ca",
+      description =
+          "PEM certificate(s) of the CA that signs client certificates: mutual TLS, every client"
+              + " must present a certificate it signed (needs --tls-cert).")
+  Path tlsClientCa;
+
+  @Option(
       names = "--auth-token",
       defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
       description =
-          "Require this bearer token on every call (default: $FLIGHTLAB_AUTH_TOKEN, none when unset).")
+          "Require this bearer token on every call (default: $FLIGHTLAB_AUTH_TOKEN, none when"
+              + " unset). Shows in the process list: prefer --auth-token-file.")
   String authToken;
+
+  @Option(
+      names = "--auth-token-file",
+      description =
+          "Accept the bearer tokens in this file: one a line, `TOKEN` or `TOKEN read-only`;"
+              + " blank lines and lines starting with # are skipped.")
+  Path authTokenFile;
+
+  @Option(
+      names = "--auth-basic",
+      description =
+          "Accept USER:PASSWORD in the Flight basic-auth handshake, which answers with a bearer"
+              + " token for later calls. Shows in the process list: prefer --auth-basic-file.")
+  String authBasic;
+
+  @Option(
+      names = "--auth-basic-file",
+      description =
+          "Accept the basic-auth users in this file: one a line, `USER:PASSWORD` or"
+              + " `USER:PASSWORD read-only`; blank lines and lines starting with # are skipped.")
+  Path authBasicFile;
 
   @Option(
       names = "--shutdown-timeout",
@@ -125,6 +158,16 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The server options these flags describe. */
   ServerOptions options() {
+    Credentials credentials = Credentials.NONE;
+    if (authTokenFile != null) {
+      credentials = credentials.with(Credentials.readTokenFile(authTokenFile));
+    }
+    if (authBasic != null && !authBasic.isEmpty()) {
+      credentials = credentials.with(Credentials.parseUser(authBasic));
+    }
+    if (authBasicFile != null) {
+      credentials = credentials.with(Credentials.readUserFile(authBasicFile));
+    }
     return new ServerOptions(
         host,
         port,
@@ -136,7 +179,9 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions.DEFAULT_CLIENT_WAIT_TIMEOUT,
         endpointRows,
         ClientMixin.emptyToNull(advertise),
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   @Override
@@ -145,29 +190,78 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions options = options();
     FlightLabServer server = FlightLabServer.builder(options).limits(limits()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              try {
-                server.close();
-              } catch (Throwable t) {
-                // Main's handler is gone by now: the same one line (a leak report spans many).
-                System.err.println("flightlab serve: shutdown: " + Main.describe(t));
-                if (verbose) {
-                  t.printStackTrace();
-                }
-              } finally {
-                stopped.countDown();
-              }
-            },
-            "flightlab-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    if (portFile != null) {
-      writePortFile(portFile, server.port());
+    AtomicBoolean failed = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          try {
+            server.close();
+          } catch (Throwable t) {
+            failed.set(true);
+            // Main's handler may be gone by now: the same one line (a leak report spans many).
+            System.err.println("flightlab serve: shutdown: " + Main.describe(t));
+            if (verbose) {
+              t.printStackTrace();
+            }
+          } finally {
+            stopped.countDown();
+          }
+        };
+    // SIGTERM and SIGINT drain the server and return here, so the process exits 0 (or 1 when the
+    // shutdown failed) rather than the 143 of a JVM that a signal shut down. The hook covers any
+    // other way the JVM ends.
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "flightlab-shutdown-hook"));
+    try (StopSignals ignored =
+        StopSignals.install(() -> new Thread(stop, "flightlab-shutdown").start())) {
+      if (portFile != null) {
+        writePortFile(portFile, server.port());
+      }
+      server.awaitTermination();
+      stopped.await();
     }
-    server.awaitTermination();
-    stopped.await();
-    return 0;
+    return failed.get() ? Main.EXIT_FAILURE : 0;
+  }
+
+  /**
+   * SIGTERM and SIGINT handlers that start a graceful shutdown (once) instead of the JVM's; {@code
+   * close()} puts the previous handlers back. Without sun.misc.Signal, it installs nothing and the
+   * shutdown hook does the work.
+   */
+  static final class StopSignals implements AutoCloseable {
+    private static final String[] NAMES = {"TERM", "INT"};
+    private final Map<String, sun.misc.SignalHandler> previous = new HashMap<>();
+
+    static StopSignals install(Runnable onFirstSignal) {
+      StopSignals s = new StopSignals();
+      AtomicBoolean signalled = new AtomicBoolean();
+      for (String name : NAMES) {
+        try {
+          s.previous.put(
+              name,
+              sun.misc.Signal.handle(
+                  new sun.misc.Signal(name),
+                  signal -> {
+                    if (signalled.compareAndSet(false, true)) {
+                      onFirstSignal.run();
+                    }
+                  }));
+        } catch (IllegalArgumentException | LinkageError e) {
+          // This JVM or platform does not let us handle it: the shutdown hook still drains.
+        }
+      }
+      return s;
+    }
+
+    @Override
+    public void close() {
+      previous.forEach(
+          (name, handler) -> {
+            try {
+              sun.misc.Signal.handle(new sun.misc.Signal(name), handler);
+            } catch (IllegalArgumentException e) {
+              // leave ours: it only starts a shutdown that has already happened
+            }
+          });
+    }
   }
 
   /** The defaults of the flags that set a {@link ServerOptions} field: ServerOptions' own. */

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import org.apache.arrow.flight.CallOption;
@@ -98,9 +99,16 @@ final class Connection implements AutoCloseable {
           if (options.trustedCertificates() != null) {
             // Read whole: the builder reads the stream later, in build().
             builder.trustedCertificates(
-                new ByteArrayInputStream(Files.readAllBytes(options.trustedCertificates())));
+                new ByteArrayInputStream(
+                    readFile(options.trustedCertificates(), "trusted certificates")));
           }
           builder.verifyServer(options.verifyServer());
+          if (options.clientCertificate() != null) {
+            builder.clientCertificate(
+                new ByteArrayInputStream(
+                    readFile(options.clientCertificate(), "client certificate")),
+                new ByteArrayInputStream(readFile(options.clientKey(), "client key")));
+          }
         }
         channel = builder.build();
       }
@@ -112,9 +120,6 @@ final class Connection implements AutoCloseable {
       ManagedChannel managed = channel.build();
       FlightClient flight = FlightGrpcUtils.createFlightClient(allocator, managed);
       return new Connection(allocator, managed, flight, location, transport, options.authToken());
-    } catch (IOException e) {
-      allocator.close();
-      throw new UncheckedIOException("cannot read trusted certificates: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       allocator.close();
       throw e;
@@ -123,6 +128,14 @@ final class Connection implements AutoCloseable {
 
   /** The scheme of a Unix domain socket location: grpc+unix:///path/to/socket. */
   static final String UNIX_SCHEME = "grpc+unix";
+
+  private static byte[] readFile(Path file, String what) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+    }
+  }
 
   /** See {@link FlightLabClient#toLocation(URI)}. */
   static Location toLocation(URI server) {

@@ -11,14 +11,10 @@ import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
-import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.SocketAddress;
@@ -35,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.FlightGrpcUtils;
 import org.apache.arrow.flight.Location;
@@ -76,12 +71,17 @@ public final class FlightLabServer implements AutoCloseable {
   private final ExecutorService callExecutor;
   private final boolean embedded;
   private final NettyTransport transport;
+  private final Credentials credentials;
+  private final ShutdownGate gate = new ShutdownGate();
   private volatile Location location;
   private volatile List<Location> endpointLocations = List.of();
   private boolean closed;
 
   private FlightLabServer(
       ServerOptions options, ServerLimits limits, BufferAllocator parent, boolean embedded) {
+    // First: a bad TLS file fails here, before anything is allocated.
+    SslContext sslContext = options.tls() ? ServerTls.sslContext(options) : null;
+    this.credentials = options.acceptedCredentials();
     this.embedded = embedded;
     this.transport = embedded ? NettyTransport.forEmbeddedServer() : NettyTransport.forServer();
     this.options = options;
@@ -133,30 +133,21 @@ public final class FlightLabServer implements AutoCloseable {
                 new ServerInterceptorAdapter(
                     List.of(
                         new ServerInterceptorAdapter.KeyFactory<>(
-                            RequestHeaders.KEY, new RequestHeaders.Factory(options.authToken())),
+                            RequestHeaders.KEY, new RequestHeaders.Factory()),
                         new ServerInterceptorAdapter.KeyFactory<>(
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
+    // Global interceptors run last added first: the gate, then authentication, then Arrow's.
+    if (!credentials.isEmpty()) {
+      netty.intercept(new CallAuthenticator(credentials, new RefusalLog()));
+    }
+    netty.intercept(gate);
     TransportSettings.tune(netty);
     transport.configure(netty, options.unixSocket() != null);
     transport.limitConnections(limits.maxConnections());
-    if (options.tls()) {
-      netty.sslContext(sslContext(options));
+    if (sslContext != null) {
+      netty.sslContext(sslContext);
     }
     this.grpcServer = netty.build();
-  }
-
-  private static SslContext sslContext(ServerOptions options) {
-    try (InputStream certChain = new FileInputStream(options.tlsCertChain().toFile());
-        InputStream privateKey = new FileInputStream(options.tlsPrivateKey().toFile())) {
-      SslContextBuilder builder = GrpcSslContexts.forServer(certChain, privateKey);
-      try {
-        return builder.build();
-      } catch (SSLException e) {
-        throw new RuntimeException(e);
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read TLS files: " + e.getMessage(), e);
-    }
   }
 
   /** A builder for a server with the given options. */
@@ -189,9 +180,19 @@ public final class FlightLabServer implements AutoCloseable {
     }
     endpointLocations = endpointLocations(options, location);
     log.info(
-        "flightlab serving on {} (memory limit {})",
+        "flightlab serving on {} (memory limit {}{})",
         location.getUri(),
-        MemorySizes.format(store.memoryLimitBytes()));
+        MemorySizes.format(store.memoryLimitBytes()),
+        options.tlsClientCa() != null ? ", client certificates required" : "");
+    if (!options.tls()
+        && !credentials.isEmpty()
+        && options.unixSocket() == null
+        && !isLoopback(options.host())) {
+      log.warn(
+          "Tokens and passwords are accepted in plaintext on {}, which is not a loopback address:"
+              + " anyone on the network path can read them. Serve TLS (--tls-cert, --tls-key).",
+          options.host());
+    }
     return this;
   }
 
@@ -307,8 +308,8 @@ public final class FlightLabServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting calls, waits for calls in flight up to the shutdown timeout, cancels the rest,
-   * then frees every dataset and closes the allocators.
+   * Answers new calls UNAVAILABLE ("server is shutting down"), waits for calls in flight up to the
+   * shutdown timeout, cancels the rest, then frees every dataset and closes the allocators.
    *
    * @throws IllegalStateException when memory is still held after the deadline (a leak)
    */
@@ -318,9 +319,20 @@ public final class FlightLabServer implements AutoCloseable {
       return;
     }
     closed = true;
-    grpcServer.shutdown();
     long timeoutMillis = options.shutdownTimeout().toMillis();
-    if (!grpcServer.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    // The listener stays open while calls drain, so that a new call hears why it is refused
+    // rather than finding nobody there.
+    gate.startDraining();
+    int inFlight = gate.inFlight();
+    if (inFlight > 0) {
+      log.info(
+          "Shutting down: waiting up to {} ms for {} call(s) in flight", timeoutMillis, inFlight);
+    }
+    boolean drained = gate.awaitIdle(TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+    grpcServer.shutdown();
+    long leftNanos = Math.max(deadline - System.nanoTime(), 0);
+    if (!drained || !grpcServer.awaitTermination(leftNanos, TimeUnit.NANOSECONDS)) {
       log.warn("Calls still running after {} ms: cancelling them", timeoutMillis);
       grpcServer.shutdownNow();
       if (!grpcServer.awaitTermination(FORCE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -356,6 +368,14 @@ public final class FlightLabServer implements AutoCloseable {
     Thread t = new Thread(task, "flightlab-call-" + CALL_THREADS.incrementAndGet());
     t.setDaemon(true);
     return t;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private static String advertisedHost(String host) {

@@ -1,13 +1,10 @@
 package dev.flightlab.server;
 
-import static dev.flightlab.wire.FlightHeaders.AUTHORIZATION;
 import static dev.flightlab.wire.FlightHeaders.COMPRESSION;
 import static dev.flightlab.wire.FlightHeaders.PUT_MODE;
 
 import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.PutMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallInfo;
@@ -17,7 +14,7 @@ import org.apache.arrow.flight.RequestContext;
 import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
 
 /**
- * Call headers flightlab reads: the put mode and, when the server has a token, the bearer token.
+ * Call headers flightlab reads: the put mode and the compression a DoGet asks for.
  *
  * <p>{@value dev.flightlab.wire.FlightHeaders#PUT_MODE} selects what an upload does to an existing
  * dataset: {@code replace} (the default), {@code append} or {@code create}.
@@ -65,31 +62,11 @@ public final class RequestHeaders implements FlightServerMiddleware {
   @Override
   public void onCallErrored(Throwable err) {}
 
-  /** Reads the headers of each call; rejects calls without the right token when one is set. */
+  /** Reads the headers of each call (credentials are {@link CallAuthenticator}'s). */
   static final class Factory implements FlightServerMiddleware.Factory<RequestHeaders> {
-    private final byte[] expectedAuthorization;
-
-    Factory(String token) {
-      this.expectedAuthorization =
-          token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-    }
-
     @Override
     public RequestHeaders onCallStarted(
         CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
-      if (expectedAuthorization != null) {
-        String given = incomingHeaders.get(AUTHORIZATION);
-        if (given == null
-            || !MessageDigest.isEqual(
-                expectedAuthorization, given.getBytes(StandardCharsets.UTF_8))) {
-          throw CallStatus.UNAUTHENTICATED
-              .withDescription(
-                  given == null
-                      ? "This server needs a bearer token (authorization header)"
-                      : "The bearer token was not accepted")
-              .toRuntimeException();
-        }
-      }
       return new RequestHeaders(incomingHeaders.get(PUT_MODE), incomingHeaders.get(COMPRESSION));
     }
   }

@@ -24,6 +24,9 @@ import java.time.Duration;
  *     bound to a wildcard address
  * @param unixSocket serve on this Unix domain socket (grpc+unix://) instead of host and port, or
  *     null
+ * @param tlsClientCa PEM certificates of the CA(s) that sign client certificates: with it, every
+ *     client must present a certificate they signed (mutual TLS); null for none
+ * @param credentials further tokens and basic-auth users accepted beside {@link #authToken}
  */
 public record ServerOptions(
     String host,
@@ -36,7 +39,9 @@ public record ServerOptions(
     Duration clientWaitTimeout,
     long endpointRows,
     String advertise,
-    Path unixSocket) {
+    Path unixSocket,
+    Path tlsClientCa,
+    Credentials credentials) {
 
   /** Options without endpoint splitting, an advertised location or a Unix socket. */
   public ServerOptions(
@@ -59,7 +64,9 @@ public record ServerOptions(
         clientWaitTimeout,
         0,
         null,
-        null);
+        null,
+        null,
+        Credentials.NONE);
   }
 
   /** The original demo's host. */
@@ -97,6 +104,13 @@ public record ServerOptions(
     if (unixSocket != null && tlsCertChain != null) {
       throw new IllegalArgumentException("TLS over a Unix domain socket is not supported");
     }
+    if (tlsClientCa != null && tlsCertChain == null) {
+      throw new IllegalArgumentException(
+          "--tls-client-ca needs TLS: give --tls-cert and --tls-key too");
+    }
+    if (credentials == null) {
+      credentials = Credentials.NONE;
+    }
   }
 
   /** Defaults: 127.0.0.1:50051, default memory limit, plaintext, no token. */
@@ -130,7 +144,9 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         advertise,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy with another memory limit in bytes. */
@@ -146,7 +162,9 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         advertise,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that requires a bearer token. */
@@ -162,7 +180,9 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         advertise,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that serves TLS with the given PEM files. */
@@ -178,7 +198,9 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         advertise,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that splits datasets of more than {@code rows} rows into several endpoints. */
@@ -194,7 +216,9 @@ public record ServerOptions(
         clientWaitTimeout,
         rows,
         advertise,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy whose FlightInfo endpoints name {@code location} (HOST:PORT or a URI). */
@@ -210,7 +234,9 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         location,
-        unixSocket);
+        unixSocket,
+        tlsClientCa,
+        credentials);
   }
 
   /** A copy that serves on a Unix domain socket at {@code path} instead of TCP. */
@@ -226,7 +252,102 @@ public record ServerOptions(
         clientWaitTimeout,
         endpointRows,
         advertise,
-        path);
+        path,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** A copy that requires every client to present a certificate signed by a CA in {@code pem}. */
+  public ServerOptions withTlsClientCa(Path pem) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
+        pem,
+        credentials);
+  }
+
+  /** A copy that also accepts {@code more} tokens and users. */
+  public ServerOptions withCredentials(Credentials more) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
+        tlsClientCa,
+        credentials.with(more));
+  }
+
+  /** A copy with another shutdown timeout. */
+  public ServerOptions withShutdownTimeout(Duration timeout) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        timeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
+        tlsClientCa,
+        credentials);
+  }
+
+  /** Every credential accepted: {@link #authToken} (read-write) and {@link #credentials}. */
+  public Credentials acceptedCredentials() {
+    return authToken == null
+        ? credentials
+        : Credentials.NONE.withToken(authToken, false).with(credentials);
+  }
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "ServerOptions[host="
+        + host
+        + ", port="
+        + port
+        + ", memoryLimitBytes="
+        + memoryLimitBytes
+        + ", tlsCertChain="
+        + tlsCertChain
+        + ", tlsPrivateKey="
+        + tlsPrivateKey
+        + ", tlsClientCa="
+        + tlsClientCa
+        + ", authToken="
+        + (authToken == null ? "none" : "(set)")
+        + ", credentials="
+        + credentials
+        + ", endpointRows="
+        + endpointRows
+        + ", advertise="
+        + advertise
+        + ", unixSocket="
+        + unixSocket
+        + ", shutdownTimeout="
+        + shutdownTimeout
+        + ", clientWaitTimeout="
+        + clientWaitTimeout
+        + "]";
   }
 
   /** The memory limit in force: the configured one, or the default share of direct memory. */
