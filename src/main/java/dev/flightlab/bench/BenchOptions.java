@@ -72,6 +72,19 @@ public record BenchOptions(
     if (transfer.compression().enabled()) {
       checkCompression(op, transfer.client());
     }
+    if (transfer.protocol() == BenchProtocol.ARROW_PERF) {
+      if (op != Op.GET && op != Op.PUT) {
+        throw new IllegalArgumentException(
+            "--protocol arrow-perf runs --op get or put (Arrow's benchmark has no " + op + ")");
+      }
+      if (!data.schema().equals(DataOptions.DEFAULTS.schema())
+          || data.dataFile() != null
+          || target.dataset() != null) {
+        throw new IllegalArgumentException(
+            "--protocol arrow-perf moves Arrow's int64x4 rows: no --schema, --data-file or"
+                + " --dataset");
+      }
+    }
     Set<String> swept = new HashSet<>();
     for (Sweep s : sweeps) {
       if (!swept.add(s.parameter())) {

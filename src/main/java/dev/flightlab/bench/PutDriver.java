@@ -4,13 +4,13 @@ import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
-import dev.flightlab.wire.PutMode;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.Histogram;
 import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.VectorLoader;
@@ -44,6 +44,16 @@ final class PutDriver {
       StreamData data,
       boolean sequence,
       StreamOutcome out) {
+    put(client, path.toDescriptor(), data, sequence, out);
+  }
+
+  /** Uploads {@code data} with {@code descriptor} as it is (a Perf command, say): see above. */
+  void put(
+      FlightLabClient client,
+      FlightDescriptor path,
+      StreamData data,
+      boolean sequence,
+      StreamOutcome out) {
     long start = System.nanoTime();
     AckClock clock = new AckClock(start, data.sentNanos(), out.latency);
     long[] sent =
@@ -63,7 +73,11 @@ final class PutDriver {
 
   /** Returns the body bytes as sent and the IPC stream bytes. */
   private long[] putFlightlab(
-      FlightLabClient client, DatasetPath path, StreamData data, boolean sequence, AckClock clock) {
+      FlightLabClient client,
+      FlightDescriptor path,
+      StreamData data,
+      boolean sequence,
+      AckClock clock) {
     AtomicLongArray sentNanos = data.sentNanos();
     long[] wire = {0};
     FlightLabClient.UploadListener listener =
@@ -86,7 +100,6 @@ final class PutDriver {
                 path,
                 set,
                 sequence ? data.sequence() : set.appMetadata(),
-                PutMode.REPLACE,
                 transfer.compression(),
                 listener)
             .ipcStreamBytes();
@@ -95,7 +108,11 @@ final class PutDriver {
 
   /** Returns the body bytes as sent and the IPC stream bytes. */
   private long[] putArrow(
-      FlightLabClient client, DatasetPath path, StreamData data, boolean sequence, AckClock clock) {
+      FlightLabClient client,
+      FlightDescriptor path,
+      StreamData data,
+      boolean sequence,
+      AckClock clock) {
     AtomicLongArray sentNanos = data.sentNanos();
     AsyncPutListener acks =
         new AsyncPutListener() {
@@ -108,9 +125,7 @@ final class PutDriver {
     IpcCompression.CountingCodec codec = null;
     try (VectorSchemaRoot root = VectorSchemaRoot.create(set.schema(), client.allocator())) {
       FlightClient.ClientStreamListener stream =
-          client
-              .flight()
-              .startPut(path.toDescriptor(), root, set.dictionaries(), acks, client.options());
+          client.flight().startPut(path, root, set.dictionaries(), acks, client.options());
       // The batches stay unchanged until the run ends, so gRPC may send them in place.
       stream.setUseZeroCopy(true);
       if (transfer.compression().enabled()) {

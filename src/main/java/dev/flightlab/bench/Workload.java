@@ -45,6 +45,9 @@ abstract class Workload implements AutoCloseable {
 
   /** The workload {@code ctx.options().op()} names. */
   static Workload create(BenchContext ctx) {
+    if (ctx.options().transfer().protocol() == BenchProtocol.ARROW_PERF) {
+      return new ArrowPerfWorkload(ctx);
+    }
     return switch (ctx.options().op()) {
       case PUT -> new PutWorkload(ctx);
       case GET -> new GetWorkload(ctx);

@@ -1,5 +1,6 @@
 package dev.flightlab.cli;
 
+import dev.flightlab.bench.BenchProtocol;
 import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.ConcurrencyOptions;
 import dev.flightlab.bench.DataOptions;
@@ -203,6 +204,16 @@ final class BenchFlags {
                 + " (put, roundtrip), and downloads (get, roundtrip) with --client flightlab from a"
                 + " flightlab server. Default: ${DEFAULT-VALUE}.")
     IpcCompression compression = TransferOptions.DEFAULTS.compression();
+
+    @Option(
+        names = "--protocol",
+        converter = ProtocolConverter.class,
+        description =
+            "flightlab (DoPut stores datasets by path, DoGet reads them back) or arrow-perf"
+                + " (Arrow's benchmark protocol, perf.proto: GetFlightInfo with a Perf command,"
+                + " DoGet of server-generated int64x4 Token streams, DoPut to a Perf descriptor that"
+                + " the server discards; --op get or put). Default: ${DEFAULT-VALUE}.")
+    BenchProtocol protocol = TransferOptions.DEFAULTS.protocol();
   }
 
   /** {@link OutputOptions}. */
@@ -302,6 +313,12 @@ final class BenchFlags {
   static final class ClientConverter extends Parsed<ClientKind> {
     ClientConverter() {
       super(ClientKind::parse);
+    }
+  }
+
+  static final class ProtocolConverter extends Parsed<BenchProtocol> {
+    ProtocolConverter() {
+      super(BenchProtocol::parse);
     }
   }
 

@@ -23,6 +23,7 @@ import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.HeaderCallOption;
@@ -151,6 +152,26 @@ public final class FlightLabClient implements AutoCloseable {
       IpcCompression compression,
       UploadListener listener) {
     return Uploader.put(connection, path, data, appMetadata, mode, compression, listener);
+  }
+
+  /**
+   * Uploads {@code data} like {@link #put(DatasetPath, BatchSet, List, PutMode, IpcCompression,
+   * UploadListener)} with {@code descriptor} sent as it is (a command such as Arrow's benchmark
+   * Perf, which names no dataset).
+   */
+  public PutOutcome put(
+      FlightDescriptor descriptor,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      IpcCompression compression,
+      UploadListener listener) {
+    return Uploader.put(
+        connection, descriptor, data, appMetadata, PutMode.REPLACE, compression, listener);
+  }
+
+  /** The FlightInfo for any descriptor (a path or a command), as the server answers it. */
+  public FlightInfo info(FlightDescriptor descriptor) {
+    return connection.flight.getInfo(descriptor, options());
   }
 
   /** The call option that selects a put mode (REPLACE sends nothing: it is the default). */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
@@ -49,6 +50,18 @@ final class Uploader implements AutoCloseable {
       PutMode mode,
       IpcCompression compression,
       FlightLabClient.UploadListener listener) {
+    return put(connection, path.toDescriptor(), data, appMetadata, mode, compression, listener);
+  }
+
+  /** Uploads {@code data} with {@code descriptor} as it is: see {@link FlightLabClient#put}. */
+  static PutOutcome put(
+      Connection connection,
+      FlightDescriptor descriptor,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      PutMode mode,
+      IpcCompression compression,
+      FlightLabClient.UploadListener listener) {
     AtomicLong acks = new AtomicLong();
     long ipcStreamBytes;
     long start = System.nanoTime();
@@ -64,7 +77,7 @@ final class Uploader implements AutoCloseable {
             })) {
       ipcStreamBytes =
           OutboundStream.encode(
-              path.toDescriptor(),
+              descriptor,
               data,
               appMetadata,
               compression,

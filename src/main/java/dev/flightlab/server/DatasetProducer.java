@@ -12,6 +12,8 @@ import dev.flightlab.store.StoredBatch;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.DatasetTicket;
 import dev.flightlab.wire.Json;
+import dev.flightlab.wire.PerfProtocol;
+import dev.flightlab.wire.PerfProtocol.Perf;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -120,14 +122,34 @@ public final class DatasetProducer extends NoOpFlightProducer {
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    Perf perf = perfCommand(descriptor, "GetFlightInfo");
+    if (perf != null) {
+      return PerfStreams.flightInfo(perf, descriptor, locations.get().toArray(Location[]::new));
+    }
     DatasetPath path = pathOf(descriptor, "GetFlightInfo");
     return flightInfo(store.info(path));
   }
 
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    if (perfCommand(descriptor, "GetSchema") != null) {
+      return new SchemaResult(PerfProtocol.SCHEMA);
+    }
     DatasetPath path = pathOf(descriptor, "GetSchema");
     return new SchemaResult(store.info(path).schema());
+  }
+
+  /** The Perf command of Arrow's benchmark a descriptor carries, checked, or null. */
+  private static Perf perfCommand(FlightDescriptor descriptor, String call) {
+    Perf perf = PerfProtocol.commandOf(descriptor);
+    if (perf == null) {
+      return null;
+    }
+    try {
+      return perf.validate();
+    } catch (IllegalArgumentException e) {
+      throw Statuses.invalid(call + ": " + e.getMessage());
+    }
   }
 
   private static DatasetPath pathOf(FlightDescriptor descriptor, String call) {

@@ -78,8 +78,14 @@ final class FlightDataPlane {
             ServerMethodDefinition.create(
                 get,
                 ServerCalls.asyncServerStreamingCall(
-                    (Flight.Ticket ticket, io.grpc.stub.StreamObserver<OutboundFlightData> call) ->
-                        DoGetHandler.handle(ticket, call, store, allocator))));
+                    (Flight.Ticket ticket,
+                        io.grpc.stub.StreamObserver<OutboundFlightData> call) -> {
+                      if (PerfStreams.isToken(ticket)) {
+                        PerfStreams.doGet(ticket, call, allocator);
+                      } else {
+                        DoGetHandler.handle(ticket, call, store, allocator);
+                      }
+                    })));
     MethodDescriptor<InboundFlightData, Flight.PutResult> put =
         FlightMethods.serverDoPut(store.inFlightAllocator());
     MethodDescriptor<InboundFlightData, OutboundFlightData> exchange =
@@ -106,7 +112,7 @@ final class FlightDataPlane {
             .addMethod(
                 put,
                 ServerCalls.asyncBidiStreamingCall(
-                    call -> DoPutHandler.handle(call, store, store.inFlightAllocator())))
+                    call -> PerfStreams.doPut(call, store, store.inFlightAllocator())))
             .addMethod(
                 exchange,
                 ServerCalls.asyncBidiStreamingCall(

@@ -47,6 +47,20 @@ class OptionsTest {
   }
 
   @Test
+  void arrowPerfRunsGetAndPutOfInt64x4Only() {
+    TransferOptions perf = TransferOptions.DEFAULTS.withProtocol(BenchProtocol.ARROW_PERF);
+    assertThat(TransferOptions.DEFAULTS.protocol()).isEqualTo(BenchProtocol.FLIGHTLAB);
+    assertThat(BenchProtocol.parse("Arrow-Perf")).isEqualTo(BenchProtocol.ARROW_PERF);
+    assertThatThrownBy(() -> BenchProtocol.parse("grpc")).hasMessageContaining("--protocol");
+    BenchOptions get = BenchOptions.DEFAULTS.with(Op.GET).with(perf);
+    assertThat(get.transfer().protocol()).isEqualTo(BenchProtocol.ARROW_PERF);
+    assertThatThrownBy(() -> BenchOptions.DEFAULTS.with(perf).with(Op.EXCHANGE))
+        .hasMessageContaining("--protocol arrow-perf runs --op get or put");
+    assertThatThrownBy(() -> get.with(BenchOptions.DEFAULTS.data().withSchema("int64,utf8")))
+        .hasMessageContaining("int64x4");
+  }
+
+  @Test
   void fewerStreamsThanConnectionsLowersTheConnections() {
     BenchOptions o = BenchOptions.DEFAULTS.with(new ConcurrencyOptions(4, 4));
     assertThat(o.at(Map.of("streams", "2")).concurrency().connections()).isEqualTo(2);

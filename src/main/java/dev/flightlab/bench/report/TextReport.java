@@ -1,6 +1,7 @@
 package dev.flightlab.bench.report;
 
 import dev.flightlab.bench.BenchOptions;
+import dev.flightlab.bench.BenchProtocol;
 import dev.flightlab.bench.ClientKind;
 import dev.flightlab.bench.Comparison;
 import dev.flightlab.bench.ConcurrencyOptions;
@@ -118,6 +119,9 @@ public final class TextReport implements ReportWriter {
             : t.sendWait() == SendWait.PARK
                 ? "; senders park while gRPC is not ready"
                 : "; senders spin in putNext, as Arrow ships it");
+    if (t.protocol() != BenchProtocol.FLIGHTLAB) {
+      out.println("Protocol: " + t.protocol() + " (" + t.protocol().description() + ")");
+    }
     int warmups = p.warmups().size();
     if (warmups == 0) {
       out.println("Warm-up:  none (--warmup " + o.effectiveWarmup() + ")");
