@@ -3,6 +3,7 @@ package dev.flightlab.cli;
 import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.server.Credentials;
 import dev.flightlab.server.FlightLabServer;
+import dev.flightlab.server.ServerLimits;
 import dev.flightlab.server.ServerOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,27 @@ final class ServeCommand implements Callable<Integer> {
   Path portFile;
 
   @Option(
+      names = "--max-message-size",
+      description =
+          "Largest gRPC message (one FlightData: header, metadata, body) accepted: bytes, 64m,"
+              + " 1GiB. Larger ones get RESOURCE_EXHAUSTED. Default: ${DEFAULT-VALUE}.")
+  String maxMessageSize;
+
+  @Option(
+      names = "--max-connections",
+      description =
+          "Most client connections open at once; more are closed as they arrive."
+              + " Default: ${DEFAULT-VALUE}.")
+  int maxConnections;
+
+  @Option(
+      names = "--idle-timeout",
+      description =
+          "Close a connection after this long with no call in progress (e.g. 5m, 30s)."
+              + " Default: ${DEFAULT-VALUE}.")
+  String idleTimeout;
+
+  @Option(
       names = "--endpoint-rows",
       description =
           "Split datasets of more rows than this into endpoints of about this many rows each (at"
@@ -127,6 +149,12 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
+
+  /** The limits these flags describe. */
+  ServerLimits limits() {
+    return new ServerLimits(
+        MemorySizes.parse(maxMessageSize), maxConnections, Durations.parse(idleTimeout));
+  }
 
   /** The server options these flags describe. */
   ServerOptions options() {
@@ -160,7 +188,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Main.setLogLevel(logLevel);
     ServerOptions options = options();
-    FlightLabServer server = FlightLabServer.builder(options).build().start();
+    FlightLabServer server = FlightLabServer.builder(options).limits(limits()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean failed = new AtomicBoolean();
     Runnable stop =
@@ -249,6 +277,9 @@ final class ServeCommand implements Callable<Integer> {
         case "--port" -> Integer.toString(defaults.port());
         case "--memory-limit" -> ServerOptions.DEFAULT_MEMORY_LIMIT;
         case "--shutdown-timeout" -> Durations.format(defaults.shutdownTimeout());
+        case "--max-message-size" -> MemorySizes.format(ServerLimits.DEFAULT_MAX_MESSAGE_BYTES);
+        case "--max-connections" -> Integer.toString(ServerLimits.DEFAULT_MAX_CONNECTIONS);
+        case "--idle-timeout" -> Durations.format(ServerLimits.DEFAULT_IDLE_TIMEOUT);
         case "--endpoint-rows" -> Long.toString(defaults.endpointRows());
         default -> null;
       };

@@ -1,7 +1,6 @@
 package dev.flightlab.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flightlab.data.RecordBatches;
 import dev.flightlab.jvm.JvmTimes;
 import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.memory.Allocators;
@@ -15,7 +14,9 @@ import dev.flightlab.wire.DatasetTicket;
 import dev.flightlab.wire.Json;
 import dev.flightlab.wire.PerfProtocol;
 import dev.flightlab.wire.PerfProtocol.Perf;
-import io.grpc.Context;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,32 +25,26 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
-import org.apache.arrow.flight.BackpressureStrategy;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.PollInfo;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Maps the Flight RPCs other than DoGet and DoPut onto the {@link DatasetStore}: ListFlights,
- * GetFlightInfo, GetSchema, ListActions, DoAction and DoExchange (an echo).
+ * GetFlightInfo, GetSchema, ListActions and DoAction.
  *
- * <p>DoGet and DoPut are served by {@link FlightDataPlane}, under Arrow's API. Handlers run on the
- * server's executor threads.
+ * <p>DoGet, DoPut and DoExchange are served by {@link FlightDataPlane}, under Arrow's API. Handlers
+ * run on the server's executor threads.
  */
 public final class DatasetProducer extends NoOpFlightProducer {
   private static final Logger log = LoggerFactory.getLogger(DatasetProducer.class);
@@ -63,9 +58,6 @@ public final class DatasetProducer extends NoOpFlightProducer {
               "stats",
               "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
           new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
-
-  /** How long a waiting DoGet or DoExchange sleeps before looking at the client again. */
-  private static final long CLIENT_POLL_MILLIS = 1;
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
@@ -107,74 +99,6 @@ public final class DatasetProducer extends NoOpFlightProducer {
     this.endpointRows = endpointRows;
   }
 
-  /** Waits until the client can take more; false when it cancelled (nothing more to send). */
-  private boolean awaitClient(
-      BackpressureStrategy backpressure, ServerStreamListener listener, String call) {
-    long deadline = System.nanoTime() + clientWaitTimeout.toNanos();
-    while (!listener.isReady()) {
-      if (isCancelled(listener)) {
-        log.debug("{} cancelled by the client", call);
-        return false;
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw CallStatus.TIMED_OUT
-            .withDescription(
-                call + ": the client read nothing for " + clientWaitTimeout.toSeconds() + " s")
-            .toRuntimeException();
-      }
-      backpressure.waitForListener(CLIENT_POLL_MILLIS);
-    }
-    return !isCancelled(listener);
-  }
-
-  /** True once the client has cancelled the call (seen at once through the call's context). */
-  private static boolean isCancelled(ServerStreamListener listener) {
-    return listener.isCancelled() || Context.current().isCancelled();
-  }
-
-  @Override
-  public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
-    VectorSchemaRoot echo = null;
-    try {
-      BackpressureStrategy backpressure = new BackpressureStrategy.CallbackBackpressureStrategy();
-      backpressure.register(writer);
-      writer.setUseZeroCopy(true);
-      VectorLoader loader = null;
-      while (reader.next()) {
-        if (!awaitClient(backpressure, writer, "DoExchange")) {
-          return;
-        }
-        ArrowBuf metadata = retained(reader.getLatestMetadata());
-        if (reader.hasRoot()) {
-          if (echo == null) {
-            echo = VectorSchemaRoot.create(reader.getRoot().getSchema(), allocator);
-            writer.start(echo, reader.getDictionaryProvider());
-            loader = new VectorLoader(echo);
-          }
-          // Re-sent through RecordBatches so that empty list offsets are complete (no copy).
-          try (ArrowRecordBatch batch = RecordBatches.unload(reader.getRoot(), allocator)) {
-            loader.load(batch);
-          }
-          writer.putNext(metadata);
-        } else if (metadata != null) {
-          writer.putMetadata(metadata);
-        }
-      }
-      if (echo == null && reader.hasRoot()) {
-        writer.start(reader.getRoot(), reader.getDictionaryProvider());
-      }
-      writer.completed();
-    } catch (Throwable t) {
-      if (!isCancelled(writer)) {
-        writer.error(Statuses.toFlight(t, "DoExchange"));
-      }
-    } finally {
-      if (echo != null) {
-        echo.close();
-      }
-    }
-  }
-
   @Override
   public void listFlights(
       CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
@@ -182,7 +106,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       DatasetPath prefix = null;
       byte[] expression = criteria == null ? null : criteria.getExpression();
       if (expression != null && expression.length > 0) {
-        String text = new String(expression, StandardCharsets.UTF_8);
+        String text = strictUtf8(expression, "ListFlights: the criteria expression");
         if (!text.replace("/", "").isEmpty()) {
           prefix = DatasetPath.parse(text);
         }
@@ -299,7 +223,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
       ObjectNode out = Json.MAPPER.createObjectNode();
       switch (action.getType()) {
         case "drop" -> {
-          String body = new String(action.getBody(), StandardCharsets.UTF_8);
+          String body = strictUtf8(action.getBody(), "drop: the body");
           DatasetPath path;
           try {
             path = DatasetPath.parse(body);
@@ -347,12 +271,17 @@ public final class DatasetProducer extends NoOpFlightProducer {
     }
   }
 
-  /** Hands gRPC its own reference to a stored metadata buffer (the message closes it). */
-  private static ArrowBuf retained(ArrowBuf metadata) {
-    if (metadata == null) {
-      return null;
+  /** Decodes UTF-8, refusing malformed bytes with INVALID_ARGUMENT naming {@code what}. */
+  private static String strictUtf8(byte[] bytes, String what) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw Statuses.invalid(what + " is not UTF-8 (" + bytes.length + " bytes)");
     }
-    metadata.getReferenceManager().retain();
-    return metadata;
   }
 }

@@ -1,11 +1,12 @@
 package dev.flightlab.server;
 
 import com.google.protobuf.ByteString;
-import dev.flightlab.data.Batches;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.WriteSession;
+import dev.flightlab.wire.BatchValidator;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.InboundFlightData;
+import dev.flightlab.wire.IpcDecompression;
 import dev.flightlab.wire.PutMode;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.grpc.StatusUtils;
@@ -24,6 +24,7 @@ import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -50,9 +51,9 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
   private PutMode mode = PutMode.REPLACE;
   private final DictionaryProvider.MapDictionaryProvider dictionaries =
       new DictionaryProvider.MapDictionaryProvider();
+  private final Map<Long, Long> dictionaryLengths = new HashMap<>();
   private WriteSession session;
-  private VectorSchemaRoot root;
-  private VectorLoader loader;
+  private Schema memorySchema;
   private boolean finished;
   private String what = "DoPut";
 
@@ -86,6 +87,9 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
       if (finished) {
         return;
       }
+      if (message.error() != null) {
+        throw named(message.error());
+      }
       switch (message.headerType()) {
         case MessageHeader.Schema -> begin(message);
         case MessageHeader.DictionaryBatch -> loadDictionary(message);
@@ -97,6 +101,15 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     } catch (Throwable t) {
       fail(t);
     }
+  }
+
+  /** The same status with this upload named in front of its description. */
+  private FlightRuntimeException named(FlightRuntimeException e) {
+    return e.status()
+        .code()
+        .toStatus()
+        .withDescription(what + ": " + e.status().description())
+        .toRuntimeException();
   }
 
   private void begin(InboundFlightData message) {
@@ -111,10 +124,11 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     }
     what = "DoPut '" + path + "'";
     Map<Long, Dictionary> created = new HashMap<>();
-    Schema memorySchema = message.memorySchema(allocator, created);
-    created.values().forEach(dictionaries::put);
-    root = VectorSchemaRoot.create(memorySchema, allocator);
-    loader = new VectorLoader(root, CommonsCompressionFactory.INSTANCE);
+    try {
+      memorySchema = message.memorySchema(allocator, created);
+    } finally {
+      created.values().forEach(dictionaries::put);
+    }
     session = store.beginWrite(path, mode, memorySchema);
   }
 
@@ -132,51 +146,73 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
             what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
       }
       FieldVector current = dictionary.getVector();
-      if (session.batchCount() == 0 && !batch.isDelta()) {
-        load(current, batch);
-        return;
-      }
-      try (FieldVector values = current.getField().createVector(allocator)) {
-        load(values, batch);
-        if (session.batchCount() == 0) {
-          VectorBatchAppender.batchAppend(current, values);
+      long id = batch.getDictionaryId();
+      ArrowRecordBatch received = batch.getDictionary();
+      ArrowRecordBatch data = uncompressed(received);
+      try {
+        BatchValidator.validate(List.of(current.getField()), data, this::dictionaryLength);
+        if (session.batchCount() == 0 && !batch.isDelta()) {
+          load(current, data);
         } else {
-          // The values move to the session; this vector is left empty.
-          session.addDictionary(new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+          try (FieldVector values = current.getField().createVector(allocator)) {
+            load(values, data);
+            if (session.batchCount() == 0) {
+              VectorBatchAppender.batchAppend(current, values);
+            } else {
+              // The values move to the session; this vector is left empty.
+              session.addDictionary(
+                  new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+            }
+          }
+        }
+      } finally {
+        if (data != received) {
+          data.close();
         }
       }
+      long before = batch.isDelta() ? dictionaryLengths.getOrDefault(id, 0L) : 0;
+      dictionaryLengths.put(id, before + data.getLength());
     }
   }
 
-  private static void load(FieldVector vector, ArrowDictionaryBatch batch) {
+  private static void load(FieldVector vector, ArrowRecordBatch data) {
     VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-    new VectorLoader(one, CommonsCompressionFactory.INSTANCE).load(batch.getDictionary());
+    new VectorLoader(one).load(data);
+  }
+
+  /** The length of a dictionary as of now (after replacements and deltas), -1 before it came. */
+  private long dictionaryLength(long id) {
+    return dictionaryLengths.getOrDefault(id, -1L);
+  }
+
+  /** The batch uncompressed: itself when it is not compressed, else a new batch to close. */
+  private ArrowRecordBatch uncompressed(ArrowRecordBatch batch) {
+    if (batch.getBodyCompression().getCodec() == NoCompressionCodec.COMPRESSION_TYPE) {
+      return batch;
+    }
+    // Decompressed into the in-flight account: counted against the memory limit first.
+    return IpcDecompression.decompress(batch, allocator);
   }
 
   private void addBatch(InboundFlightData message) {
     requireSchema();
     // Built now: the message (and its app_metadata) may be freed before the ack goes out.
     Flight.PutResult ack = ackFor(message.appMetadata());
-    boolean stored = false;
-    try (ArrowRecordBatch batch = message.recordBatch()) {
-      if (Batches.fitsSchema(batch, root.getSchema())) {
-        // Kept as it arrived: no vectors, no copies.
+    try (ArrowRecordBatch received = message.recordBatch()) {
+      ArrowRecordBatch batch = uncompressed(received);
+      try {
+        BatchValidator.validate(memorySchema.getFields(), batch, this::dictionaryLength);
+        // Kept as it arrived (decompressed): no vectors, no copies.
         session.addReceived(batch, dictionaries, message.appMetadata());
-        stored = true;
-      } else {
-        // Loading checks the rest against the schema and decompresses a compressed body.
-        loader.load(batch);
+      } finally {
+        if (batch != received) {
+          batch.close();
+        }
       }
-    } catch (IllegalArgumentException e) {
-      throw Statuses.invalid(what + ": batch does not match the schema: " + e.getMessage());
     }
-    if (stored) {
-      // Dropping the message's references moves the batch's memory to the upload's account.
-      message.close();
-      session.checkMemoryLimit();
-    } else {
-      session.add(root, dictionaries, message.appMetadata());
-    }
+    // Dropping the message's references moves the batch's memory to the upload's account.
+    message.close();
+    session.checkMemoryLimit();
     call.onNext(ack);
   }
 
@@ -245,9 +281,6 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     List<AutoCloseable> all = new ArrayList<>();
     if (session != null) {
       all.add(session);
-    }
-    if (root != null) {
-      all.add(root);
     }
     for (long id : dictionaries.getDictionaryIds()) {
       all.add(dictionaries.lookup(id).getVector());

@@ -14,6 +14,8 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.stub.ServerCalls;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import org.apache.arrow.flight.impl.Flight;
@@ -21,14 +23,17 @@ import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * flightlab's own DoGet ({@link DoGetHandler}) and DoPut ({@link DoPutHandler}) bound in place of
- * Arrow Java's, and the thread each Flight RPC runs on: the same wire format, fewer copies and no
- * threads parked per stream. Every other RPC is Arrow's, answered by {@link DatasetProducer}.
+ * flightlab's own DoGet ({@link DoGetHandler}), DoPut ({@link DoPutHandler}) and DoExchange ({@link
+ * DoExchangeHandler}) bound in place of Arrow Java's, and the thread each Flight RPC runs on: the
+ * same wire format, fewer copies and no threads parked per stream. Every other RPC is Arrow's,
+ * answered by {@link DatasetProducer}, behind {@link StrictRequests}.
  */
 final class FlightDataPlane {
   private static final String DO_GET = FlightServiceGrpc.getDoGetMethod().getFullMethodName();
   private static final String DO_PUT = FlightServiceGrpc.getDoPutMethod().getFullMethodName();
-  private static final Set<String> OWN_METHODS = Set.of(DO_GET, DO_PUT);
+  private static final String DO_EXCHANGE =
+      FlightServiceGrpc.getDoExchangeMethod().getFullMethodName();
+  private static final Set<String> OWN_METHODS = Set.of(DO_GET, DO_PUT, DO_EXCHANGE);
   private static final Metadata.Key<String> COMPRESSION_HEADER =
       Metadata.Key.of(FlightHeaders.COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
 
@@ -54,6 +59,7 @@ final class FlightDataPlane {
       ServerCall<ReqT, RespT> call, Metadata headers, Executor blockingExecutor) {
     String method = call.getMethodDescriptor().getFullMethodName();
     if (method.equals(DO_PUT)
+        || method.equals(DO_EXCHANGE)
         || (method.equals(DO_GET) && headers.get(COMPRESSION_HEADER) == null)) {
       return MoreExecutors.directExecutor();
     }
@@ -67,38 +73,52 @@ final class FlightDataPlane {
   ServerServiceDefinition bind(BindableService arrowService) {
     ServerServiceDefinition base = arrowService.bindService();
     MethodDescriptor<Flight.Ticket, OutboundFlightData> get = FlightMethods.serverDoGet();
-    MethodDescriptor<InboundFlightData, Flight.PutResult> put =
-        FlightMethods.serverDoPut(allocator);
-    ServiceDescriptor.Builder descriptor =
-        ServiceDescriptor.newBuilder(base.getServiceDescriptor().getName())
-            .setSchemaDescriptor(base.getServiceDescriptor().getSchemaDescriptor())
-            .addMethod(get)
-            .addMethod(put);
-    for (MethodDescriptor<?, ?> m : base.getServiceDescriptor().getMethods()) {
-      if (!OWN_METHODS.contains(m.getFullMethodName())) {
-        descriptor.addMethod(m);
-      }
-    }
-    ServerServiceDefinition.Builder service =
-        ServerServiceDefinition.builder(descriptor.build())
-            .addMethod(
+    ServerMethodDefinition<Object, OutboundFlightData> getDefinition =
+        StrictRequests.wrap(
+            ServerMethodDefinition.create(
                 get,
                 ServerCalls.asyncServerStreamingCall(
-                    (ticket, call) -> {
+                    (Flight.Ticket ticket,
+                        io.grpc.stub.StreamObserver<OutboundFlightData> call) -> {
                       if (PerfStreams.isToken(ticket)) {
                         PerfStreams.doGet(ticket, call, allocator);
                       } else {
                         DoGetHandler.handle(ticket, call, store, allocator);
                       }
-                    }))
+                    })));
+    MethodDescriptor<InboundFlightData, Flight.PutResult> put =
+        FlightMethods.serverDoPut(store.inFlightAllocator());
+    MethodDescriptor<InboundFlightData, OutboundFlightData> exchange =
+        FlightMethods.serverDoExchange(store.inFlightAllocator());
+    // Arrow's methods, each made to answer a request that does not parse with INVALID_ARGUMENT.
+    List<ServerMethodDefinition<?, ?>> arrowMethods = new ArrayList<>();
+    for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
+      if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
+        arrowMethods.add(StrictRequests.wrap(m));
+      }
+    }
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(base.getServiceDescriptor().getName())
+            .setSchemaDescriptor(base.getServiceDescriptor().getSchemaDescriptor())
+            .addMethod(getDefinition.getMethodDescriptor())
+            .addMethod(put)
+            .addMethod(exchange);
+    for (ServerMethodDefinition<?, ?> m : arrowMethods) {
+      descriptor.addMethod(m.getMethodDescriptor());
+    }
+    ServerServiceDefinition.Builder service =
+        ServerServiceDefinition.builder(descriptor.build())
+            .addMethod(getDefinition)
             .addMethod(
                 put,
                 ServerCalls.asyncBidiStreamingCall(
-                    call -> PerfStreams.doPut(call, store, allocator)));
-    for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
-      if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
-        service.addMethod(m);
-      }
+                    call -> PerfStreams.doPut(call, store, store.inFlightAllocator())))
+            .addMethod(
+                exchange,
+                ServerCalls.asyncBidiStreamingCall(
+                    call -> DoExchangeHandler.handle(call, store.inFlightAllocator())));
+    for (ServerMethodDefinition<?, ?> m : arrowMethods) {
+      service.addMethod(m);
     }
     return service.build();
   }

@@ -77,7 +77,8 @@ public final class FlightLabServer implements AutoCloseable {
   private volatile List<Location> endpointLocations = List.of();
   private boolean closed;
 
-  private FlightLabServer(ServerOptions options, BufferAllocator parent, boolean embedded) {
+  private FlightLabServer(
+      ServerOptions options, ServerLimits limits, BufferAllocator parent, boolean embedded) {
     // First: a bad TLS file fails here, before anything is allocated.
     SslContext sslContext = options.tls() ? ServerTls.sslContext(options) : null;
     this.credentials = options.acceptedCredentials();
@@ -105,8 +106,10 @@ public final class FlightLabServer implements AutoCloseable {
     // settings are those FlightServer.Builder would make.
     NettyServerBuilder netty =
         NettyServerBuilder.forAddress(bind)
-            .maxInboundMessageSize(Integer.MAX_VALUE)
-            .maxInboundMetadataSize(Integer.MAX_VALUE)
+            // Refused from the gRPC length prefix, before any of the message is buffered.
+            .maxInboundMessageSize((int) limits.maxMessageBytes())
+            .maxInboundMetadataSize(1 << 20)
+            .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
             // Calls start on the network thread, and the supplier moves all but the data
             // plane's to callExecutor (FlightDataPlane.executorFor).
             .executor(MoreExecutors.directExecutor())
@@ -140,6 +143,7 @@ public final class FlightLabServer implements AutoCloseable {
     netty.intercept(gate);
     TransportSettings.tune(netty);
     transport.configure(netty, options.unixSocket() != null);
+    transport.limitConnections(limits.maxConnections());
     if (sslContext != null) {
       netty.sslContext(sslContext);
     }
@@ -283,6 +287,11 @@ public final class FlightLabServer implements AutoCloseable {
     return grpcServer.getPort();
   }
 
+  /** Client connections open now. */
+  public int acceptedConnections() {
+    return transport.acceptedConnections();
+  }
+
   /** The datasets this server holds. */
   public DatasetStore store() {
     return store;
@@ -383,6 +392,7 @@ public final class FlightLabServer implements AutoCloseable {
   /** Builds a {@link FlightLabServer}. */
   public static final class Builder {
     private final ServerOptions options;
+    private ServerLimits limits = ServerLimits.defaults();
     private BufferAllocator allocator;
     private boolean embedded;
 
@@ -405,9 +415,15 @@ public final class FlightLabServer implements AutoCloseable {
       return this;
     }
 
+    /** Holds these limits (message size, connections, idle time) instead of the defaults. */
+    public Builder limits(ServerLimits newLimits) {
+      this.limits = newLimits;
+      return this;
+    }
+
     /** Creates the server (not started). */
     public FlightLabServer build() {
-      return new FlightLabServer(options, allocator, embedded);
+      return new FlightLabServer(options, limits, allocator, embedded);
     }
   }
 }

@@ -177,6 +177,7 @@ final class PerfStreams {
     StreamObserver<InboundFlightData> stored = DoPutHandler.handle(observer, store, allocator);
     return new StreamObserver<>() {
       private Boolean perf;
+      private boolean failed;
       private long rows;
 
       @Override
@@ -189,6 +190,12 @@ final class PerfStreams {
           return;
         }
         try (message) {
+          if (failed) {
+            return;
+          }
+          if (message.error() != null) {
+            throw message.error();
+          }
           if (message.headerType() == MessageHeader.RecordBatch) {
             try (ArrowRecordBatch batch = message.recordBatch()) {
               rows += batch.getLength();
@@ -204,6 +211,11 @@ final class PerfStreams {
                                 metadata.readerIndex(), (int) metadata.readableBytes())))
                     .build());
           }
+        } catch (RuntimeException e) {
+          // Never into gRPC (UNKNOWN): the client hears the status; the rest is read and dropped.
+          failed = true;
+          observer.onError(
+              StatusUtils.toGrpcException(Statuses.toFlight(e, "DoPut (Perf command)")));
         }
       }
 
@@ -218,6 +230,9 @@ final class PerfStreams {
       public void onCompleted() {
         if (perf == null || !perf) {
           stored.onCompleted();
+          return;
+        }
+        if (failed) {
           return;
         }
         log.debug("DoPut (Perf command): {} rows read and discarded", rows);

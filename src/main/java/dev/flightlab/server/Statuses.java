@@ -3,9 +3,13 @@ package dev.flightlab.server;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.OutOfMemoryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns whatever a handler threw into the Flight status the client should see. */
 final class Statuses {
+  private static final Logger log = LoggerFactory.getLogger(Statuses.class);
+
   private Statuses() {}
 
   /**
@@ -24,15 +28,27 @@ final class Statuses {
     }
     if (t instanceof OutOfMemoryException || t instanceof OutOfMemoryError) {
       return CallStatus.RESOURCE_EXHAUSTED
-          .withDescription(what + ": out of memory: " + t.getMessage())
+          .withDescription(
+              what
+                  + ": exceeds the memory limit (--memory-limit): "
+                  + (t instanceof OutOfMemoryException
+                      ? t.getMessage()
+                      : "the JVM is out of memory"))
           .withCause(t)
           .toRuntimeException();
     }
     if (t.getCause() instanceof FlightRuntimeException f) {
       return f;
     }
+    if (t instanceof StackOverflowError) {
+      return CallStatus.INVALID_ARGUMENT
+          .withDescription(what + ": the request is nested too deeply")
+          .toRuntimeException();
+    }
+    // Our own bug: the client learns that much, the log gets the rest (no class names on the wire).
+    log.warn("{} failed on a server error", what, t);
     return CallStatus.INTERNAL
-        .withDescription(what + ": " + t.getClass().getSimpleName() + ": " + t.getMessage())
+        .withDescription(what + ": internal server error (logged on the server)")
         .withCause(t)
         .toRuntimeException();
   }

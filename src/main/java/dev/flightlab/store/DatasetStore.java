@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
@@ -34,6 +35,7 @@ public final class DatasetStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
 
   private final BufferAllocator allocator;
+  private final BufferAllocator inFlight;
   private final long memoryLimitBytes;
   private final Clock clock;
   private final Map<DatasetPath, Dataset> datasets = new ConcurrentHashMap<>();
@@ -57,7 +59,9 @@ public final class DatasetStore implements AutoCloseable {
     if (memoryLimitBytes <= 0) {
       throw new IllegalArgumentException("memory limit must be positive: " + memoryLimitBytes);
     }
-    this.allocator = parent.newChildAllocator("store", 0, Long.MAX_VALUE);
+    // The limit is the allocator's own: a buffer that would pass it is refused before it exists.
+    this.allocator = parent.newChildAllocator("store", 0, memoryLimitBytes);
+    this.inFlight = allocator.newChildAllocator("in-flight", 0, Long.MAX_VALUE);
     this.memoryLimitBytes = memoryLimitBytes;
     this.clock = clock;
   }
@@ -181,6 +185,20 @@ public final class DatasetStore implements AutoCloseable {
         uploadsInProgress.get());
   }
 
+  /**
+   * The allocator for bytes still on their way into the store (received message bodies,
+   * decompressed buffers, an upload's dictionaries): counted against the memory limit before they
+   * are allocated, since it is a child of the store's own.
+   */
+  public BufferAllocator inFlightAllocator() {
+    return inFlight;
+  }
+
+  /** Bytes received but not yet in a write session, or sent but not yet freed. */
+  public long inFlightBytes() {
+    return inFlight.getAllocatedMemory();
+  }
+
   /** The most direct memory the store may hold, in bytes. */
   public long memoryLimitBytes() {
     return memoryLimitBytes;
@@ -192,19 +210,23 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   void checkMemoryLimit(DatasetPath path) {
-    long used = allocator.getAllocatedMemory();
-    if (used > memoryLimitBytes) {
-      throw CallStatus.RESOURCE_EXHAUSTED
-          .withDescription(
-              "Upload to '"
-                  + path
-                  + "' exceeds the memory limit: the store would hold "
-                  + used
-                  + " bytes, limit "
-                  + memoryLimitBytes
-                  + " bytes (--memory-limit)")
-          .toRuntimeException();
+    if (allocator.getAllocatedMemory() > memoryLimitBytes) {
+      throw overMemoryLimit(path);
     }
+  }
+
+  /** RESOURCE_EXHAUSTED for an upload to {@code path} that does not fit. */
+  FlightRuntimeException overMemoryLimit(DatasetPath path) {
+    return CallStatus.RESOURCE_EXHAUSTED
+        .withDescription(
+            "Upload to '"
+                + path
+                + "' exceeds the memory limit: the store holds "
+                + allocator.getAllocatedMemory()
+                + " bytes (uploads in flight included), limit "
+                + memoryLimitBytes
+                + " bytes (--memory-limit)")
+        .toRuntimeException();
   }
 
   DatasetInfo publish(WriteSession session) {
@@ -332,6 +354,7 @@ public final class DatasetStore implements AutoCloseable {
       log.warn("Store closing with {} allocators still holding memory", draining.size());
       draining.forEach(a -> log.warn("  {}", a.toVerboseString()));
     }
+    inFlight.close();
     allocator.close();
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
@@ -69,16 +70,32 @@ public final class WriteSession implements AutoCloseable {
    */
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
-    captureDictionaries(provider);
-    ArrowRecordBatch batch;
-    try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
-      // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
-      batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+    try {
+      captureDictionaries(provider);
+      ArrowRecordBatch batch;
+      try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
+        // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
+        batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+      }
+      StoredBatch stored = store(batch, appMetadata);
+      store.checkMemoryLimit(path);
+      return stored;
+    } catch (OutOfMemoryException e) {
+      throw store.overMemoryLimit(path);
     }
-    ArrowBuf metadata = copy(appMetadata);
+  }
+
+  /** Keeps {@code batch} (taken over) with a copy of its app_metadata; frees it on failure. */
+  private StoredBatch store(ArrowRecordBatch batch, ArrowBuf appMetadata) {
+    ArrowBuf metadata;
+    try {
+      metadata = copy(appMetadata);
+    } catch (RuntimeException e) {
+      batch.close();
+      throw e;
+    }
     StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
-    store.checkMemoryLimit(path);
     return stored;
   }
 
@@ -93,27 +110,29 @@ public final class WriteSession implements AutoCloseable {
   public StoredBatch addReceived(
       ArrowRecordBatch received, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
-    captureDictionaries(provider);
-    List<ArrowBuf> owned = new ArrayList<>(received.getBuffers().size());
-    for (ArrowBuf buf : received.getBuffers()) {
-      // The same memory, referenced from this session's allocator (no copy).
-      owned.add(buf.getReferenceManager().retain(buf, allocator));
+    try {
+      captureDictionaries(provider);
+      List<ArrowBuf> owned = new ArrayList<>(received.getBuffers().size());
+      for (ArrowBuf buf : received.getBuffers()) {
+        // The same memory, referenced from this session's allocator (no copy).
+        owned.add(buf.getReferenceManager().retain(buf, allocator));
+      }
+      ArrowRecordBatch batch;
+      try (ArrowRecordBatch taken =
+          new ArrowRecordBatch(
+              received.getLength(),
+              received.getNodes(),
+              owned,
+              received.getBodyCompression(),
+              received.getVariadicBufferCounts(),
+              true,
+              false)) {
+        batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+      }
+      return store(batch, appMetadata);
+    } catch (OutOfMemoryException e) {
+      throw store.overMemoryLimit(path);
     }
-    ArrowRecordBatch batch;
-    try (ArrowRecordBatch taken =
-        new ArrowRecordBatch(
-            received.getLength(),
-            received.getNodes(),
-            owned,
-            received.getBodyCompression(),
-            received.getVariadicBufferCounts(),
-            true,
-            false)) {
-      batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
-    }
-    StoredBatch stored = StoredBatch.of(batch, copy(appMetadata));
-    batches.add(stored);
-    return stored;
   }
 
   /**

@@ -25,15 +25,27 @@ public final class FlightMethods {
   public static MethodDescriptor<Flight.Ticket, InboundFlightData> clientDoGet(
       BufferAllocator allocator) {
     return FlightServiceGrpc.getDoGetMethod().toBuilder(
-            ticketMarshaller(), new InboundMarshaller(allocator))
+            ticketMarshaller(), new InboundMarshaller(allocator, false))
         .build();
   }
 
-  /** DoPut as a server reads it; bodies land in {@code allocator}. */
+  /**
+   * DoPut as a server reads it; bodies land in {@code allocator}. A message that cannot be read
+   * arrives as a failed {@link InboundFlightData} (never an exception, which gRPC would report as
+   * UNKNOWN and follow with the half-close).
+   */
   public static MethodDescriptor<InboundFlightData, Flight.PutResult> serverDoPut(
       BufferAllocator allocator) {
     return FlightServiceGrpc.getDoPutMethod().toBuilder(
-            new InboundMarshaller(allocator), putResultMarshaller())
+            new InboundMarshaller(allocator, true), putResultMarshaller())
+        .build();
+  }
+
+  /** DoExchange as a server runs it: FlightData in (failures as values), FlightData out. */
+  public static MethodDescriptor<InboundFlightData, OutboundFlightData> serverDoExchange(
+      BufferAllocator allocator) {
+    return FlightServiceGrpc.getDoExchangeMethod().toBuilder(
+            new InboundMarshaller(allocator, true), OUTBOUND)
         .build();
   }
 
@@ -66,9 +78,11 @@ public final class FlightMethods {
   private static final class InboundMarshaller
       implements MethodDescriptor.Marshaller<InboundFlightData> {
     private final BufferAllocator allocator;
+    private final boolean failuresAsValues;
 
-    InboundMarshaller(BufferAllocator allocator) {
+    InboundMarshaller(BufferAllocator allocator, boolean failuresAsValues) {
       this.allocator = allocator;
+      this.failuresAsValues = failuresAsValues;
     }
 
     @Override
@@ -78,7 +92,9 @@ public final class FlightMethods {
 
     @Override
     public InboundFlightData parse(InputStream stream) {
-      return InboundFlightData.read(stream, allocator);
+      return failuresAsValues
+          ? InboundFlightData.receive(stream, allocator)
+          : InboundFlightData.read(stream, allocator);
     }
   }
 }

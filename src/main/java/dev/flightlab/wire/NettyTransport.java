@@ -117,6 +117,12 @@ public final class NettyTransport implements AutoCloseable {
 
   private final CumulatorInstaller installer = new CumulatorInstaller();
 
+  private final java.util.concurrent.atomic.AtomicInteger acceptedOpen =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong refusedConnections =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile int maxConnections = Integer.MAX_VALUE;
+
   // False for a client on a server's loop: the server stops that loop, not the client.
   private final boolean ownsWorkers;
 
@@ -284,12 +290,32 @@ public final class NettyTransport implements AutoCloseable {
     return connections;
   }
 
+  /**
+   * Caps the connections a server transport keeps open at once: one accepted past the cap is closed
+   * at once (its client sees UNAVAILABLE). Call before the server starts.
+   */
+  public void limitConnections(int max) {
+    this.maxConnections = max;
+  }
+
+  /** Accepted connections open now. */
+  public int acceptedConnections() {
+    return acceptedOpen.get();
+  }
+
   /** On the listening channel: prepares each accepted connection before it is registered. */
   @ChannelHandler.Sharable
   private final class AcceptedChannels extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel accepted) {
+        if (acceptedOpen.incrementAndGet() > maxConnections) {
+          acceptedOpen.decrementAndGet();
+          refusedConnections.incrementAndGet();
+          accepted.unsafe().closeForcibly();
+          return;
+        }
+        accepted.closeFuture().addListener(f -> acceptedOpen.decrementAndGet());
         prepare(accepted);
       }
       ctx.fireChannelRead(msg);

@@ -101,6 +101,11 @@ public final class OutboundFlightData {
         batch.computeBodyLength());
   }
 
+  /** A message of app_metadata alone: no IPC header, no body. */
+  public static OutboundFlightData metadataOnly(ArrowBuf appMetadata) {
+    return build(null, null, appMetadata, List.of(), List.of(), 0);
+  }
+
   /** A dictionary's values as a dictionary batch (not a delta). */
   public static OutboundFlightData dictionary(Dictionary dictionary) {
     return dictionary(dictionary, false);
@@ -138,7 +143,7 @@ public final class OutboundFlightData {
     if (bodyLength > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("message body over 2 GiB: " + bodyLength + " bytes");
     }
-    int headerBytes = header.remaining();
+    int headerBytes = header == null ? 0 : header.remaining();
     // Direct, like every other part (see ZEROS); pooled, since one is made per message.
     ByteBuf prefix = PooledByteBufAllocator.DEFAULT.directBuffer(64 + headerBytes);
     if (descriptor != null) {
@@ -146,9 +151,11 @@ public final class OutboundFlightData {
       writeVarint(prefix, descriptor.length);
       prefix.writeBytes(descriptor);
     }
-    writeTag(prefix, FlightDataFields.HEADER);
-    writeVarint(prefix, headerBytes);
-    prefix.writeBytes(header);
+    if (header != null) {
+      writeTag(prefix, FlightDataFields.HEADER);
+      writeVarint(prefix, headerBytes);
+      prefix.writeBytes(header);
+    }
     List<ArrowBuf> retained = new ArrayList<>(bodyBuffers.size() + 1);
     List<ByteBuf> parts = new ArrayList<>(bodyBuffers.size() * 2 + 3);
     parts.add(prefix);
@@ -157,6 +164,11 @@ public final class OutboundFlightData {
       writeTag(prefix, FlightDataFields.APP_METADATA);
       writeVarint(prefix, length);
       parts.add(wrap(appMetadata, appMetadata.readerIndex(), length, retained));
+    }
+    if (header == null) {
+      CompositeByteBuf payload = new RetainingCompositeByteBuf(retained);
+      payload.addComponents(true, parts);
+      return new OutboundFlightData(payload, 0, 0);
     }
     // The body field is written even when empty: readers expect it for batches.
     ByteBuf bodyPrefix = PooledByteBufAllocator.DEFAULT.directBuffer(8);

@@ -28,8 +28,10 @@ class CallExecutorTest {
   }
 
   @Test
-  void plainDoPutAndDoGetStayOnTheNetworkThread() {
+  void plainDoPutDoGetAndDoExchangeStayOnTheNetworkThread() {
     assertThat(executorFor(FlightServiceGrpc.getDoPutMethod(), new Metadata()))
+        .isSameAs(MoreExecutors.directExecutor());
+    assertThat(executorFor(FlightServiceGrpc.getDoExchangeMethod(), new Metadata()))
         .isSameAs(MoreExecutors.directExecutor());
     assertThat(executorFor(FlightServiceGrpc.getDoGetMethod(), new Metadata()))
         .isSameAs(MoreExecutors.directExecutor());
@@ -51,7 +53,6 @@ class CallExecutorTest {
           FlightServiceGrpc.getGetFlightInfoMethod(),
           FlightServiceGrpc.getPollFlightInfoMethod(),
           FlightServiceGrpc.getGetSchemaMethod(),
-          FlightServiceGrpc.getDoExchangeMethod(),
           FlightServiceGrpc.getDoActionMethod(),
           FlightServiceGrpc.getListActionsMethod()
         }) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.server.FlightLabServer;
+import dev.flightlab.server.ServerLimits;
 import dev.flightlab.server.ServerOptions;
 import dev.flightlab.store.DatasetStore;
 import java.io.IOException;
@@ -37,9 +38,9 @@ public final class ServerFixture implements AutoCloseable {
   private final FlightLabClient client;
   private boolean serverClosed;
 
-  private ServerFixture(ServerOptions options) throws IOException {
+  private ServerFixture(ServerOptions options, ServerLimits limits) throws IOException {
     this.options = options;
-    this.server = FlightLabServer.builder(options).allocator(root).build().start();
+    this.server = FlightLabServer.builder(options).limits(limits).allocator(root).build().start();
     this.client = newClient(options.authToken());
   }
 
@@ -50,7 +51,12 @@ public final class ServerFixture implements AutoCloseable {
 
   /** Starts a server with {@code options} (use port 0). */
   public static ServerFixture start(ServerOptions options) throws IOException {
-    return new ServerFixture(options);
+    return new ServerFixture(options, ServerLimits.defaults());
+  }
+
+  /** Starts a server with {@code options} (use port 0) holding {@code limits}. */
+  public static ServerFixture start(ServerOptions options, ServerLimits limits) throws IOException {
+    return new ServerFixture(options, limits);
   }
 
   /** The running server. */

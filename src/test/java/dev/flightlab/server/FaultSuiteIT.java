@@ -1,0 +1,1160 @@
+package dev.flightlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.flightlab.store.StoreStats;
+import dev.flightlab.testing.RawFlight;
+import dev.flightlab.testing.ServerFixture;
+import dev.flightlab.wire.FlightHeaders;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.arrow.flatbuf.BodyCompressionMethod;
+import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.ipc.message.ArrowBodyCompression;
+import org.apache.arrow.vector.ipc.message.ArrowBuffer;
+import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The fault suite: malformed requests of every kind, sent with a raw gRPC client, each answered
+ * with its exact Flight status, with no Java class names in the message, the stored data unchanged
+ * and the server's memory back to its baseline. docs/reliability.md quotes its figures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FaultSuiteIT {
+  private static final String VICTIM = "/victim";
+  private static final int VICTIM_ROWS = 5000;
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("(Exception|Error\\b|java\\.|org\\.apache|io\\.grpc|\\tat )");
+  private static final Schema PEOPLE =
+      new Schema(
+          List.of(
+              Field.nullable("id", new ArrowType.Int(64, true)),
+              Field.nullable("name", ArrowType.Utf8.INSTANCE)));
+  private static final Schema CATEGORIES =
+      new Schema(
+          List.of(
+              new Field(
+                  "cat",
+                  new FieldType(
+                      true,
+                      ArrowType.Utf8.INSTANCE,
+                      new DictionaryEncoding(7, false, new ArrowType.Int(32, true))),
+                  null)));
+
+  private ServerFixture fx;
+  private RawFlight raw;
+  private BufferAllocator alloc;
+  private final AtomicInteger tried = new AtomicInteger();
+  private final AtomicInteger right = new AtomicInteger();
+
+  @BeforeAll
+  void start() throws IOException {
+    fx = ServerFixture.start();
+    raw = new RawFlight(fx.server().port());
+    alloc = fx.allocator();
+    Status s = put(VICTIM, "replace", schema(VICTIM, PEOPLE), people(0, VICTIM_ROWS)).status();
+    assertThat(s.getCode()).isEqualTo(Status.Code.OK);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    System.out.printf(
+        "fault suite: %d malformed requests tried, %d answered with the exact status, data and"
+            + " memory intact%n",
+        tried.get(), right.get());
+    raw.close();
+    fx.close();
+  }
+
+  // ---------------------------------------------------------------- message builders
+
+  private static Flight.FlightDescriptor descriptor(String path) {
+    return Flight.FlightDescriptor.newBuilder()
+        .setType(Flight.FlightDescriptor.DescriptorType.PATH)
+        .addPath(path)
+        .build();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private static byte[] schema(String path, Schema schema) {
+    Flight.FlightData.Builder b =
+        Flight.FlightData.newBuilder()
+            .setDataHeader(
+                ByteString.copyFrom(
+                    MessageSerializer.serializeMetadata(schema, IpcOption.DEFAULT)));
+    if (path != null) {
+      b.setFlightDescriptor(descriptor(path));
+    }
+    return b.build().toByteArray();
+  }
+
+  /** The IPC body of a batch: its buffers at their offsets, padded. */
+  private static byte[] body(ArrowRecordBatch batch) {
+    byte[] body = new byte[(int) batch.computeBodyLength()];
+    List<ArrowBuffer> layout = batch.getBuffersLayout();
+    for (int i = 0; i < batch.getBuffers().size(); i++) {
+      ArrowBuf buf = batch.getBuffers().get(i);
+      buf.getBytes(0, body, (int) layout.get(i).getOffset(), (int) layout.get(i).getSize());
+    }
+    return body;
+  }
+
+  private static byte[] message(byte[] header, byte[] body) {
+    return Flight.FlightData.newBuilder()
+        .setDataHeader(ByteString.copyFrom(header))
+        .setDataBody(ByteString.copyFrom(body))
+        .build()
+        .toByteArray();
+  }
+
+  /** A record batch message; the batch is closed. */
+  private static byte[] batch(ArrowRecordBatch batch) {
+    try (batch) {
+      return message(
+          bytes(MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT)), body(batch));
+    }
+  }
+
+  private ArrowBuf buf(byte[] content) {
+    ArrowBuf b = alloc.buffer(Math.max(content.length, 1));
+    b.setBytes(0, content);
+    b.writerIndex(content.length);
+    return b;
+  }
+
+  private ArrowBuf longs(long... values) {
+    ByteBuffer bb = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    for (long v : values) {
+      bb.putLong(v);
+    }
+    return buf(bb.array());
+  }
+
+  private ArrowBuf ints(int... values) {
+    ByteBuffer bb = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int v : values) {
+      bb.putInt(v);
+    }
+    return buf(bb.array());
+  }
+
+  private ArrowBuf empty() {
+    return buf(new byte[0]);
+  }
+
+  /** A batch built from nodes and buffers as given (the buffers' first references are dropped). */
+  private static ArrowRecordBatch crafted(
+      int length, List<ArrowFieldNode> nodes, List<ArrowBuf> buffers, ArrowBodyCompression c) {
+    ArrowRecordBatch b =
+        c == null
+            ? new ArrowRecordBatch(length, nodes, buffers)
+            : new ArrowRecordBatch(length, nodes, buffers, c);
+    buffers.forEach(ArrowBuf::close);
+    return b;
+  }
+
+  private static ArrowFieldNode node(int length, int nulls) {
+    return new ArrowFieldNode(length, nulls);
+  }
+
+  /** A valid PEOPLE batch of rows first..first+rows-1 (names "n<id>"). */
+  private byte[] people(long first, int rows) {
+    ByteArrayOutputStream names = new ByteArrayOutputStream();
+    long[] ids = new long[rows];
+    int[] offsets = new int[rows + 1];
+    for (int i = 0; i < rows; i++) {
+      ids[i] = first + i;
+      byte[] n = ("n" + (first + i)).getBytes(StandardCharsets.UTF_8);
+      names.writeBytes(n);
+      offsets[i + 1] = names.size();
+    }
+    return batch(
+        crafted(
+            rows,
+            List.of(node(rows, 0), node(rows, 0)),
+            List.of(empty(), longs(ids), empty(), ints(offsets), buf(names.toByteArray())),
+            null));
+  }
+
+  /** A PEOPLE batch with the given parts (one row unless said otherwise). */
+  private byte[] peopleWith(
+      int length,
+      ArrowFieldNode idNode,
+      ArrowFieldNode nameNode,
+      ArrowBuf idValidity,
+      ArrowBuf ids,
+      ArrowBuf nameValidity,
+      ArrowBuf offsets,
+      ArrowBuf data) {
+    return batch(
+        crafted(
+            length,
+            List.of(idNode, nameNode),
+            List.of(idValidity, ids, nameValidity, offsets, data),
+            null));
+  }
+
+  private static byte[] withDescriptorBytes(byte[] descriptorBytes, byte[] schemaMessage) {
+    // FlightData field 1 (flight_descriptor), length-delimited, then the rest as it was.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x0a);
+    out.write(descriptorBytes.length);
+    out.writeBytes(descriptorBytes);
+    out.writeBytes(schemaMessage);
+    return out.toByteArray();
+  }
+
+  private static byte[] lz4(byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (FramedLZ4CompressorOutputStream lz4 = new FramedLZ4CompressorOutputStream(out)) {
+      lz4.write(data);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return out.toByteArray();
+  }
+
+  private byte[] compressedBuffer(long prefix, byte[] payload) {
+    ByteBuffer bb = ByteBuffer.allocate(8 + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+    bb.putLong(prefix).put(payload);
+    return bb.array();
+  }
+
+  /** A one-column int64 batch whose data buffer is {@code data}, compressed with {@code codec}. */
+  private byte[] compressedIds(byte[] data, CompressionUtil.CodecType codec) {
+    // A PEOPLE batch of one row: id compressed, name empty strings (offsets uncompressed, -1).
+    return batch(
+        crafted(
+            1,
+            List.of(node(1, 0), node(1, 0)),
+            List.of(
+                empty(),
+                buf(data),
+                empty(),
+                buf(compressedBuffer(-1, new byte[] {0, 0, 0, 0, 0, 0, 0, 0})),
+                empty()),
+            new ArrowBodyCompression(codec.getType(), BodyCompressionMethod.BUFFER)));
+  }
+
+  private static Schema nested(int depth) {
+    Field f = Field.nullable("leaf", new ArrowType.Int(32, true));
+    for (int i = 0; i < depth - 1; i++) {
+      f = new Field("s" + i, FieldType.nullable(ArrowType.Struct.INSTANCE), List.of(f));
+    }
+    return new Schema(List.of(f));
+  }
+
+  private byte[] nestedBatch(int depth) {
+    List<ArrowFieldNode> nodes = new ArrayList<>();
+    List<ArrowBuf> buffers = new ArrayList<>();
+    for (int i = 0; i < depth - 1; i++) {
+      nodes.add(node(1, 0));
+      buffers.add(empty());
+    }
+    nodes.add(node(1, 0));
+    buffers.add(empty());
+    buffers.add(ints(42));
+    return batch(crafted(1, nodes, buffers, null));
+  }
+
+  private byte[] dictionary(long id, String... values) {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    int[] offsets = new int[values.length + 1];
+    for (int i = 0; i < values.length; i++) {
+      data.writeBytes(values[i].getBytes(StandardCharsets.UTF_8));
+      offsets[i + 1] = data.size();
+    }
+    ArrowRecordBatch values_ =
+        crafted(
+            values.length,
+            List.of(node(values.length, 0)),
+            List.of(empty(), ints(offsets), buf(data.toByteArray())),
+            null);
+    try (ArrowDictionaryBatch d = new ArrowDictionaryBatch(id, values_, false)) {
+      return message(
+          bytes(MessageSerializer.serializeMetadata(d, IpcOption.DEFAULT)), body(values_));
+    }
+  }
+
+  private byte[] indices(int... idx) {
+    return batch(
+        crafted(idx.length, List.of(node(idx.length, 0)), List.of(empty(), ints(idx)), null));
+  }
+
+  private static byte[] patchLong(byte[] message, long from, long to) {
+    Flight.FlightData data;
+    try {
+      data = Flight.FlightData.parseFrom(message);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    byte[] header = data.getDataHeader().toByteArray();
+    ByteBuffer bb = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    boolean patched = false;
+    for (int i = 0; i + 8 <= header.length; i += 4) {
+      if (bb.getLong(i) == from) {
+        bb.putLong(i, to);
+        patched = true;
+      }
+    }
+    assertThat(patched).as("value %d in the header", from).isTrue();
+    return data.toBuilder().setDataHeader(ByteString.copyFrom(header)).build().toByteArray();
+  }
+
+  private static byte[] truncateBody(byte[] message, int cut) {
+    try {
+      Flight.FlightData data = Flight.FlightData.parseFrom(message);
+      ByteString body = data.getDataBody();
+      return data.toBuilder()
+          .setDataBody(body.substring(0, body.size() - cut))
+          .build()
+          .toByteArray();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- calls and checks
+
+  private static Metadata mode(String mode) {
+    Metadata h = new Metadata();
+    h.put(Metadata.Key.of(FlightHeaders.PUT_MODE, Metadata.ASCII_STRING_MARSHALLER), mode);
+    return h;
+  }
+
+  private RawFlight.Outcome put(String path, String mode, byte[]... messages) {
+    return raw.call("DoPut", MethodType.BIDI_STREAMING, List.of(messages), mode(mode));
+  }
+
+  private long serverBytes() {
+    return fx.server().allocator().getAllocatedMemory();
+  }
+
+  /** Runs one case: exact status, no class names, data and memory as before. */
+  private void check(Supplier<RawFlight.Outcome> call, Status.Code expected, String... words) {
+    tried.incrementAndGet();
+    StoreStats before = fx.store().stats();
+    long server = serverBytes();
+    RawFlight.Outcome outcome = call.get();
+    Status s = outcome.status();
+    assertThat(s.getCode()).as("status %s", s).isEqualTo(expected);
+    String description = s.getDescription() == null ? "" : s.getDescription();
+    assertThat(CLASS_NAME.matcher(description).find())
+        .as("class name or trace in '%s'", description)
+        .isFalse();
+    for (String w : words) {
+      assertThat(description).contains(w);
+    }
+    fx.awaitStoreSettled(before.memoryUsedBytes());
+    ServerFixture.awaitUntil(
+        () -> serverBytes() == server,
+        () -> "server allocator back to " + server + " bytes, now " + serverBytes());
+    StoreStats after = fx.store().stats();
+    assertThat(after.datasets()).isEqualTo(before.datasets());
+    assertThat(after.rows()).isEqualTo(before.rows());
+    assertThat(after.ipcBodyBytes()).isEqualTo(before.ipcBodyBytes());
+    assertThat(fx.store().info(dev.flightlab.wire.DatasetPath.parse(VICTIM)).rowCount())
+        .isEqualTo(VICTIM_ROWS);
+    right.incrementAndGet();
+  }
+
+  private static DynamicTest test(String name, Runnable body) {
+    return DynamicTest.dynamicTest(name, body::run);
+  }
+
+  // ---------------------------------------------------------------- the table
+
+  /** Protobuf that does not parse: each kind against each method. */
+  @TestFactory
+  Stream<DynamicTest> unparsableProtobufIsInvalidArgumentOnEveryMethod() {
+    byte[][] garbage = {
+      {0x0b, 0x14}, // start group 1, end group 2: mismatched
+      {0x0a, 0x05, 0x01}, // length 5, 1 byte follows
+      {(byte) 0x80}, // truncated varint tag
+      {0x0f}, // wire type 7
+      {0x00, 0x01}, // field number 0
+      {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, // 4 GiB length
+      {0x0e, 0x01}, // wire type 6
+    };
+    String[][] methods = {
+      {"ListFlights", "SERVER_STREAMING"},
+      {"GetFlightInfo", "UNARY"},
+      {"PollFlightInfo", "UNARY"},
+      {"GetSchema", "UNARY"},
+      {"DoGet", "SERVER_STREAMING"},
+      {"DoAction", "SERVER_STREAMING"},
+      {"DoPut", "BIDI_STREAMING"},
+      {"DoExchange", "BIDI_STREAMING"},
+    };
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String[] m : methods) {
+      for (int g = 0; g < garbage.length; g++) {
+        byte[] bad = garbage[g];
+        tests.add(
+            test(
+                m[0] + " garbage " + g + " " + Arrays.toString(bad),
+                () ->
+                    check(
+                        () ->
+                            raw.call(m[0], MethodType.valueOf(m[1]), List.of(bad), mode("replace")),
+                        Status.Code.INVALID_ARGUMENT)));
+      }
+    }
+    return tests.stream();
+  }
+
+  /** Strings that are not UTF-8, wherever a request carries one. */
+  @TestFactory
+  Stream<DynamicTest> nonUtf8StringsAreInvalidArgument() {
+    byte[] bad = {(byte) 0xc3, 0x28};
+    byte[] pathDescriptor = {0x08, 0x01, 0x1a, 0x02, (byte) 0xc3, 0x28}; // type PATH, path [bad]
+    byte[] action = {0x0a, 0x02, (byte) 0xc3, 0x28}; // Action.type
+    byte[] dropBody =
+        Flight.Action.newBuilder()
+            .setType("drop")
+            .setBody(ByteString.copyFrom(bad))
+            .build()
+            .toByteArray();
+    byte[] ticket =
+        Flight.Ticket.newBuilder().setTicket(ByteString.copyFrom(bad)).build().toByteArray();
+    byte[] criteria =
+        Flight.Criteria.newBuilder().setExpression(ByteString.copyFrom(bad)).build().toByteArray();
+    return Stream.of(
+        test(
+            "GetFlightInfo path",
+            () ->
+                check(
+                    () ->
+                        raw.call("GetFlightInfo", MethodType.UNARY, List.of(pathDescriptor), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "GetSchema path",
+            () ->
+                check(
+                    () -> raw.call("GetSchema", MethodType.UNARY, List.of(pathDescriptor), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "PollFlightInfo path",
+            () ->
+                check(
+                    () ->
+                        raw.call("PollFlightInfo", MethodType.UNARY, List.of(pathDescriptor), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "DoAction type",
+            () ->
+                check(
+                    () -> raw.call("DoAction", MethodType.SERVER_STREAMING, List.of(action), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "drop body",
+            () ->
+                check(
+                    () ->
+                        raw.call("DoAction", MethodType.SERVER_STREAMING, List.of(dropBody), null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "UTF-8")),
+        test(
+            "DoGet ticket",
+            () ->
+                check(
+                    () -> raw.call("DoGet", MethodType.SERVER_STREAMING, List.of(ticket), null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "UTF-8")),
+        test(
+            "ListFlights prefix",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "ListFlights", MethodType.SERVER_STREAMING, List.of(criteria), null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "UTF-8")),
+        test(
+            "DoPut descriptor path",
+            () ->
+                check(
+                    () ->
+                        put(
+                            VICTIM,
+                            "replace",
+                            withDescriptorBytes(pathDescriptor, schema(null, PEOPLE)),
+                            people(0, 10)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "descriptor")),
+        test(
+            "DoPut descriptor path, append",
+            () ->
+                check(
+                    () ->
+                        put(
+                            VICTIM,
+                            "append",
+                            withDescriptorBytes(pathDescriptor, schema(null, PEOPLE)),
+                            people(0, 10)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "descriptor")),
+        test(
+            "DoExchange descriptor path",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoExchange",
+                            MethodType.BIDI_STREAMING,
+                            List.of(withDescriptorBytes(pathDescriptor, schema(null, PEOPLE))),
+                            null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "descriptor")));
+  }
+
+  /** Requests that parse but name nothing or the wrong thing. */
+  @TestFactory
+  Stream<DynamicTest> wrongNamesGetTheirFlightStatus() {
+    byte[] missing = descriptor("/no/such").toByteArray();
+    byte[] emptyTicket = Flight.Ticket.getDefaultInstance().toByteArray();
+    byte[] missingTicket =
+        Flight.Ticket.newBuilder()
+            .setTicket(ByteString.copyFromUtf8("/no/such"))
+            .build()
+            .toByteArray();
+    byte[] dropMissing =
+        Flight.Action.newBuilder()
+            .setType("drop")
+            .setBody(ByteString.copyFromUtf8("/no/such"))
+            .build()
+            .toByteArray();
+    byte[] unknownAction = Flight.Action.newBuilder().setType("explode").build().toByteArray();
+    byte[] cmd =
+        Flight.FlightDescriptor.newBuilder()
+            .setType(Flight.FlightDescriptor.DescriptorType.CMD)
+            .setCmd(ByteString.copyFromUtf8("x"))
+            .build()
+            .toByteArray();
+    return Stream.of(
+        test(
+            "GetFlightInfo missing",
+            () ->
+                check(
+                    () -> raw.call("GetFlightInfo", MethodType.UNARY, List.of(missing), null),
+                    Status.Code.NOT_FOUND,
+                    "/no/such")),
+        test(
+            "GetSchema missing",
+            () ->
+                check(
+                    () -> raw.call("GetSchema", MethodType.UNARY, List.of(missing), null),
+                    Status.Code.NOT_FOUND,
+                    "/no/such")),
+        test(
+            "DoGet missing",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoGet", MethodType.SERVER_STREAMING, List.of(missingTicket), null),
+                    Status.Code.NOT_FOUND,
+                    "/no/such")),
+        test(
+            "DoGet empty ticket",
+            () ->
+                check(
+                    () ->
+                        raw.call("DoGet", MethodType.SERVER_STREAMING, List.of(emptyTicket), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "drop missing",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoAction", MethodType.SERVER_STREAMING, List.of(dropMissing), null),
+                    Status.Code.NOT_FOUND,
+                    "/no/such")),
+        test(
+            "unknown action",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoAction", MethodType.SERVER_STREAMING, List.of(unknownAction), null),
+                    Status.Code.UNIMPLEMENTED,
+                    "explode")),
+        test(
+            "GetFlightInfo command descriptor",
+            () ->
+                check(
+                    () -> raw.call("GetFlightInfo", MethodType.UNARY, List.of(cmd), null),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "create over an existing dataset",
+            () ->
+                check(
+                    () -> put(VICTIM, "create", schema(VICTIM, PEOPLE), people(0, 10)),
+                    Status.Code.ALREADY_EXISTS,
+                    VICTIM)),
+        test(
+            "append of another schema",
+            () ->
+                check(
+                    () ->
+                        put(
+                            VICTIM,
+                            "append",
+                            schema(VICTIM, CATEGORIES),
+                            dictionary(7, "a"),
+                            indices(0)),
+                    Status.Code.INVALID_ARGUMENT,
+                    VICTIM)),
+        test(
+            "unknown put mode",
+            () ->
+                check(
+                    () -> put(VICTIM, "sideways", schema(VICTIM, PEOPLE), people(0, 10)),
+                    Status.Code.INVALID_ARGUMENT)),
+        test(
+            "empty DoPut",
+            () -> check(() -> put(VICTIM, "replace"), Status.Code.INVALID_ARGUMENT, "schema")),
+        test(
+            "DoPut without a descriptor",
+            () ->
+                check(
+                    () -> put(VICTIM, "replace", schema(null, PEOPLE), people(0, 10)),
+                    Status.Code.INVALID_ARGUMENT)));
+  }
+
+  /**
+   * Bad messages after a valid schema and two valid 4,099-row batches, in replace and append mode,
+   * on DoPut (nothing committed) and on DoExchange (nothing echoed past the fault).
+   */
+  @TestFactory
+  Stream<DynamicTest> badMessagesMidStreamCommitNothing() {
+    List<Object[]> bad = new ArrayList<>();
+    Random random = new Random(42);
+    byte[] randomBytes = new byte[64];
+    random.nextBytes(randomBytes);
+    bad.add(
+        new Object[] {"two garbage bytes 0b 0c", (Supplier<byte[]>) () -> new byte[] {0x0b, 0x0c}});
+    bad.add(new Object[] {"random bytes", (Supplier<byte[]>) () -> randomBytes.clone()});
+    bad.add(
+        new Object[] {
+          "header not a flatbuffer",
+          (Supplier<byte[]>) () -> message(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, new byte[0])
+        });
+    bad.add(
+        new Object[] {
+          "body shorter than the header says",
+          (Supplier<byte[]>) () -> truncateBody(people(0, 100), 64)
+        });
+    bad.add(
+        new Object[] {
+          "buffer 4 KiB past the body",
+          (Supplier<byte[]>) () -> patchLong(people(0, 1000), 8000, 8000 + 4096)
+        });
+    bad.add(
+        new Object[] {
+          "batch of 8000 rows with buffers for 4099",
+          (Supplier<byte[]>) () -> patchLong(people(0, 4099), 4099, 8000)
+        });
+    bad.add(
+        new Object[] {
+          "node longer than the batch",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      1,
+                      node(2, 0),
+                      node(1, 0),
+                      empty(),
+                      longs(1, 2),
+                      empty(),
+                      ints(0, 1),
+                      buf(new byte[] {'a'}))
+        });
+    bad.add(
+        new Object[] {
+          "null count above length",
+          (Supplier<byte[]>)
+              () ->
+                  patchLong(
+                      peopleWith(
+                          3,
+                          node(3, 1),
+                          node(3, 0),
+                          buf(new byte[] {3}),
+                          longs(1, 2, 3),
+                          empty(),
+                          ints(0, 1, 2, 3),
+                          buf(new byte[] {'a', 'b', 'c'})),
+                      1,
+                      9)
+        });
+    bad.add(
+        new Object[] {
+          "null count not the bitmap's",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 2),
+                      node(3, 0),
+                      buf(new byte[] {3}),
+                      longs(1, 2, 3),
+                      empty(),
+                      ints(0, 1, 2, 3),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "validity bitmap too short",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      20,
+                      node(20, 1),
+                      node(20, 0),
+                      buf(new byte[] {1}),
+                      longs(new long[20]),
+                      empty(),
+                      ints(new int[21]),
+                      empty())
+        });
+    bad.add(
+        new Object[] {
+          "data buffer too short",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 0),
+                      node(3, 0),
+                      empty(),
+                      longs(1, 2),
+                      empty(),
+                      ints(0, 1, 2, 3),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "offsets falling",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 0),
+                      node(3, 0),
+                      empty(),
+                      longs(1, 2, 3),
+                      empty(),
+                      ints(0, 2, 1, 3),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "last offset past the data",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 0),
+                      node(3, 0),
+                      empty(),
+                      longs(1, 2, 3),
+                      empty(),
+                      ints(0, 1, 2, 300),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "negative first offset",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 0),
+                      node(3, 0),
+                      empty(),
+                      longs(1, 2, 3),
+                      empty(),
+                      ints(-1, 1, 2, 3),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "offsets buffer too short",
+          (Supplier<byte[]>)
+              () ->
+                  peopleWith(
+                      3,
+                      node(3, 0),
+                      node(3, 0),
+                      empty(),
+                      longs(1, 2, 3),
+                      empty(),
+                      ints(0, 1),
+                      buf(new byte[] {'a', 'b', 'c'}))
+        });
+    bad.add(
+        new Object[] {
+          "too few buffers",
+          (Supplier<byte[]>)
+              () ->
+                  batch(
+                      crafted(
+                          1,
+                          List.of(node(1, 0), node(1, 0)),
+                          List.of(empty(), longs(1), empty(), ints(0, 1)),
+                          null))
+        });
+    bad.add(
+        new Object[] {
+          "too many buffers",
+          (Supplier<byte[]>)
+              () ->
+                  batch(
+                      crafted(
+                          1,
+                          List.of(node(1, 0), node(1, 0)),
+                          List.of(
+                              empty(),
+                              longs(1),
+                              empty(),
+                              ints(0, 1),
+                              buf(new byte[] {'a'}),
+                              empty()),
+                          null))
+        });
+    bad.add(
+        new Object[] {
+          "too few field nodes",
+          (Supplier<byte[]>)
+              () ->
+                  batch(
+                      crafted(
+                          1,
+                          List.of(node(1, 0)),
+                          List.of(empty(), longs(1), empty(), ints(0, 1), buf(new byte[] {'a'})),
+                          null))
+        });
+    bad.add(
+        new Object[] {
+          "too many field nodes",
+          (Supplier<byte[]>)
+              () ->
+                  batch(
+                      crafted(
+                          1,
+                          List.of(node(1, 0), node(1, 0), node(1, 0)),
+                          List.of(empty(), longs(1), empty(), ints(0, 1), buf(new byte[] {'a'})),
+                          null))
+        });
+    bad.add(new Object[] {"a second schema", (Supplier<byte[]>) () -> schema(VICTIM, PEOPLE)});
+    bad.add(
+        new Object[] {
+          "a dictionary not in the schema", (Supplier<byte[]>) () -> dictionary(7, "a")
+        });
+    bad.add(
+        new Object[] {
+          "corrupt LZ4 body",
+          (Supplier<byte[]>)
+              () ->
+                  compressedIds(
+                      compressedBuffer(8, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}),
+                      CompressionUtil.CodecType.LZ4_FRAME)
+        });
+    bad.add(
+        new Object[] {
+          "LZ4 shorter than its length prefix",
+          (Supplier<byte[]>)
+              () ->
+                  compressedIds(
+                      compressedBuffer(16, lz4(new byte[8])), CompressionUtil.CodecType.LZ4_FRAME)
+        });
+    bad.add(
+        new Object[] {
+          "LZ4 longer than its length prefix",
+          (Supplier<byte[]>)
+              () ->
+                  compressedIds(
+                      compressedBuffer(8, lz4(new byte[64])), CompressionUtil.CodecType.LZ4_FRAME)
+        });
+    bad.add(
+        new Object[] {
+          "corrupt ZSTD body",
+          (Supplier<byte[]>)
+              () ->
+                  compressedIds(
+                      compressedBuffer(8, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}),
+                      CompressionUtil.CodecType.ZSTD)
+        });
+    bad.add(
+        new Object[] {
+          "compressed buffer shorter than its prefix field",
+          (Supplier<byte[]>)
+              () -> compressedIds(new byte[] {1, 2, 3}, CompressionUtil.CodecType.ZSTD)
+        });
+    bad.add(
+        new Object[] {
+          "absurd uncompressed length",
+          (Supplier<byte[]>)
+              () ->
+                  compressedIds(
+                      compressedBuffer(-5, new byte[8]), CompressionUtil.CodecType.LZ4_FRAME)
+        });
+    bad.add(
+        new Object[] {
+          "app_metadata only, then garbage",
+          (Supplier<byte[]>) () -> new byte[] {0x22, 0x01, 0x41, 0x0f}
+        });
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Object[] b : bad) {
+      String name = (String) b[0];
+      @SuppressWarnings("unchecked")
+      Supplier<byte[]> message = (Supplier<byte[]>) b[1];
+      for (String mode : List.of("replace", "append")) {
+        tests.add(
+            test(
+                "DoPut " + mode + ": " + name,
+                () ->
+                    check(
+                        () ->
+                            put(
+                                VICTIM,
+                                mode,
+                                schema(VICTIM, PEOPLE),
+                                people(10_000, 4099),
+                                people(20_000, 4099),
+                                message.get()),
+                        Status.Code.INVALID_ARGUMENT,
+                        VICTIM)));
+      }
+      tests.add(
+          test(
+              "DoExchange: " + name,
+              () ->
+                  check(
+                      () ->
+                          raw.call(
+                              "DoExchange",
+                              MethodType.BIDI_STREAMING,
+                              List.of(schema(VICTIM, PEOPLE), people(0, 10), message.get()),
+                              null),
+                      Status.Code.INVALID_ARGUMENT)));
+    }
+    return tests.stream();
+  }
+
+  /** Dictionaries: missing, unknown, out of range. */
+  @TestFactory
+  Stream<DynamicTest> dictionaryFaults() {
+    String path = "/dict";
+    return Stream.of(
+        test(
+            "no dictionary before the batch",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, CATEGORIES), indices(0, 0)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "dictionary 7")),
+        test(
+            "index past the dictionary",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, CATEGORIES),
+                            dictionary(7, "a", "b"),
+                            indices(0, 2)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "outside dictionary 7")),
+        test(
+            "negative index",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, CATEGORIES),
+                            dictionary(7, "a", "b"),
+                            indices(-1)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "outside dictionary 7")),
+        test(
+            "unknown dictionary id",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, CATEGORIES), dictionary(8, "a")),
+                    Status.Code.INVALID_ARGUMENT,
+                    "dictionary 8")),
+        test(
+            "exchange: index past the dictionary",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoExchange",
+                            MethodType.BIDI_STREAMING,
+                            List.of(schema(path, CATEGORIES), dictionary(7, "a"), indices(5)),
+                            null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "outside dictionary 7")));
+  }
+
+  /** Nesting: Arrow's limit of 64 holds on schemas and batches; 3,000 deep is refused cleanly. */
+  @TestFactory
+  Stream<DynamicTest> nestingFaults() {
+    String path = "/deep";
+    return Stream.of(
+        test(
+            "schema 65 deep",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, nested(65)), nestedBatch(65)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "64")),
+        test(
+            "schema 3000 deep",
+            () ->
+                check(
+                    () -> put(path, "replace", deepSchemaMessage(path, 3000)),
+                    Status.Code.INVALID_ARGUMENT,
+                    "64")),
+        test(
+            "exchange schema 3000 deep",
+            () ->
+                check(
+                    () ->
+                        raw.call(
+                            "DoExchange",
+                            MethodType.BIDI_STREAMING,
+                            List.of(deepSchemaMessage(path, 3000)),
+                            null),
+                    Status.Code.INVALID_ARGUMENT,
+                    "64")));
+  }
+
+  /** Serialised on a thread with a large stack: Arrow Java recurses once per level. */
+  private static byte[] deepSchemaMessage(String path, int depth) {
+    byte[][] out = new byte[1][];
+    Thread t = new Thread(null, () -> out[0] = schema(path, nested(depth)), "deep", 256L << 20);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+    return out[0];
+  }
+
+  // ---------------------------------------------------------------- what must still work
+
+  @Test
+  void validStreamsAreStillAccepted() {
+    assertThat(
+            put("/ok", "replace", schema("/ok", PEOPLE), people(0, 3), people(3, 3))
+                .status()
+                .getCode())
+        .isEqualTo(Status.Code.OK);
+    assertThat(fx.store().info(dev.flightlab.wire.DatasetPath.parse("/ok")).rowCount())
+        .isEqualTo(6);
+    assertThat(
+            put("/ok64", "replace", schema("/ok64", nested(64)), nestedBatch(64))
+                .status()
+                .getCode())
+        .isEqualTo(Status.Code.OK);
+    assertThat(
+            put(
+                    "/okdict",
+                    "replace",
+                    schema("/okdict", CATEGORIES),
+                    dictionary(7, "a", "b"),
+                    indices(1, 0, 1))
+                .status()
+                .getCode())
+        .isEqualTo(Status.Code.OK);
+    assertThat(
+            put(
+                    "/oklz4",
+                    "replace",
+                    schema("/oklz4", PEOPLE),
+                    compressedIds(
+                        compressedBuffer(8, lz4(new byte[] {7, 0, 0, 0, 0, 0, 0, 0})),
+                        CompressionUtil.CodecType.LZ4_FRAME))
+                .status()
+                .getCode())
+        .isEqualTo(Status.Code.OK);
+    RawFlight.Outcome echo =
+        raw.call(
+            "DoExchange",
+            MethodType.BIDI_STREAMING,
+            List.of(schema(null, PEOPLE), people(0, 5), people(5, 5)),
+            null);
+    assertThat(echo.status().getCode()).isEqualTo(Status.Code.OK);
+    assertThat(echo.responses()).hasSize(3);
+    for (String p : List.of("/ok", "/ok64", "/okdict", "/oklz4")) {
+      fx.store().drop(dev.flightlab.wire.DatasetPath.parse(p));
+    }
+  }
+
+  /**
+   * Item 3: 16 DoPuts of a 16 MB body whose header claims a buffer 4 KiB past its end leak nothing.
+   */
+  @Test
+  void malformedLargeBodiesLeakNothing() {
+    long baseline = fx.store().memoryUsedBytes();
+    long server = serverBytes();
+    for (int i = 0; i < 16; i++) {
+      int rows = 2_000_000;
+      byte[] big = patchLong(people(0, rows), 8L * rows, 8L * rows + 4096);
+      check(
+          () -> put(VICTIM, "append", schema(VICTIM, PEOPLE), big),
+          Status.Code.INVALID_ARGUMENT,
+          VICTIM);
+    }
+    fx.awaitStoreSettled(baseline);
+    assertThat(serverBytes()).isEqualTo(server);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.flightlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.flightlab.testing.RawFlight;
+import dev.flightlab.testing.ServerFixture;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.impl.Flight;
+import org.apache.arrow.flight.impl.FlightServiceGrpc;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+/** Every limit answers with its Flight status before it is passed, and the server stays up. */
+class LimitsIT {
+  private static final Schema IDS =
+      new Schema(List.of(Field.notNullable("id", new ArrowType.Int(64, true))));
+
+  private static byte[] schemaMessage(String path) {
+    return Flight.FlightData.newBuilder()
+        .setFlightDescriptor(
+            Flight.FlightDescriptor.newBuilder()
+                .setType(Flight.FlightDescriptor.DescriptorType.PATH)
+                .addPath(path))
+        .setDataHeader(
+            ByteString.copyFrom(MessageSerializer.serializeMetadata(IDS, IpcOption.DEFAULT)))
+        .build()
+        .toByteArray();
+  }
+
+  /** A FlightData message whose body is {@code bytes} long (never read: the size decides). */
+  private static byte[] bodyOf(int bytes) {
+    return Flight.FlightData.newBuilder()
+        .setDataBody(ByteString.copyFrom(new byte[bytes]))
+        .build()
+        .toByteArray();
+  }
+
+  @Test
+  void aMessageOverTheMaximumSizeIsResourceExhaustedAndNothingIsKept() throws Exception {
+    try (ServerFixture fx =
+            ServerFixture.start(
+                ServerOptions.ephemeral(), ServerLimits.defaults().withMaxMessageBytes(1 << 20));
+        RawFlight raw = new RawFlight(fx.server().port())) {
+      RawFlight.Outcome outcome =
+          raw.call(
+              "DoPut",
+              MethodType.BIDI_STREAMING,
+              List.of(schemaMessage("/big"), bodyOf(2 << 20)),
+              new Metadata());
+      assertThat(outcome.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(outcome.status().getDescription()).contains("1048576");
+      fx.awaitStoreSettled(0);
+      assertThat(fx.store().stats().datasets()).isZero();
+      // The same connection still serves.
+      assertThat(
+              raw.call(
+                      "ListFlights",
+                      MethodType.SERVER_STREAMING,
+                      List.of(Flight.Criteria.getDefaultInstance().toByteArray()),
+                      null)
+                  .status()
+                  .getCode())
+          .isEqualTo(Status.Code.OK);
+    }
+  }
+
+  @Test
+  void bodiesOverTheMemoryLimitAreRefusedBeforeTheyAreAllocated() throws Exception {
+    long limit = 4 << 20;
+    try (ServerFixture fx = ServerFixture.start(ServerOptions.ephemeral().withMemoryLimit(limit));
+        RawFlight raw = new RawFlight(fx.server().port())) {
+      RawFlight.Outcome outcome =
+          raw.call(
+              "DoPut",
+              MethodType.BIDI_STREAMING,
+              List.of(schemaMessage("/big"), bodyOf(8 << 20)),
+              new Metadata());
+      assertThat(outcome.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(outcome.status().getDescription()).contains("--memory-limit");
+      fx.awaitStoreSettled(0);
+      assertThat(fx.store().stats().memoryPeakBytes()).isLessThanOrEqualTo(limit);
+    }
+  }
+
+  @Test
+  void connectionsOverTheCapAreRefusedAndTheOthersKeepWorking() throws Exception {
+    try (ServerFixture fx =
+        ServerFixture.start(
+            ServerOptions.ephemeral(), ServerLimits.defaults().withMaxConnections(3))) {
+      // The fixture's own client holds none yet (it connects lazily); open three and one more.
+      List<ManagedChannel> channels = new ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          channels.add(
+              NettyChannelBuilder.forAddress("127.0.0.1", fx.server().port())
+                  .usePlaintext()
+                  .build());
+        }
+        int ok = 0;
+        int unavailable = 0;
+        for (ManagedChannel c : channels) {
+          try {
+            FlightServiceGrpc.newBlockingStub(c)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .listActions(Flight.Empty.getDefaultInstance())
+                .forEachRemaining(a -> {});
+            ok++;
+          } catch (io.grpc.StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            unavailable++;
+          }
+        }
+        assertThat(ok).isLessThanOrEqualTo(3);
+        assertThat(unavailable).isGreaterThanOrEqualTo(1);
+      } finally {
+        for (ManagedChannel c : channels) {
+          c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @Test
+  void idleConnectionsAreClosed() throws Exception {
+    try (ServerFixture fx =
+        ServerFixture.start(
+            ServerOptions.ephemeral(),
+            ServerLimits.defaults().withIdleTimeout(Duration.ofMillis(300)))) {
+      ManagedChannel c =
+          NettyChannelBuilder.forAddress("127.0.0.1", fx.server().port()).usePlaintext().build();
+      try {
+        FlightServiceGrpc.newBlockingStub(c)
+            .listActions(Flight.Empty.getDefaultInstance())
+            .forEachRemaining(a -> {});
+        assertThat(fx.server().acceptedConnections()).isGreaterThanOrEqualTo(1);
+        ServerFixture.awaitUntil(
+            () -> fx.server().acceptedConnections() == 0,
+            () -> "idle connections closed; open: " + fx.server().acceptedConnections());
+      } finally {
+        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void exchangesThatNeverReadHoldBoundedMemoryAndNoThreads() throws Exception {
+    try (ServerFixture fx = ServerFixture.start();
+        RootAllocator unused = new RootAllocator()) {
+      int threadsBefore = Thread.activeCount();
+      List<ManagedChannel> channels = new ArrayList<>();
+      List<io.grpc.ClientCall<byte[], byte[]>> calls = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          ManagedChannel c =
+              NettyChannelBuilder.forAddress("127.0.0.1", fx.server().port())
+                  .usePlaintext()
+                  .build();
+          channels.add(c);
+          calls.add(StalledExchange.start(c, schemaMessage("/exchange"), 64));
+        }
+        Thread.sleep(2000);
+        // Each exchange holds at most a few messages in flight, counted in the store's account.
+        assertThat(fx.store().inFlightBytes()).isLessThan(20L * 16 * (1 << 20));
+        assertThat(Thread.activeCount() - threadsBefore).isLessThan(20);
+      } finally {
+        for (ManagedChannel c : channels) {
+          c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+      fx.awaitStoreSettled(0);
+    }
+  }
+
+  /** A DoExchange whose client sends {@code megabytes} 1 MiB messages and never reads a reply. */
+  private static final class StalledExchange {
+    static io.grpc.ClientCall<byte[], byte[]> start(
+        ManagedChannel channel, byte[] schema, int megabytes) {
+      io.grpc.MethodDescriptor<byte[], byte[]> method =
+          io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+              .setType(MethodType.BIDI_STREAMING)
+              .setFullMethodName(FlightServiceGrpc.getDoExchangeMethod().getFullMethodName())
+              .setRequestMarshaller(BYTES)
+              .setResponseMarshaller(BYTES)
+              .build();
+      io.grpc.ClientCall<byte[], byte[]> call =
+          channel.newCall(method, io.grpc.CallOptions.DEFAULT);
+      call.start(new io.grpc.ClientCall.Listener<>() {}, new Metadata());
+      // No request(): the client never reads.
+      byte[] oneMiB =
+          Flight.FlightData.newBuilder()
+              .setAppMetadata(ByteString.copyFrom(new byte[1 << 20]))
+              .build()
+              .toByteArray();
+      for (int i = 0; i < megabytes; i++) {
+        call.sendMessage(oneMiB);
+      }
+      return call;
+    }
+  }
+
+  private static final io.grpc.MethodDescriptor.Marshaller<byte[]> BYTES =
+      new io.grpc.MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+}
