@@ -73,6 +73,15 @@ final class ServeCommand implements Callable<Integer> {
               + " atomically: for scripts and `bench --server-process` that start with --port 0.")
   Path portFile;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Store every committed upload durably in DIR (created when missing) and load what it"
+              + " holds at start; stored datasets are served from memory-mapped files, outside"
+              + " --memory-limit. Default: none (memory only).")
+  Path dataDir;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -92,7 +101,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Main.setLogLevel(logLevel);
-    ServerOptions options = options();
+    ServerOptions options = options().withDataDir(dataDir);
     FlightLabServer server = FlightLabServer.builder(options).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param authToken bearer token every call must carry, or null for no authentication
  * @param shutdownTimeout how long close() waits for calls in flight before cancelling them
  * @param clientWaitTimeout how long a DoGet waits for a client that reads nothing
+ * @param dataDir where datasets are stored durably (docs/durability.md), or null for memory only
  */
 public record ServerOptions(
     String host,
@@ -25,7 +26,8 @@ public record ServerOptions(
     Path tlsPrivateKey,
     String authToken,
     Duration shutdownTimeout,
-    Duration clientWaitTimeout) {
+    Duration clientWaitTimeout,
+    Path dataDir) {
 
   /** The original demo's host. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -38,6 +40,28 @@ public record ServerOptions(
 
   /** Default for {@link #clientWaitTimeout}. */
   public static final Duration DEFAULT_CLIENT_WAIT_TIMEOUT = Duration.ofMinutes(5);
+
+  /** Options without a data dir (memory only). */
+  public ServerOptions(
+      String host,
+      int port,
+      long memoryLimitBytes,
+      Path tlsCertChain,
+      Path tlsPrivateKey,
+      String authToken,
+      Duration shutdownTimeout,
+      Duration clientWaitTimeout) {
+    this(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        null);
+  }
 
   public ServerOptions {
     if (port < 0 || port > 65535) {
@@ -76,7 +100,8 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        dataDir);
   }
 
   /** A copy with another memory limit in bytes. */
@@ -89,7 +114,8 @@ public record ServerOptions(
         tlsPrivateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        dataDir);
   }
 
   /** A copy that requires a bearer token. */
@@ -102,7 +128,8 @@ public record ServerOptions(
         tlsPrivateKey,
         token,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        dataDir);
   }
 
   /** A copy that serves TLS with the given PEM files. */
@@ -115,7 +142,22 @@ public record ServerOptions(
         privateKey,
         authToken,
         shutdownTimeout,
-        clientWaitTimeout);
+        clientWaitTimeout,
+        dataDir);
+  }
+
+  /** A copy that stores datasets durably in {@code dir} (null: memory only). */
+  public ServerOptions withDataDir(Path dir) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        dir);
   }
 
   /** The memory limit in force: the configured one, or the default share of direct memory. */

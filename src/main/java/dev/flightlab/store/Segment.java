@@ -9,6 +9,9 @@ import org.apache.arrow.vector.dictionary.Dictionary;
 /**
  * The batches of one committed upload, in the allocator they were accounted to.
  *
+ * <p>With a data directory the batches lie in a memory-mapped segment file ({@link #file()}),
+ * accounted to the allocator all the same.
+ *
  * <p>Reference counted: every {@link Dataset} version that lists the segment holds one reference
  * (an append shares the earlier segments with the new version). The last release frees the batches
  * and closes the allocator, or hands it to the store to close once gRPC has let go of buffers still
@@ -21,13 +24,25 @@ final class Segment {
   private final long bytesHeld;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final DatasetStore owner;
+  private final SegmentFile file;
 
   Segment(
       DatasetStore owner,
       BufferAllocator allocator,
       List<StoredBatch> batches,
       Map<Long, Dictionary> dictionaries) {
+    this(owner, allocator, batches, dictionaries, null);
+  }
+
+  /** A segment read from {@code file} (null for one held in memory only). */
+  Segment(
+      DatasetStore owner,
+      BufferAllocator allocator,
+      List<StoredBatch> batches,
+      Map<Long, Dictionary> dictionaries,
+      SegmentFile file) {
     this.owner = owner;
+    this.file = file;
     this.allocator = allocator;
     this.batches = List.copyOf(batches);
     this.dictionaries = Map.copyOf(dictionaries);
@@ -44,6 +59,11 @@ final class Segment {
 
   long bytesHeld() {
     return bytesHeld;
+  }
+
+  /** The file the batches are mapped from, or null when they are held in memory. */
+  SegmentFile file() {
+    return file;
   }
 
   Segment retain() {

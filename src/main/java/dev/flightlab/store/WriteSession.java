@@ -170,6 +170,17 @@ public final class WriteSession implements AutoCloseable {
     return dictionaries;
   }
 
+  /**
+   * Frees the upload's buffers once a durable commit has written them to a file (the session's
+   * allocator is then the store's to close).
+   */
+  void freeBuffers() {
+    batches.forEach(StoredBatch::free);
+    batches.clear();
+    dictionaries.values().forEach(d -> d.getVector().close());
+    dictionaries.clear();
+  }
+
   /** Frees what the session holds unless it committed. */
   @Override
   public void close() {
