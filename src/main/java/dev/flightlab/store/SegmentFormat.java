@@ -156,6 +156,15 @@ final class SegmentFormat {
    * @throws IOException when the file is not a well-formed segment
    */
   static Content map(FileChannel channel, long size, BufferAllocator allocator) throws IOException {
+    return map(channel, size, allocator, MAX_CHUNK_BYTES);
+  }
+
+  /**
+   * Like {@link #map(FileChannel, long, BufferAllocator)}, in regions of at most {@code
+   * chunkBytes}.
+   */
+  static Content map(FileChannel channel, long size, BufferAllocator allocator, long chunkBytes)
+      throws IOException {
     if (size < 2L * 8 + 4) {
       throw new IOException("too short for an Arrow IPC file: " + size + " bytes");
     }
@@ -184,7 +193,8 @@ final class SegmentFormat {
       Schema memorySchema = new Schema(fields, schema.getCustomMetadata());
       List<ArrowBlock> blocks = new ArrayList<>(footer.getDictionaries());
       blocks.addAll(footer.getRecordBatches());
-      Map<ArrowBlock, Region> regions = mapRegions(channel, blocks, footerStart, allocator, chunks);
+      Map<ArrowBlock, Region> regions =
+          mapRegions(channel, blocks, footerStart, allocator, chunks, chunkBytes);
       for (ArrowBlock block : footer.getDictionaries()) {
         try (ArrowDictionaryBatch batch =
             MessageSerializer.deserializeDictionaryBatch(
@@ -252,7 +262,8 @@ final class SegmentFormat {
       List<ArrowBlock> blocks,
       long footerStart,
       BufferAllocator allocator,
-      List<ArrowBuf> chunks)
+      List<ArrowBuf> chunks,
+      long chunkBytes)
       throws IOException {
     List<ArrowBlock> sorted = new ArrayList<>(blocks);
     sorted.sort(Comparator.comparingLong(ArrowBlock::getOffset));
@@ -272,7 +283,7 @@ final class SegmentFormat {
             || blockEnd > footerStart) {
           throw new IOException("message at " + b.getOffset() + " lies outside the file's body");
         }
-        if (j > i && blockEnd - start > MAX_CHUNK_BYTES) {
+        if (j > i && blockEnd - start > chunkBytes) {
           break;
         }
         end = blockEnd;
