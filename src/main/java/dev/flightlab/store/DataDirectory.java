@@ -222,7 +222,8 @@ final class DataDirectory implements AutoCloseable {
   /**
    * Makes {@code manifest} the dataset's committed state: written under a temporary name, synced,
    * renamed over the old manifest and the folder synced. After this returns the change survives a
-   * crash; if it throws, the old manifest is in place.
+   * crash; if it throws, the old manifest is in place (see {@link #syncAfterSwitch} for the one
+   * failure that comes after the switch).
    */
   void commitManifest(Manifest manifest) throws IOException {
     Path target = manifestFile(manifest.path());
@@ -245,13 +246,30 @@ final class DataDirectory implements AutoCloseable {
       deleteQuietly(tmp);
       throw e;
     }
-    syncDirectory(datasets);
+    syncAfterSwitch(manifest.path());
+  }
+
+  /**
+   * Syncs the folder after a manifest was renamed or removed. That switch is done and cannot be
+   * taken back, so a failure here is logged, not thrown: the change holds for every process, and
+   * only a power loss or OS crash before the kernel writes the folder could undo it.
+   */
+  private void syncAfterSwitch(DatasetPath path) {
+    try {
+      syncDirectory(datasets);
+    } catch (IOException e) {
+      log.error(
+          "Data dir: the change to '{}' is made but its folder could not be synced ({}): it may"
+              + " not survive a power loss",
+          path,
+          e.toString());
+    }
   }
 
   /** Removes {@code path}'s manifest durably: once this returns the dataset is gone for good. */
   void removeManifest(DatasetPath path) throws IOException {
     Files.deleteIfExists(manifestFile(path));
-    syncDirectory(datasets);
+    syncAfterSwitch(path);
   }
 
   /**

@@ -560,11 +560,7 @@ public final class DatasetStore implements AutoCloseable {
         java.time.Instant now = clock.instant();
         List<SegmentFile> files = new ArrayList<>();
         segments.forEach(s -> files.add(s.file()));
-        try {
-          dataDir.commitManifest(new Manifest(path, version, now, files));
-        } catch (IOException e) {
-          throw storageFailure("Upload to '" + path + "'", e);
-        }
+        // Built before the switch: once the manifest is renamed into place, nothing may fail.
         published =
             new Dataset(
                 path,
@@ -573,6 +569,11 @@ public final class DatasetStore implements AutoCloseable {
                 segments,
                 version,
                 now);
+        try {
+          dataDir.commitManifest(new Manifest(path, version, now, files));
+        } catch (IOException e) {
+          throw storageFailure("Upload to '" + path + "'", e);
+        }
         synchronized (commitLock) {
           replaced = datasets.put(path, published);
           uploadsInProgress.decrementAndGet();
