@@ -22,6 +22,9 @@ data="$out/data"
 parts=("$@")
 [ ${#parts[@]} -eq 0 ] && parts=(put get startup)
 ./flightlab --version >/dev/null # builds the jar first if needed
+# A copy: a source edit during the run would otherwise rebuild the jar under running servers.
+cp target/flightlab.jar "$out/flightlab.jar"
+flightlab() { java ${FLIGHTLAB_JAVA_OPTS:-} -jar "$out/flightlab.jar" "$@"; }
 
 pids=()
 cleanup() {
@@ -37,7 +40,8 @@ start_server() {
   rm -f "$out/$name.port"
   local t0
   t0=$(date +%s%N)
-  ./flightlab serve --port 0 --port-file "$out/$name.port" "$@" >"$out/$name.log" 2>&1 &
+  java ${FLIGHTLAB_JAVA_OPTS:-} -jar "$out/flightlab.jar" serve --port 0 --port-file "$out/$name.port" \
+    "$@" >"$out/$name.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 1 3000); do
@@ -52,7 +56,7 @@ stop_server() {
   wait "$1" 2>/dev/null || true
 }
 median() { grep -m1 'throughput   median' "$1" | sed -E 's/.*median ([0-9.,]+ MB\/s).*/\1/'; }
-stats() { ./flightlab actions stats --server "$1"; }
+stats() { flightlab actions stats --server "$1"; }
 
 for part in "${parts[@]}"; do
   case $part in
@@ -68,7 +72,7 @@ for part in "${parts[@]}"; do
           url=$mem_url
           [ "$kind" = durable ] && url=$dur_url
           f="$out/put-$kind-$rows-$round.txt"
-          ./flightlab bench --op put --server "$url" --schema int64x4 --rows 10000000 \
+          flightlab bench --op put --server "$url" --schema int64x4 --rows 10000000 \
             --batch-rows "$rows" --warmup 10s --iterations 5 --quiet >"$f" 2>&1
           printf '%-8s batch-rows %6d round %d: median %s\n' "$kind" "$rows" "$round" "$(median "$f")"
         done
@@ -80,9 +84,9 @@ for part in "${parts[@]}"; do
   get)
     echo "== DoGet of a 1 GiB dataset (8 appends of 128 MiB of int64x4)"
     start_server get-helper
-    ./flightlab bench --op put --server "$server_url" --rows 4194304 --warmup 0 --iterations 1 \
+    flightlab bench --op put --server "$server_url" --rows 4194304 --warmup 0 --iterations 1 \
       --keep --path-prefix /part --quiet >/dev/null 2>&1
-    ./flightlab get /part/put-0 --server "$server_url" --output "$out/part.arrows" >/dev/null
+    flightlab get /part/put-0 --server "$server_url" --output "$out/part.arrows" >/dev/null
     stop_server "$server_pid"
     start_server get-durable --memory-limit 256m --data-dir "$data/get"
     dur_url=$server_url dur_pid=$server_pid
@@ -90,7 +94,7 @@ for part in "${parts[@]}"; do
     mem_url=$server_url mem_pid=$server_pid
     for url in "$dur_url" "$mem_url"; do
       for _ in 1 2 3 4 5 6 7 8; do
-        ./flightlab put "$out/part.arrows" /big --mode append --server "$url" >/dev/null
+        flightlab put "$out/part.arrows" /big --mode append --server "$url" >/dev/null
       done
     done
     echo "durable server (--memory-limit 256m) stats: $(stats "$dur_url")"
@@ -99,7 +103,7 @@ for part in "${parts[@]}"; do
         url=$mem_url
         [ "$kind" = durable ] && url=$dur_url
         f="$out/get-$kind-$round.txt"
-        ./flightlab bench --op get --dataset /big --server "$url" --warmup 3 --iterations 5 \
+        flightlab bench --op get --dataset /big --server "$url" --warmup 3 --iterations 5 \
           --quiet >"$f" 2>&1
         printf '%-8s round %d: median %s\n' "$kind" "$round" "$(median "$f")"
       done
@@ -111,31 +115,31 @@ for part in "${parts[@]}"; do
   startup)
     echo "== start-up of a --data-dir server vs what it holds (ms: store load as logged / launch to listening)"
     start_server fill --data-dir "$data/n100"
-    ./flightlab bench --op put --server "$server_url" --rows 32768 --streams 100 --warmup 0 \
+    flightlab bench --op put --server "$server_url" --rows 32768 --streams 100 --warmup 0 \
       --iterations 1 --keep --path-prefix /n --quiet >/dev/null 2>&1
     stop_server "$server_pid"
     start_server fill --data-dir "$data/n10"
-    ./flightlab bench --op put --server "$server_url" --rows 32768 --streams 10 --warmup 0 \
+    flightlab bench --op put --server "$server_url" --rows 32768 --streams 10 --warmup 0 \
       --iterations 1 --keep --path-prefix /n --quiet >/dev/null 2>&1
     stop_server "$server_pid"
     start_server fill --data-dir "$data/n1"
-    ./flightlab bench --op put --server "$server_url" --rows 32768 --streams 1 --warmup 0 \
+    flightlab bench --op put --server "$server_url" --rows 32768 --streams 1 --warmup 0 \
       --iterations 1 --keep --path-prefix /n --quiet >/dev/null 2>&1
     stop_server "$server_pid"
     start_server fill --data-dir "$data/mb100"
-    ./flightlab bench --op put --server "$server_url" --rows 3276800 --warmup 0 \
+    flightlab bench --op put --server "$server_url" --rows 3276800 --warmup 0 \
       --iterations 1 --keep --path-prefix /one --quiet >/dev/null 2>&1
     stop_server "$server_pid"
     if [ ! -f "$out/part.arrows" ]; then
       start_server get-helper
-      ./flightlab bench --op put --server "$server_url" --rows 4194304 --warmup 0 \
+      flightlab bench --op put --server "$server_url" --rows 4194304 --warmup 0 \
         --iterations 1 --keep --path-prefix /part --quiet >/dev/null 2>&1
-      ./flightlab get /part/put-0 --server "$server_url" --output "$out/part.arrows" >/dev/null
+      flightlab get /part/put-0 --server "$server_url" --output "$out/part.arrows" >/dev/null
       stop_server "$server_pid"
     fi
     start_server fill --data-dir "$data/gb4"
     for _ in $(seq 1 32); do
-      ./flightlab put "$out/part.arrows" /four --mode append --server "$server_url" >/dev/null
+      flightlab put "$out/part.arrows" /four --mode append --server "$server_url" >/dev/null
     done
     stop_server "$server_pid"
     for d in n1 n10 n100 mb100 gb4; do

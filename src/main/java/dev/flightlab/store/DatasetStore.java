@@ -118,7 +118,11 @@ public final class DatasetStore implements AutoCloseable {
     try {
       loadDatasets(started);
     } catch (IOException | RuntimeException e) {
-      close();
+      try {
+        close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(
             "cannot load data dir " + dir.root() + ": " + io.getMessage(), io);

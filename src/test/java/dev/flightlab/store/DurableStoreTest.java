@@ -26,6 +26,8 @@ import java.util.Locale;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -253,6 +255,23 @@ class DurableStoreTest {
     assertThat(ids(PATH)).isEqualTo(range(0, 50_000));
     reopen();
     assertThat(ids(PATH)).isEqualTo(range(0, 50_000));
+  }
+
+  @Test
+  void aSegmentFileIsAnArrowIpcFileAnyArrowReaderOpens() throws IOException {
+    put(PATH, PutMode.REPLACE, 0, 3, 4);
+    try (FileChannel f = FileChannel.open(segmentOf(PATH));
+        ArrowFileReader reader = new ArrowFileReader(f, data)) {
+      List<Long> ids = new ArrayList<>();
+      while (reader.loadNextBatch()) {
+        BigIntVector v = (BigIntVector) reader.getVectorSchemaRoot().getVector("id");
+        for (int i = 0; i < v.getValueCount(); i++) {
+          ids.add(v.get(i));
+        }
+      }
+      assertThat(reader.getVectorSchemaRoot().getSchema()).isEqualTo(Tables.PEOPLE);
+      assertThat(ids).isEqualTo(range(0, 7));
+    }
   }
 
   @Test
