@@ -113,7 +113,7 @@ for part in "${parts[@]}"; do
     stop_server "$mem_pid"
     ;;
   startup)
-    echo "== start-up of a --data-dir server vs what it holds (ms: store load as logged / launch to listening)"
+    echo "== start-up of a --data-dir server vs what it holds (ms: store load / of it CRC32C checks / launch to listening)"
     start_server fill --data-dir "$data/n100"
     flightlab bench --op put --server "$server_url" --rows 32768 --streams 100 --warmup 0 \
       --iterations 1 --keep --path-prefix /n --quiet >/dev/null 2>&1
@@ -142,24 +142,26 @@ for part in "${parts[@]}"; do
       flightlab put "$out/part.arrows" /four --mode append --server "$server_url" >/dev/null
     done
     stop_server "$server_pid"
+    # Each run: load as logged / of it, checking CRC32Cs / launch to listening, in ms.
+    load_figures() {
+      grep -o 'in [0-9]* ms ([0-9]* ms of it' "$1" | sed -E 's/in ([0-9]+) ms \(([0-9]+) ms of it/\1\/\2/'
+    }
     for d in n1 n10 n100 mb100 gb4; do
       du=$(du -sh "$data/$d/datasets" | cut -f1)
       runs=""
-      for _ in 1 2 3; do
+      for _ in 1 2 3 4 5; do
         start_server "startup-$d" --data-dir "$data/$d"
-        loaded=$(grep -o 'loaded .* in [0-9]* ms' "$out/startup-$d.log" | sed -E 's/.* in ([0-9]+) ms/\1/')
-        runs="$runs $loaded/$server_ms"
+        runs="$runs $(load_figures "$out/startup-$d.log")/$server_ms"
         stop_server "$server_pid"
       done
       cold="-"
       if sync && echo 3 >/proc/sys/vm/drop_caches 2>/dev/null; then
         start_server "startup-$d" --data-dir "$data/$d"
-        loaded=$(grep -o 'loaded .* in [0-9]* ms' "$out/startup-$d.log" | sed -E 's/.* in ([0-9]+) ms/\1/')
-        cold="$loaded/$server_ms"
+        cold="$(load_figures "$out/startup-$d.log")/$server_ms"
         stop_server "$server_pid"
       fi
       line=$(grep -o 'loaded [0-9]* datasets ([0-9]* rows, [0-9]* bytes in [0-9]* segment files' "$out/startup-$d.log")
-      printf '%-6s %6s on disk, %s: warm%s; cold %s\n' "$d" "$du" "$line" "$runs" "$cold"
+      printf '%-6s %6s on disk, %s: page cache warm%s; cold %s\n' "$d" "$du" "$line" "$runs" "$cold"
     done
     ;;
   *)

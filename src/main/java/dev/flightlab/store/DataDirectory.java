@@ -287,7 +287,12 @@ final class DataDirectory implements AutoCloseable {
 
   /** A summary of a load, for the start-up log line. */
   record LoadReport(
-      List<Loaded> datasets, int setAside, int removedTemporary, int removedUnreferenced) {}
+      List<Loaded> datasets,
+      int setAside,
+      int removedTemporary,
+      int removedUnreferenced,
+      long verifiedBytes,
+      long verifyNanos) {}
 
   /**
    * Reads every dataset in the directory: each manifest is checked, and each segment's length and
@@ -324,6 +329,8 @@ final class DataDirectory implements AutoCloseable {
     Set<String> referenced = new HashSet<>();
     int setAside = 0;
     ByteBuffer buffer = ByteBuffer.allocateDirect(4 << 20);
+    long verifiedBytes = 0;
+    long verifyNanos = 0;
     for (Path manifestFile : manifests) {
       Matcher m = MANIFEST_NAME.matcher(manifestFile.getFileName().toString());
       m.matches();
@@ -342,7 +349,10 @@ final class DataDirectory implements AutoCloseable {
           if (!sm.matches() || !sm.group(1).equals(key)) {
             throw new IOException("manifest names a segment of another dataset: " + s.name());
           }
+          long t0 = System.nanoTime();
           verify(s, buffer);
+          verifyNanos += System.nanoTime() - t0;
+          verifiedBytes += s.bytes();
         }
         for (SegmentFile s : manifest.segments()) {
           mapped.add(mapSegment(s, parent));
@@ -381,7 +391,8 @@ final class DataDirectory implements AutoCloseable {
     if (removedTemporary + removedUnreferenced + setAside > 0) {
       syncDirectory(datasets);
     }
-    return new LoadReport(loaded, setAside, removedTemporary, removedUnreferenced);
+    return new LoadReport(
+        loaded, setAside, removedTemporary, removedUnreferenced, verifiedBytes, verifyNanos);
   }
 
   private void verify(SegmentFile s, ByteBuffer buffer) throws IOException {

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
@@ -57,6 +58,8 @@ public final class DatasetStore implements AutoCloseable {
   private final DataDirectory dataDir;
   private final BufferAllocator mappedAllocator;
   private final Object[] pathLocks;
+  // Durable switches hold it shared, close() exclusive: no commit publishes after close began.
+  private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   /**
@@ -159,14 +162,17 @@ public final class DatasetStore implements AutoCloseable {
     }
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
     log.info(
-        "Data dir {}: loaded {} datasets ({} rows, {} bytes in {} segment files, mapped) in {} ms;"
-            + " set aside {} to {}; removed {} temporary and {} unreferenced files",
+        "Data dir {}: loaded {} datasets ({} rows, {} bytes in {} segment files, mapped) in {} ms"
+            + " ({} ms of it checking the CRC32C of {} bytes); set aside {} to {}; removed {}"
+            + " temporary and {} unreferenced files",
         dataDir.root(),
         report.datasets().size(),
         rows,
         bytes,
         files,
         millis,
+        report.verifyNanos() / 1_000_000,
+        report.verifiedBytes(),
         report.setAside(),
         dataDir.root().resolve(DataDirectory.QUARANTINE),
         report.removedTemporary(),
@@ -481,7 +487,12 @@ public final class DatasetStore implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
+    closeLock.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      closeLock.writeLock().unlock();
+    }
     forgetAll();
     Allocators.releaseCachedBlocks();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -547,6 +558,7 @@ public final class DatasetStore implements AutoCloseable {
     Dataset published;
     Dataset replaced;
     List<Segment> segments = new ArrayList<>();
+    closeLock.readLock().lock();
     try {
       synchronized (pathLock(path)) {
         checkOpen();
@@ -591,6 +603,8 @@ public final class DatasetStore implements AutoCloseable {
       }
       dataDir.deleteSegments(List.of(file.name()));
       throw e;
+    } finally {
+      closeLock.readLock().unlock();
     }
     // The upload's memory is no longer needed: the published version reads the mapped file.
     session.freeBuffers();
@@ -612,21 +626,26 @@ public final class DatasetStore implements AutoCloseable {
 
   private DatasetInfo dropDurably(DatasetPath path) {
     Dataset removed;
-    synchronized (pathLock(path)) {
-      checkOpen();
-      if (!datasets.containsKey(path)) {
-        throw CallStatus.NOT_FOUND
-            .withDescription("No dataset '" + path + "'")
-            .toRuntimeException();
+    closeLock.readLock().lock();
+    try {
+      synchronized (pathLock(path)) {
+        checkOpen();
+        if (!datasets.containsKey(path)) {
+          throw CallStatus.NOT_FOUND
+              .withDescription("No dataset '" + path + "'")
+              .toRuntimeException();
+        }
+        try {
+          dataDir.removeManifest(path);
+        } catch (IOException e) {
+          throw storageFailure("Drop of '" + path + "'", e);
+        }
+        synchronized (commitLock) {
+          removed = datasets.remove(path);
+        }
       }
-      try {
-        dataDir.removeManifest(path);
-      } catch (IOException e) {
-        throw storageFailure("Drop of '" + path + "'", e);
-      }
-      synchronized (commitLock) {
-        removed = datasets.remove(path);
-      }
+    } finally {
+      closeLock.readLock().unlock();
     }
     DatasetInfo info = DatasetInfo.of(removed);
     List<String> files = new ArrayList<>();
