@@ -25,11 +25,13 @@ final class ServeProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int port;
+  private final Thread reaper;
 
-  private ServeProcess(Process process, Path log, int port) {
+  private ServeProcess(Process process, Path log, int port, Thread reaper) {
     this.process = process;
     this.log = log;
     this.port = port;
+    this.reaper = reaper;
   }
 
   /** Starts a server on {@code dataDir}, its output in {@code log}; waits until it listens. */
@@ -54,16 +56,20 @@ final class ServeProcess implements AutoCloseable {
     cmd.addAll(List.of(extra));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // Should this JVM end first, the child goes with it.
+    Thread reaper = new Thread(p::destroyForcibly, "serve-process-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (true) {
       if (Files.exists(portFile)) {
         String text = Files.readString(portFile, StandardCharsets.US_ASCII).trim();
         if (!text.isEmpty()) {
-          return new ServeProcess(p, log, Integer.parseInt(text));
+          return new ServeProcess(p, log, Integer.parseInt(text), reaper);
         }
       }
       if (!p.isAlive() || System.nanoTime() > deadline) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        Runtime.getRuntime().removeShutdownHook(reaper);
         throw new IOException("flightlab serve did not start: " + Files.readString(log));
       }
       Thread.sleep(20);
@@ -94,6 +100,15 @@ final class ServeProcess implements AutoCloseable {
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("flightlab serve survived SIGKILL");
     }
+    removeReaper();
+  }
+
+  private void removeReaper() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException shuttingDown) {
+      // The hook runs anyway.
+    }
   }
 
   /** SIGTERM, then SIGKILL after a deadline. */
@@ -105,5 +120,6 @@ final class ServeProcess implements AutoCloseable {
         kill9();
       }
     }
+    removeReaper();
   }
 }
