@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -573,7 +574,7 @@ public final class DatasetStore implements AutoCloseable {
         }
         segments.add(segment);
         long version = current == null ? 1 : current.version() + 1;
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         List<SegmentFile> files = new ArrayList<>();
         segments.forEach(s -> files.add(s.file()));
         // Built before the switch: once the manifest is renamed into place, nothing may fail.
