@@ -109,7 +109,7 @@ public final class DatasetStore implements AutoCloseable {
     try {
       dir = DataDirectory.open(dataDir, clock);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open data dir " + dataDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot open data dir " + dataDir + ": " + describe(e), e);
     }
     this.dataDir = dir;
     this.allocator = parent.newChildAllocator("store", 0, Long.MAX_VALUE);
@@ -129,10 +129,30 @@ public final class DatasetStore implements AutoCloseable {
       }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(
-            "cannot load data dir " + dir.root() + ": " + io.getMessage(), io);
+            "cannot load data dir " + dir.root() + ": " + describe(io), io);
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /** An I/O error in words: file system exceptions often carry only the file's name. */
+  private static String describe(IOException e) {
+    String what =
+        e instanceof java.nio.file.AccessDeniedException
+            ? "permission denied"
+            : e instanceof java.nio.file.NoSuchFileException
+                ? "no such file or directory"
+                : e instanceof java.nio.file.FileAlreadyExistsException
+                    ? "a file is in the way"
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                        ? fs.getReason()
+                        : null;
+    if (what == null) {
+      return String.valueOf(e.getMessage());
+    }
+    return e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
+        ? fs.getFile() + ": " + what
+        : what;
   }
 
   private void loadDatasets(long startedNanos) throws IOException {
