@@ -179,13 +179,25 @@ final class DataDirectory implements AutoCloseable {
     Path tmp = datasets.resolve(name + TMP_SUFFIX);
     try {
       SegmentFormat.Written written;
+      long t0 = System.nanoTime();
+      long t1;
       try (FileChannel channel =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         written = SegmentFormat.write(channel, schema, batches, dicts);
+        t1 = System.nanoTime();
         channel.force(true);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       syncDirectory(datasets);
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Data dir: '{}' segment {}: {} bytes written in {} ms, synced in {} ms",
+            path,
+            name,
+            written.bytes(),
+            (t1 - t0) / 1_000_000,
+            (System.nanoTime() - t1) / 1_000_000);
+      }
       long rows = batches.stream().mapToLong(StoredBatch::rowCount).sum();
       return new SegmentFile(name, written.bytes(), written.crc32c(), rows, batches.size());
     } catch (IOException | RuntimeException e) {
