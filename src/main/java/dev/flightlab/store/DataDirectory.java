@@ -166,44 +166,108 @@ final class DataDirectory implements AutoCloseable {
   }
 
   /**
-   * Writes one upload as a new segment file: written under a temporary name, synced, renamed into
-   * place and the folder synced. Nothing refers to it yet.
-   *
-   * @throws IOException when it cannot be written (nothing is left behind)
+   * Starts the segment file of an upload to {@code path}, written under a temporary name as its
+   * batches arrive; {@link PendingSegment#finish} makes it a segment file, {@link
+   * PendingSegment#close} without it removes it.
    */
-  SegmentFile writeSegment(
-      DatasetPath path, Schema schema, List<StoredBatch> batches, Map<Long, Dictionary> dicts)
-      throws IOException {
+  PendingSegment startSegment(DatasetPath path) throws IOException {
     String name = key(path) + "." + nextSegment.getAndIncrement() + SEGMENT_SUFFIX;
-    Path target = datasets.resolve(name);
     Path tmp = datasets.resolve(name + TMP_SUFFIX);
-    try {
-      SegmentFormat.Written written;
+    FileChannel channel =
+        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new PendingSegment(path, name, tmp, channel);
+  }
+
+  /** A segment file being written by one upload. Not thread-safe. */
+  final class PendingSegment implements AutoCloseable {
+    private final DatasetPath path;
+    private final String name;
+    private final Path tmp;
+    private final FileChannel channel;
+    private final SegmentFormat.Writer writer;
+    private long rows;
+    private int batches;
+    private long writeNanos;
+    private boolean done;
+
+    private PendingSegment(DatasetPath path, String name, Path tmp, FileChannel channel) {
+      this.path = path;
+      this.name = name;
+      this.tmp = tmp;
+      this.channel = channel;
+      this.writer = new SegmentFormat.Writer(channel);
+    }
+
+    /**
+     * Writes one batch (not synced); the schema and dictionaries go first, with the first batch.
+     *
+     * @param memorySchema the upload's schema (dictionary fields hold their indices)
+     */
+    void append(StoredBatch batch, Schema memorySchema, Map<Long, Dictionary> dicts)
+        throws IOException {
       long t0 = System.nanoTime();
-      long t1;
-      try (FileChannel channel =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        written = SegmentFormat.write(channel, schema, batches, dicts);
-        t1 = System.nanoTime();
+      startIfNeeded(memorySchema, dicts);
+      writer.append(batch);
+      rows += batch.rowCount();
+      batches++;
+      writeNanos += System.nanoTime() - t0;
+    }
+
+    private void startIfNeeded(Schema memorySchema, Map<Long, Dictionary> dicts)
+        throws IOException {
+      if (!writer.started()) {
+        writer.start(SegmentFormat.messageSchema(memorySchema, dicts), dicts);
+      }
+    }
+
+    /**
+     * Ends the file, syncs it, renames it into place and syncs the folder: after this it is a
+     * segment file that a manifest may name. On failure nothing is left behind.
+     */
+    SegmentFile finish(Schema memorySchema, Map<Long, Dictionary> dicts) throws IOException {
+      Path target = datasets.resolve(name);
+      try {
+        long t0 = System.nanoTime();
+        startIfNeeded(memorySchema, dicts);
+        SegmentFormat.Written written = writer.finish();
+        long t1 = System.nanoTime();
         channel.force(true);
+        channel.close();
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(datasets);
+        done = true;
+        if (log.isDebugEnabled()) {
+          log.debug(
+              "Data dir: '{}' segment {}: {} bytes written in {} ms (as batches arrived) + {} ms,"
+                  + " synced in {} ms",
+              path,
+              name,
+              written.bytes(),
+              writeNanos / 1_000_000,
+              (t1 - t0) / 1_000_000,
+              (System.nanoTime() - t1) / 1_000_000);
+        }
+        return new SegmentFile(name, written.bytes(), written.crc32c(), rows, batches);
+      } catch (IOException | RuntimeException e) {
+        close();
+        deleteQuietly(target);
+        throw e;
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      syncDirectory(datasets);
-      if (log.isDebugEnabled()) {
-        log.debug(
-            "Data dir: '{}' segment {}: {} bytes written in {} ms, synced in {} ms",
-            path,
-            name,
-            written.bytes(),
-            (t1 - t0) / 1_000_000,
-            (System.nanoTime() - t1) / 1_000_000);
+    }
+
+    /** Removes the file unless {@link #finish} made it a segment. */
+    @Override
+    public void close() {
+      if (done) {
+        return;
       }
-      long rows = batches.stream().mapToLong(StoredBatch::rowCount).sum();
-      return new SegmentFile(name, written.bytes(), written.crc32c(), rows, batches.size());
-    } catch (IOException | RuntimeException e) {
+      done = true;
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("Data dir: could not close {}: {}", tmp, e.toString());
+      }
       deleteQuietly(tmp);
-      deleteQuietly(target);
-      throw e;
     }
   }
 

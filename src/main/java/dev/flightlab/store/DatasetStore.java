@@ -222,8 +222,17 @@ public final class DatasetStore implements AutoCloseable {
     BufferAllocator sessionAllocator =
         allocator.newChildAllocator(
             "put:" + path + "#" + sessionSequence.incrementAndGet(), 0, Long.MAX_VALUE);
+    DataDirectory.PendingSegment segment = null;
+    if (dataDir != null) {
+      try {
+        segment = dataDir.startSegment(path);
+      } catch (IOException e) {
+        sessionAllocator.close();
+        throw storageFailure("Upload to '" + path + "'", e);
+      }
+    }
     uploadsInProgress.incrementAndGet();
-    return new WriteSession(this, path, mode, sessionAllocator, memorySchema);
+    return new WriteSession(this, path, mode, sessionAllocator, memorySchema, segment);
   }
 
   /**
@@ -552,18 +561,19 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   /**
-   * The durable commit: the upload becomes a segment file (synced, renamed, folder synced) outside
-   * any lock; under the path's lock the mode is checked again, the new manifest is switched in by
-   * atomic rename (synced), and only then is the new version published in memory. The upload's
-   * memory is freed: the published version is served from the mapped file.
+   * The durable commit: the upload's segment file, written as its batches arrived, is finished
+   * (synced, renamed, folder synced) outside any lock; under the path's lock the mode is checked
+   * again, the new manifest is switched in by atomic rename (synced), and only then is the new
+   * version published in memory. The upload's memory is freed: the published version is served from
+   * the mapped file.
    */
   private DatasetInfo publishDurably(WriteSession session) {
     DatasetPath path = session.path();
     checkOpen();
-    Schema fileSchema = fileSchema(session.memorySchema(), session.dictionaries());
+    Schema fileSchema = SegmentFormat.messageSchema(session.memorySchema(), session.dictionaries());
     SegmentFile file;
     try {
-      file = dataDir.writeSegment(path, fileSchema, session.batches(), session.dictionaries());
+      file = session.segment().finish(session.memorySchema(), session.dictionaries());
     } catch (IOException e) {
       throw storageFailure("Upload to '" + path + "'", e);
     }
@@ -701,7 +711,7 @@ public final class DatasetStore implements AutoCloseable {
    * RESOURCE_EXHAUSTED when the data directory's file system is full (the client may retry once
    * space is freed), INTERNAL naming the I/O error otherwise.
    */
-  private static FlightRuntimeException storageFailure(String what, IOException e) {
+  static FlightRuntimeException storageFailure(String what, IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
       if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
@@ -715,21 +725,5 @@ public final class DatasetStore implements AutoCloseable {
         .withDescription(what + " could not be stored in the data dir: " + e.getMessage())
         .withCause(e)
         .toRuntimeException();
-  }
-
-  /** The schema written to a segment file: dictionary-encoded fields with their value types. */
-  private static Schema fileSchema(Schema memorySchema, Map<Long, Dictionary> dictionaries) {
-    if (dictionaries.isEmpty()) {
-      return memorySchema;
-    }
-    DictionaryProvider.MapDictionaryProvider provider =
-        new DictionaryProvider.MapDictionaryProvider();
-    dictionaries.values().forEach(provider::put);
-    List<Field> fields = new ArrayList<>();
-    Set<Long> used = new HashSet<>();
-    for (Field f : memorySchema.getFields()) {
-      fields.add(DictionaryUtility.toMessageFormat(f, provider, used));
-    }
-    return new Schema(fields, memorySchema.getCustomMetadata());
   }
 }

@@ -17,8 +17,10 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 import org.apache.arrow.flatbuf.Footer;
@@ -33,6 +35,7 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -75,55 +78,91 @@ final class SegmentFormat {
   record Content(
       Schema schema, Schema memorySchema, List<StoredBatch> batches, Map<Long, Dictionary> dicts) {}
 
+  /** The schema a segment file carries: dictionary-encoded fields with their value types. */
+  static Schema messageSchema(Schema memorySchema, Map<Long, Dictionary> dictionaries) {
+    if (dictionaries.isEmpty()) {
+      return memorySchema;
+    }
+    DictionaryProvider.MapDictionaryProvider provider =
+        new DictionaryProvider.MapDictionaryProvider();
+    dictionaries.values().forEach(provider::put);
+    List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
+    Set<Long> used = new HashSet<>();
+    for (org.apache.arrow.vector.types.pojo.Field f : memorySchema.getFields()) {
+      fields.add(DictionaryUtility.toMessageFormat(f, provider, used));
+    }
+    return new Schema(fields, memorySchema.getCustomMetadata());
+  }
+
   /**
-   * Writes {@code batches} as an Arrow IPC file to {@code channel} (at its position, which must be
-   * 0), without syncing; returns its length and CRC32C.
-   *
-   * @param schema the message-format schema (dictionary fields show their value type)
+   * Writes one segment file a piece at a time, as an upload's batches arrive: {@link #start} (the
+   * schema and dictionaries), {@link #append} per batch, {@link #finish} (the footer). Nothing is
+   * synced. Not thread-safe.
    */
-  static Written write(
-      FileChannel channel,
-      Schema schema,
-      List<StoredBatch> batches,
-      Map<Long, Dictionary> dictionaries)
-      throws IOException {
-    ChecksumChannel sink = new ChecksumChannel(channel);
-    WriteChannel out = new WriteChannel(sink);
-    out.write(MAGIC);
-    out.align();
-    MessageSerializer.serialize(out, schema);
-    List<ArrowBlock> dictionaryBlocks = new ArrayList<>();
-    for (Map.Entry<Long, Dictionary> e : new TreeMap<>(dictionaries).entrySet()) {
-      FieldVector vector = e.getValue().getVector();
-      // A root over the session's vector, not closed: closing it would free the dictionary.
-      VectorSchemaRoot one =
-          new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), vector.getValueCount());
-      try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
-          ArrowDictionaryBatch batch = new ArrowDictionaryBatch(e.getKey(), data, false)) {
-        dictionaryBlocks.add(MessageSerializer.serialize(out, batch));
+  static final class Writer {
+    private final ChecksumChannel sink;
+    private final WriteChannel out;
+    private final List<ArrowBlock> dictionaryBlocks = new ArrayList<>();
+    private final List<ArrowBlock> batchBlocks = new ArrayList<>();
+    private final Map<String, String> metadata = new HashMap<>();
+    private Schema schema;
+
+    Writer(FileChannel channel) {
+      this.sink = new ChecksumChannel(channel);
+      this.out = new WriteChannel(sink);
+    }
+
+    /** True once {@link #start} has written the schema. */
+    boolean started() {
+      return schema != null;
+    }
+
+    /**
+     * Writes the magic, the schema and the dictionaries.
+     *
+     * @param schema the message-format schema (dictionary fields show their value type)
+     */
+    void start(Schema schema, Map<Long, Dictionary> dictionaries) throws IOException {
+      this.schema = schema;
+      out.write(MAGIC);
+      out.align();
+      MessageSerializer.serialize(out, schema);
+      for (Map.Entry<Long, Dictionary> e : new TreeMap<>(dictionaries).entrySet()) {
+        FieldVector vector = e.getValue().getVector();
+        // A root over the session's vector, not closed: closing it would free the dictionary.
+        VectorSchemaRoot one =
+            new VectorSchemaRoot(
+                List.of(vector.getField()), List.of(vector), vector.getValueCount());
+        try (ArrowRecordBatch data = new VectorUnloader(one, true, true).getRecordBatch();
+            ArrowDictionaryBatch batch = new ArrowDictionaryBatch(e.getKey(), data, false)) {
+          dictionaryBlocks.add(MessageSerializer.serialize(out, batch));
+        }
       }
     }
-    List<ArrowBlock> batchBlocks = new ArrayList<>(batches.size());
-    Map<String, String> metadata = new HashMap<>();
-    for (int i = 0; i < batches.size(); i++) {
-      StoredBatch b = batches.get(i);
+
+    /** Writes one record batch (its app_metadata goes in the footer). */
+    void append(StoredBatch b) throws IOException {
+      int index = batchBlocks.size();
       batchBlocks.add(MessageSerializer.serialize(out, b.batch()));
       if (b.appMetadata() != null && b.appMetadata().readableBytes() > 0) {
         byte[] bytes = new byte[(int) b.appMetadata().readableBytes()];
         b.appMetadata().getBytes(b.appMetadata().readerIndex(), bytes);
-        metadata.put(APP_METADATA_KEY + i, Base64.getEncoder().encodeToString(bytes));
+        metadata.put(APP_METADATA_KEY + index, Base64.getEncoder().encodeToString(bytes));
       }
     }
-    // End-of-stream marker, footer, footer length, magic: as ArrowFileWriter ends a file.
-    out.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
-    out.writeIntLittleEndian(0);
-    long footerStart = out.getCurrentPosition();
-    out.write(new ArrowFooter(schema, dictionaryBlocks, batchBlocks, metadata), false);
-    int footerLength = (int) (out.getCurrentPosition() - footerStart);
-    out.writeIntLittleEndian(footerLength);
-    out.write(MAGIC);
-    sink.flush();
-    return new Written(sink.bytes, sink.crc.getValue());
+
+    /** Ends the file as ArrowFileWriter does: end-of-stream marker, footer, its length, magic. */
+    Written finish() throws IOException {
+      out.writeIntLittleEndian(MessageSerializer.IPC_CONTINUATION_TOKEN);
+      out.writeIntLittleEndian(0);
+      long footerStart = out.getCurrentPosition();
+      out.write(new ArrowFooter(schema, dictionaryBlocks, batchBlocks, metadata), false);
+      int footerLength = (int) (out.getCurrentPosition() - footerStart);
+      out.writeIntLittleEndian(footerLength);
+      out.write(MAGIC);
+      sink.flush();
+      return new Written(sink.bytes, sink.crc.getValue());
+    }
   }
 
   /** CRC32C of the first {@code size} bytes of {@code channel}, read through {@code buffer}. */

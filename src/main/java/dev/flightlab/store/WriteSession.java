@@ -34,6 +34,7 @@ public final class WriteSession implements AutoCloseable {
   private final List<StoredBatch> batches = new ArrayList<>();
   private final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final Map<Long, Long> dictionaryIdentity = new HashMap<>();
+  private final DataDirectory.PendingSegment segment;
   private boolean dictionariesCaptured;
   private boolean finished;
 
@@ -42,12 +43,14 @@ public final class WriteSession implements AutoCloseable {
       DatasetPath path,
       PutMode mode,
       BufferAllocator allocator,
-      Schema memorySchema) {
+      Schema memorySchema,
+      DataDirectory.PendingSegment segment) {
     this.store = store;
     this.path = path;
     this.mode = mode;
     this.allocator = allocator;
     this.memorySchema = memorySchema;
+    this.segment = segment;
   }
 
   /** The dataset this upload writes. */
@@ -81,6 +84,7 @@ public final class WriteSession implements AutoCloseable {
     StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     store.checkMemoryLimit(path);
+    writeToSegment(stored);
     return stored;
   }
 
@@ -115,6 +119,7 @@ public final class WriteSession implements AutoCloseable {
     }
     StoredBatch stored = StoredBatch.of(batch, copy(appMetadata));
     batches.add(stored);
+    writeToSegment(stored);
     return stored;
   }
 
@@ -136,6 +141,26 @@ public final class WriteSession implements AutoCloseable {
     DatasetInfo published = store.publish(this);
     finished = true;
     return published;
+  }
+
+  /**
+   * With a data dir, writes the batch to the upload's segment file now (not synced), so that the
+   * commit only has to finish and sync it.
+   */
+  private void writeToSegment(StoredBatch stored) {
+    if (segment == null) {
+      return;
+    }
+    try {
+      segment.append(stored, memorySchema, dictionaries);
+    } catch (java.io.IOException e) {
+      throw DatasetStore.storageFailure("Upload to '" + path + "'", e);
+    }
+  }
+
+  /** The upload's segment file in the making, or null without a data dir. */
+  DataDirectory.PendingSegment segment() {
+    return segment;
   }
 
   /** A copy of {@code appMetadata} in this session's allocator, or null when there is none. */
@@ -188,6 +213,9 @@ public final class WriteSession implements AutoCloseable {
       return;
     }
     finished = true;
+    if (segment != null) {
+      segment.close();
+    }
     batches.forEach(StoredBatch::free);
     batches.clear();
     dictionaries.values().forEach(d -> d.getVector().close());

@@ -235,6 +235,18 @@ class DurableStoreTest {
   }
 
   @Test
+  void anUploadWritesItsSegmentAsItGoesAndAnAbortLeavesNoFile() {
+    put(PATH, PutMode.REPLACE, 0, 3);
+    List<String> before = files(datasets());
+    try (WriteSession upload =
+        StoreContract.begin(store, data, PATH, PutMode.REPLACE, 0, 500, 500)) {
+      assertThat(files(datasets())).anyMatch(n -> n.endsWith(".arrow.tmp"));
+    }
+    assertThat(files(datasets())).isEqualTo(before);
+    assertThat(ids(PATH)).isEqualTo(range(0, 3));
+  }
+
+  @Test
   void aSecondStoreOnTheSameDirectoryIsRefused() {
     assertThatThrownBy(() -> open(1 << 20))
         .isInstanceOf(UncheckedIOException.class)
