@@ -204,6 +204,13 @@ public final class DatasetStore implements AutoCloseable {
     return new Segment(this, m.allocator(), m.content().batches(), m.content().dicts(), m.file());
   }
 
+  /** Waits until the files of replaced and dropped datasets are deleted (tests). */
+  void awaitFileDeletions() {
+    if (dataDir != null) {
+      dataDir.awaitDeletions();
+    }
+  }
+
   /** The data directory, or null for a memory-only store. */
   public Path dataDir() {
     return dataDir == null ? null : dataDir.root();
@@ -571,12 +578,14 @@ public final class DatasetStore implements AutoCloseable {
     DatasetPath path = session.path();
     checkOpen();
     Schema fileSchema = SegmentFormat.messageSchema(session.memorySchema(), session.dictionaries());
+    long t0 = System.nanoTime();
     SegmentFile file;
     try {
       file = session.segment().finish(session.memorySchema(), session.dictionaries());
     } catch (IOException e) {
       throw storageFailure("Upload to '" + path + "'", e);
     }
+    long t1 = System.nanoTime();
     Segment segment;
     try {
       segment = segmentOf(dataDir.mapSegment(file, mappedAllocator));
@@ -586,6 +595,7 @@ public final class DatasetStore implements AutoCloseable {
           ? storageFailure("Upload to '" + path + "'", io)
           : (RuntimeException) e;
     }
+    long t2 = System.nanoTime();
     Dataset published;
     Dataset replaced;
     List<Segment> segments = new ArrayList<>();
@@ -637,9 +647,11 @@ public final class DatasetStore implements AutoCloseable {
     } finally {
       closeLock.readLock().unlock();
     }
+    long t3 = System.nanoTime();
     // The upload's memory is no longer needed: the published version reads the mapped file.
     session.freeBuffers();
     closeWhenDrained(session.allocator());
+    long t4 = System.nanoTime();
     if (replaced != null) {
       List<String> unreferenced = new ArrayList<>();
       for (Segment s : replaced.segments()) {
@@ -648,10 +660,22 @@ public final class DatasetStore implements AutoCloseable {
         }
       }
       // Readers of the old version keep their mappings; the files' names can go now.
-      dataDir.deleteSegments(unreferenced);
+      dataDir.deleteSegmentsLater(unreferenced);
       replaced.close();
     }
     reapDrained();
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Committed '{}' v{}: segment finished in {} ms, mapped in {} ms, manifest switched in {}"
+              + " ms, upload freed in {} ms, then {} ms",
+          path,
+          published.version(),
+          (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000,
+          (t3 - t2) / 1_000_000,
+          (t4 - t3) / 1_000_000,
+          (System.nanoTime() - t4) / 1_000_000);
+    }
     return DatasetInfo.of(published);
   }
 
@@ -685,7 +709,7 @@ public final class DatasetStore implements AutoCloseable {
         files.add(s.file().name());
       }
     }
-    dataDir.deleteSegments(files);
+    dataDir.deleteSegmentsLater(files);
     removed.close();
     reapDrained();
     return info;

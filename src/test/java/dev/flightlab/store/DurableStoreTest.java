@@ -125,10 +125,12 @@ class DurableStoreTest {
     put(DatasetPath.parse("/a"), PutMode.REPLACE, 0, 3);
     put(DatasetPath.parse("/b"), PutMode.REPLACE, 0, 3);
     store.drop(PATH);
+    store.awaitFileDeletions();
     assertThat(files(datasets())).noneMatch(n -> n.startsWith(DataDirectory.key(PATH)));
     reopen();
     assertThat(store.list(null)).extracting(i -> i.path().canonical()).containsExactly("/a", "/b");
     assertThat(store.clear()).isEqualTo(2);
+    store.awaitFileDeletions();
     assertThat(files(datasets())).isEmpty();
     reopen();
     assertThat(store.list(null)).isEmpty();
@@ -199,6 +201,7 @@ class DurableStoreTest {
             key + ".manifest", segmentOf(PATH).getFileName().toString(), "notes.txt");
     // New segments never reuse a number seen on disk.
     put(PATH, PutMode.REPLACE, 0, 1);
+    store.awaitFileDeletions();
     assertThat(segmentOf(PATH).getFileName().toString()).isEqualTo(key + ".100.arrow");
   }
 
