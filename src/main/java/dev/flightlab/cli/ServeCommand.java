@@ -147,6 +147,15 @@ final class ServeCommand implements Callable<Integer> {
               + " grpc+unix:///PATH (Linux, epoll).")
   Path unixSocket;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Store every committed upload durably in DIR (created when missing) and load what it"
+              + " holds at start; stored datasets are served from memory-mapped files, outside"
+              + " --memory-limit. Default: none (memory only).")
+  Path dataDir;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -181,13 +190,14 @@ final class ServeCommand implements Callable<Integer> {
         ClientMixin.emptyToNull(advertise),
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        null);
   }
 
   @Override
   public Integer call() throws Exception {
     Main.setLogLevel(logLevel);
-    ServerOptions options = options();
+    ServerOptions options = options().withDataDir(dataDir);
     FlightLabServer server = FlightLabServer.builder(options).limits(limits()).build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean failed = new AtomicBoolean();

@@ -245,6 +245,8 @@ public final class DatasetProducer extends NoOpFlightProducer {
           out.put("memory_peak_bytes", s.memoryPeakBytes());
           out.put("memory_limit_bytes", s.memoryLimitBytes());
           out.put("uploads_in_progress", s.uploadsInProgress());
+          out.put("disk_bytes", s.diskBytes());
+          out.put("mapped_bytes", s.mappedBytes());
           out.put("server_allocated_bytes", allocator.getAllocatedMemory());
           out.put("block_cache_bytes", Allocators.cachedBlockBytes());
           Runtime rt = Runtime.getRuntime();

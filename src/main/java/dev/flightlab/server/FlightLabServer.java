@@ -38,6 +38,7 @@ import org.apache.arrow.flight.ServerHeaderMiddleware;
 import org.apache.arrow.flight.auth.ServerAuthHandler;
 import org.apache.arrow.flight.grpc.ServerBackpressureThresholdInterceptor;
 import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
+import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,20 @@ public final class FlightLabServer implements AutoCloseable {
     this.ownedRoot = parent == null ? Allocators.newRoot() : null;
     BufferAllocator base = parent == null ? ownedRoot : parent;
     this.allocator = base.newChildAllocator("server", 0, Long.MAX_VALUE);
-    this.store = new DatasetStore(allocator, options.effectiveMemoryLimit());
+    try {
+      this.store = DatasetStore.open(allocator, options.effectiveMemoryLimit(), options.dataDir());
+    } catch (RuntimeException e) {
+      allocator.close();
+      if (ownedRoot != null) {
+        ownedRoot.close();
+      }
+      try {
+        transport.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw e;
+    }
     SocketAddress bind = bindAddress(options);
     DatasetProducer producer =
         new DatasetProducer(
@@ -118,6 +132,13 @@ public final class FlightLabServer implements AutoCloseable {
                   @Override
                   public <ReqT, RespT> Executor getExecutor(
                       ServerCall<ReqT, RespT> call, Metadata headers) {
+                    if (store.dataDir() != null
+                        && call.getMethodDescriptor()
+                            .getFullMethodName()
+                            .equals(FlightServiceGrpc.getDoPutMethod().getFullMethodName())) {
+                      // A durable commit writes and syncs files: not on a network thread.
+                      return callExecutor;
+                    }
                     return FlightDataPlane.executorFor(call, headers, callExecutor);
                   }
                 })

@@ -27,6 +27,7 @@ import java.time.Duration;
  * @param tlsClientCa PEM certificates of the CA(s) that sign client certificates: with it, every
  *     client must present a certificate they signed (mutual TLS); null for none
  * @param credentials further tokens and basic-auth users accepted beside {@link #authToken}
+ * @param dataDir where datasets are stored durably (docs/durability.md), or null for memory only
  */
 public record ServerOptions(
     String host,
@@ -41,7 +42,8 @@ public record ServerOptions(
     String advertise,
     Path unixSocket,
     Path tlsClientCa,
-    Credentials credentials) {
+    Credentials credentials,
+    Path dataDir) {
 
   /** Options without endpoint splitting, an advertised location or a Unix socket. */
   public ServerOptions(
@@ -66,7 +68,8 @@ public record ServerOptions(
         null,
         null,
         null,
-        Credentials.NONE);
+        Credentials.NONE,
+        null);
   }
 
   /** The original demo's host. */
@@ -146,7 +149,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy with another memory limit in bytes. */
@@ -164,7 +168,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that requires a bearer token. */
@@ -182,7 +187,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that serves TLS with the given PEM files. */
@@ -200,7 +206,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that splits datasets of more than {@code rows} rows into several endpoints. */
@@ -218,7 +225,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy whose FlightInfo endpoints name {@code location} (HOST:PORT or a URI). */
@@ -236,7 +244,8 @@ public record ServerOptions(
         location,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that serves on a Unix domain socket at {@code path} instead of TCP. */
@@ -254,7 +263,8 @@ public record ServerOptions(
         advertise,
         path,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that requires every client to present a certificate signed by a CA in {@code pem}. */
@@ -272,7 +282,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         pem,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** A copy that also accepts {@code more} tokens and users. */
@@ -290,7 +301,27 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials.with(more));
+        credentials.with(more),
+        dataDir);
+  }
+
+  /** A copy that stores datasets durably in {@code dir} (null: memory only). */
+  public ServerOptions withDataDir(Path dir) {
+    return new ServerOptions(
+        host,
+        port,
+        memoryLimitBytes,
+        tlsCertChain,
+        tlsPrivateKey,
+        authToken,
+        shutdownTimeout,
+        clientWaitTimeout,
+        endpointRows,
+        advertise,
+        unixSocket,
+        tlsClientCa,
+        credentials,
+        dir);
   }
 
   /** A copy with another shutdown timeout. */
@@ -308,7 +339,8 @@ public record ServerOptions(
         advertise,
         unixSocket,
         tlsClientCa,
-        credentials);
+        credentials,
+        dataDir);
   }
 
   /** Every credential accepted: {@link #authToken} (read-write) and {@link #credentials}. */

@@ -4,7 +4,11 @@ import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.OutboundStream;
 import dev.flightlab.wire.PutMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * buffers) until they close it, whatever happens to the path meanwhile. All buffers are accounted
  * to child allocators of the store's allocator, and an upload that would take the store over {@code
  * memoryLimitBytes} fails with RESOURCE_EXHAUSTED.
+ *
+ * <p>Opened on a data directory ({@link #open}), the store is durable: each commit writes the
+ * upload as a segment file and switches the dataset's manifest before it returns, drops remove
+ * files before they return, and published datasets are served from the memory-mapped files, so the
+ * memory limit bounds uploads in flight, not what is stored (docs/durability.md).
  */
 public final class DatasetStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DatasetStore.class);
@@ -43,6 +53,11 @@ public final class DatasetStore implements AutoCloseable {
   private final ConcurrentLinkedQueue<BufferAllocator> draining = new ConcurrentLinkedQueue<>();
   private final AtomicInteger uploadsInProgress = new AtomicInteger();
   private final AtomicLong sessionSequence = new AtomicLong();
+  private final DataDirectory dataDir;
+  private final BufferAllocator mappedAllocator;
+  private final Object[] pathLocks;
+  // Durable switches hold it shared, close() exclusive: no commit publishes after close began.
+  private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   /**
@@ -56,14 +71,148 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   DatasetStore(BufferAllocator parent, long memoryLimitBytes, Clock clock) {
+    this(parent, memoryLimitBytes, clock, null);
+  }
+
+  /**
+   * Opens a store on a data directory, loading the datasets it holds, or a memory-only store when
+   * {@code dataDir} is null.
+   *
+   * @param parent the allocator the store's own child allocators are made from
+   * @param memoryLimitBytes most direct memory uploads and in-memory datasets may hold, in bytes
+   *     (mapped files are not counted)
+   * @param dataDir the data directory (created when missing), or null
+   * @throws UncheckedIOException when the directory cannot be created, read or locked
+   */
+  public static DatasetStore open(BufferAllocator parent, long memoryLimitBytes, Path dataDir) {
+    return new DatasetStore(parent, memoryLimitBytes, Clock.systemUTC(), dataDir);
+  }
+
+  DatasetStore(BufferAllocator parent, long memoryLimitBytes, Clock clock, Path dataDir) {
     if (memoryLimitBytes <= 0) {
       throw new IllegalArgumentException("memory limit must be positive: " + memoryLimitBytes);
     }
+    this.memoryLimitBytes = memoryLimitBytes;
+    this.clock = clock;
     // The limit is the allocator's own: a buffer that would pass it is refused before it exists.
     this.allocator = parent.newChildAllocator("store", 0, memoryLimitBytes);
     this.inFlight = allocator.newChildAllocator("in-flight", 0, Long.MAX_VALUE);
-    this.memoryLimitBytes = memoryLimitBytes;
-    this.clock = clock;
+    if (dataDir == null) {
+      this.dataDir = null;
+      this.mappedAllocator = null;
+      this.pathLocks = null;
+      return;
+    }
+    long started = System.nanoTime();
+    DataDirectory dir;
+    try {
+      dir = DataDirectory.open(dataDir, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open data dir " + dataDir + ": " + describe(e), e);
+    }
+    this.dataDir = dir;
+    // Beside "store", not under it: mapped files do not count against the memory limit.
+    this.mappedAllocator = parent.newChildAllocator("store-mapped", 0, Long.MAX_VALUE);
+    this.pathLocks = new Object[256];
+    for (int i = 0; i < pathLocks.length; i++) {
+      pathLocks[i] = new Object();
+    }
+    try {
+      loadDatasets(started);
+    } catch (IOException | RuntimeException e) {
+      try {
+        close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(
+            "cannot load data dir " + dir.root() + ": " + describe(io), io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** An I/O error in words: file system exceptions often carry only the file's name. */
+  private static String describe(IOException e) {
+    String what =
+        e instanceof java.nio.file.AccessDeniedException
+            ? "permission denied"
+            : e instanceof java.nio.file.NoSuchFileException
+                ? "no such file or directory"
+                : e instanceof java.nio.file.FileAlreadyExistsException
+                    ? "a file is in the way"
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                        ? fs.getReason()
+                        : null;
+    if (what == null) {
+      return String.valueOf(e.getMessage());
+    }
+    return e instanceof java.nio.file.FileSystemException fs && fs.getFile() != null
+        ? fs.getFile() + ": " + what
+        : what;
+  }
+
+  private void loadDatasets(long startedNanos) throws IOException {
+    DataDirectory.LoadReport report = dataDir.load(mappedAllocator);
+    long rows = 0;
+    long bytes = 0;
+    int files = 0;
+    for (DataDirectory.Loaded loaded : report.datasets()) {
+      List<Segment> segments = new ArrayList<>();
+      for (DataDirectory.MappedSegment m : loaded.segments()) {
+        segments.add(segmentOf(m));
+      }
+      SegmentFormat.Content first =
+          loaded.segments().isEmpty() ? null : loaded.segments().get(0).content();
+      Manifest manifest = loaded.manifest();
+      Dataset dataset =
+          new Dataset(
+              manifest.path(),
+              first == null ? new Schema(List.of()) : first.schema(),
+              first == null ? new Schema(List.of()) : first.memorySchema(),
+              segments,
+              manifest.version(),
+              manifest.committedAt());
+      datasets.put(manifest.path(), dataset);
+      rows += manifest.rows();
+      bytes += manifest.segmentBytes();
+      files += manifest.segments().size();
+    }
+    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+    log.info(
+        "Data dir {}: loaded {} datasets ({} rows, {} bytes in {} segment files, mapped) in {} ms"
+            + " ({} ms of it checking the CRC32C of {} bytes); set aside {} to {}; removed {}"
+            + " temporary and {} unreferenced files",
+        dataDir.root(),
+        report.datasets().size(),
+        rows,
+        bytes,
+        files,
+        millis,
+        report.verifyNanos() / 1_000_000,
+        report.verifiedBytes(),
+        report.setAside(),
+        dataDir.root().resolve(DataDirectory.QUARANTINE),
+        report.removedTemporary(),
+        report.removedUnreferenced());
+  }
+
+  private Segment segmentOf(DataDirectory.MappedSegment m) {
+    return new Segment(
+        this, m.allocator(), m.content().batches(), m.content().dicts(), Map.of(), m.file());
+  }
+
+  /** Waits until the files of replaced and dropped datasets are deleted (tests). */
+  void awaitFileDeletions() {
+    if (dataDir != null) {
+      dataDir.awaitDeletions();
+    }
+  }
+
+  /** The data directory, or null for a memory-only store. */
+  public Path dataDir() {
+    return dataDir == null ? null : dataDir.root();
   }
 
   /**
@@ -79,8 +228,17 @@ public final class DatasetStore implements AutoCloseable {
     BufferAllocator sessionAllocator =
         allocator.newChildAllocator(
             "put:" + path + "#" + sessionSequence.incrementAndGet(), 0, Long.MAX_VALUE);
+    DataDirectory.PendingSegment segment = null;
+    if (dataDir != null) {
+      try {
+        segment = dataDir.startSegment(path);
+      } catch (IOException e) {
+        sessionAllocator.close();
+        throw storageFailure("Upload to '" + path + "'", e);
+      }
+    }
     uploadsInProgress.incrementAndGet();
-    return new WriteSession(this, path, mode, sessionAllocator, memorySchema);
+    return new WriteSession(this, path, mode, sessionAllocator, memorySchema, segment);
   }
 
   /**
@@ -135,6 +293,9 @@ public final class DatasetStore implements AutoCloseable {
    * @throws org.apache.arrow.flight.FlightRuntimeException NOT_FOUND naming the path
    */
   public DatasetInfo drop(DatasetPath path) {
+    if (dataDir != null) {
+      return dropDurably(path);
+    }
     Dataset removed;
     synchronized (commitLock) {
       removed = datasets.remove(path);
@@ -153,6 +314,14 @@ public final class DatasetStore implements AutoCloseable {
    * many datasets there were.
    */
   public int clear() {
+    if (dataDir != null) {
+      return clearDurably();
+    }
+    return forgetAll();
+  }
+
+  /** Removes every dataset from memory (not from disk); returns how many there were. */
+  private int forgetAll() {
     List<Dataset> removed;
     synchronized (commitLock) {
       removed = new ArrayList<>(datasets.values());
@@ -169,11 +338,15 @@ public final class DatasetStore implements AutoCloseable {
     reapDrained();
     long rows = 0;
     long body = 0;
+    long disk = 0;
     int count = 0;
     for (Dataset d : datasets.values()) {
       count++;
       rows += d.rowCount();
       body += d.ipcBodyBytes();
+      for (Segment s : d.segments()) {
+        disk += s.file() == null ? 0 : s.file().bytes();
+      }
     }
     return new StoreStats(
         count,
@@ -182,7 +355,9 @@ public final class DatasetStore implements AutoCloseable {
         allocator.getAllocatedMemory(),
         allocator.getPeakMemoryAllocation(),
         memoryLimitBytes,
-        uploadsInProgress.get());
+        uploadsInProgress.get(),
+        disk,
+        mappedAllocator == null ? 0 : mappedAllocator.getAllocatedMemory());
   }
 
   /**
@@ -230,6 +405,9 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   DatasetInfo publish(WriteSession session) {
+    if (dataDir != null) {
+      return publishDurably(session);
+    }
     DatasetPath path = session.path();
     Dataset published;
     Dataset replaced;
@@ -250,7 +428,8 @@ public final class DatasetStore implements AutoCloseable {
               session.allocator(),
               session.batches(),
               session.dictionaries(),
-              session.dictionaryUpdates()));
+              session.dictionaryUpdates(),
+              null));
       Schema memorySchema = session.memorySchema();
       Schema schema =
           current != null && session.mode() == PutMode.APPEND
@@ -338,8 +517,14 @@ public final class DatasetStore implements AutoCloseable {
    */
   @Override
   public void close() {
-    closed = true;
-    clear();
+    closeLock.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      closeLock.writeLock().unlock();
+    }
+    forgetAll();
+    Allocators.releaseCachedBlocks();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!draining.isEmpty() && System.nanoTime() < deadline) {
       reapDrained();
@@ -354,7 +539,210 @@ public final class DatasetStore implements AutoCloseable {
       log.warn("Store closing with {} allocators still holding memory", draining.size());
       draining.forEach(a -> log.warn("  {}", a.toVerboseString()));
     }
-    inFlight.close();
-    allocator.close();
+    try {
+      inFlight.close();
+      allocator.close();
+    } finally {
+      if (dataDir != null) {
+        try {
+          mappedAllocator.close();
+        } finally {
+          try {
+            dataDir.close();
+          } catch (IOException e) {
+            log.warn("Could not release the data dir's lock: {}", e.toString());
+          }
+        }
+      }
+    }
+  }
+
+  private Object pathLock(DatasetPath path) {
+    return pathLocks[(path.hashCode() & 0x7fffffff) % pathLocks.length];
+  }
+
+  /**
+   * The durable commit: the upload's segment file, written as its batches arrived, is finished
+   * (synced, renamed, folder synced) outside any lock; under the path's lock the mode is checked
+   * again, the new manifest is switched in by atomic rename (synced), and only then is the new
+   * version published in memory. The upload's memory is freed: the published version is served from
+   * the mapped file.
+   */
+  private DatasetInfo publishDurably(WriteSession session) {
+    DatasetPath path = session.path();
+    checkOpen();
+    Schema fileSchema = SegmentFormat.messageSchema(session.memorySchema(), session.dictionaries());
+    long t0 = System.nanoTime();
+    SegmentFile file;
+    try {
+      file = session.segment().finish(session.memorySchema(), session.dictionaries());
+    } catch (IOException e) {
+      throw storageFailure("Upload to '" + path + "'", e);
+    }
+    long t1 = System.nanoTime();
+    Segment segment;
+    try {
+      segment = segmentOf(dataDir.mapSegment(file, mappedAllocator));
+    } catch (IOException | RuntimeException e) {
+      dataDir.deleteSegments(List.of(file.name()));
+      throw e instanceof IOException io
+          ? storageFailure("Upload to '" + path + "'", io)
+          : (RuntimeException) e;
+    }
+    long t2 = System.nanoTime();
+    Dataset published;
+    Dataset replaced;
+    List<Segment> segments = new ArrayList<>();
+    closeLock.readLock().lock();
+    try {
+      synchronized (pathLock(path)) {
+        checkOpen();
+        Dataset current = datasets.get(path);
+        checkMode(path, session.mode(), session.memorySchema(), current);
+        boolean append = session.mode() == PutMode.APPEND && current != null;
+        if (append) {
+          // Different dictionaries are fine: each segment file keeps its own, and the new
+          // segment's are replayed as replacements.
+          for (Segment s : current.segments()) {
+            segments.add(s.retain());
+          }
+        }
+        segments.add(segment);
+        long version = current == null ? 1 : current.version() + 1;
+        Instant now = clock.instant();
+        List<SegmentFile> files = new ArrayList<>();
+        segments.forEach(s -> files.add(s.file()));
+        // Built before the switch: once the manifest is renamed into place, nothing may fail.
+        published =
+            new Dataset(
+                path,
+                append ? current.schema() : fileSchema,
+                session.memorySchema(),
+                segments,
+                version,
+                now);
+        try {
+          dataDir.commitManifest(new Manifest(path, version, now, files));
+        } catch (IOException e) {
+          throw storageFailure("Upload to '" + path + "'", e);
+        }
+        synchronized (commitLock) {
+          replaced = datasets.put(path, published);
+          uploadsInProgress.decrementAndGet();
+        }
+      }
+    } catch (RuntimeException e) {
+      // Nothing was published: give back what this commit took, and its file.
+      segments.forEach(Segment::release);
+      if (!segments.contains(segment)) {
+        segment.release();
+      }
+      dataDir.deleteSegments(List.of(file.name()));
+      throw e;
+    } finally {
+      closeLock.readLock().unlock();
+    }
+    long t3 = System.nanoTime();
+    // The upload's memory is no longer needed: the published version reads the mapped file.
+    session.freeBuffers();
+    closeWhenDrained(session.allocator());
+    long t4 = System.nanoTime();
+    if (replaced != null) {
+      List<String> unreferenced = new ArrayList<>();
+      for (Segment s : replaced.segments()) {
+        if (!published.segments().contains(s) && s.file() != null) {
+          unreferenced.add(s.file().name());
+        }
+      }
+      // Readers of the old version keep their mappings; the files' names can go now.
+      dataDir.deleteSegmentsLater(unreferenced);
+      replaced.close();
+    }
+    reapDrained();
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Committed '{}' v{}: segment finished in {} ms, mapped in {} ms, manifest switched in {}"
+              + " ms, upload freed in {} ms, then {} ms",
+          path,
+          published.version(),
+          (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000,
+          (t3 - t2) / 1_000_000,
+          (t4 - t3) / 1_000_000,
+          (System.nanoTime() - t4) / 1_000_000);
+    }
+    return DatasetInfo.of(published);
+  }
+
+  private DatasetInfo dropDurably(DatasetPath path) {
+    Dataset removed;
+    closeLock.readLock().lock();
+    try {
+      synchronized (pathLock(path)) {
+        checkOpen();
+        if (!datasets.containsKey(path)) {
+          throw CallStatus.NOT_FOUND
+              .withDescription("No dataset '" + path + "'")
+              .toRuntimeException();
+        }
+        try {
+          dataDir.removeManifest(path);
+        } catch (IOException e) {
+          throw storageFailure("Drop of '" + path + "'", e);
+        }
+        synchronized (commitLock) {
+          removed = datasets.remove(path);
+        }
+      }
+    } finally {
+      closeLock.readLock().unlock();
+    }
+    DatasetInfo info = DatasetInfo.of(removed);
+    List<String> files = new ArrayList<>();
+    for (Segment s : removed.segments()) {
+      if (s.file() != null) {
+        files.add(s.file().name());
+      }
+    }
+    dataDir.deleteSegmentsLater(files);
+    removed.close();
+    reapDrained();
+    return info;
+  }
+
+  private int clearDurably() {
+    int dropped = 0;
+    for (DatasetPath path : datasets.keySet().stream().sorted().toList()) {
+      try {
+        dropDurably(path);
+        dropped++;
+      } catch (FlightRuntimeException e) {
+        if (e.status().code() != org.apache.arrow.flight.FlightStatusCode.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    Allocators.releaseCachedBlocks();
+    return dropped;
+  }
+
+  /**
+   * RESOURCE_EXHAUSTED when the data directory's file system is full (the client may retry once
+   * space is freed), INTERNAL naming the I/O error otherwise.
+   */
+  static FlightRuntimeException storageFailure(String what, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+        return CallStatus.RESOURCE_EXHAUSTED
+            .withDescription(what + " could not be stored: the data dir's file system is full")
+            .withCause(e)
+            .toRuntimeException();
+      }
+    }
+    return CallStatus.INTERNAL
+        .withDescription(what + " could not be stored in the data dir: " + e.getMessage())
+        .withCause(e)
+        .toRuntimeException();
   }
 }

@@ -10,6 +10,9 @@ import org.apache.arrow.vector.dictionary.Dictionary;
 /**
  * The batches of one committed upload, in the allocator they were accounted to.
  *
+ * <p>With a data directory the batches lie in a memory-mapped segment file ({@link #file()}),
+ * accounted to the allocator all the same.
+ *
  * <p>Reference counted: every {@link Dataset} version that lists the segment holds one reference
  * (an append shares the earlier segments with the new version). The last release frees the batches
  * and closes the allocator, or hands it to the store to close once gRPC has let go of buffers still
@@ -23,26 +26,30 @@ final class Segment {
   private final long bytesHeld;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final DatasetStore owner;
+  private final SegmentFile file;
 
   Segment(
       DatasetStore owner,
       BufferAllocator allocator,
       List<StoredBatch> batches,
       Map<Long, Dictionary> dictionaries) {
-    this(owner, allocator, batches, dictionaries, Map.of());
+    this(owner, allocator, batches, dictionaries, Map.of(), null);
   }
 
   /**
-   * A segment whose upload replaced or extended dictionaries between batches: {@code
-   * dictionaryUpdates} maps the index (in this segment) of the batch they precede to them.
+   * A segment whose upload replaced or extended dictionaries between batches ({@code
+   * dictionaryUpdates} maps the index, in this segment, of the batch they precede to them), read
+   * from {@code file} (null for one held in memory only).
    */
   Segment(
       DatasetStore owner,
       BufferAllocator allocator,
       List<StoredBatch> batches,
       Map<Long, Dictionary> dictionaries,
-      Map<Integer, List<StoredDictionary>> dictionaryUpdates) {
+      Map<Integer, List<StoredDictionary>> dictionaryUpdates,
+      SegmentFile file) {
     this.owner = owner;
+    this.file = file;
     this.allocator = allocator;
     this.batches = List.copyOf(batches);
     this.dictionaries = Map.copyOf(dictionaries);
@@ -67,6 +74,11 @@ final class Segment {
 
   long bytesHeld() {
     return bytesHeld;
+  }
+
+  /** The file the batches are mapped from, or null when they are held in memory. */
+  SegmentFile file() {
+    return file;
   }
 
   Segment retain() {

@@ -11,6 +11,9 @@ package dev.flightlab.store;
  * @param memoryPeakBytes the most the store's allocator has held
  * @param memoryLimitBytes the limit uploads are held to
  * @param uploadsInProgress uploads that have not committed or aborted yet
+ * @param diskBytes bytes of the segment files of the published datasets (0 without a data dir)
+ * @param mappedBytes bytes of segment files mapped into memory now: published datasets, and
+ *     replaced or dropped ones still being read; not counted against the memory limit
  */
 public record StoreStats(
     int datasets,
@@ -19,4 +22,6 @@ public record StoreStats(
     long memoryUsedBytes,
     long memoryPeakBytes,
     long memoryLimitBytes,
-    int uploadsInProgress) {}
+    int uploadsInProgress,
+    long diskBytes,
+    long mappedBytes) {}

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -34,6 +35,8 @@ public final class WriteSession implements AutoCloseable {
   private final List<StoredBatch> batches = new ArrayList<>();
   private final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final Map<Integer, List<StoredDictionary>> dictionaryUpdates = new HashMap<>();
+  private final Map<Long, Long> dictionaryIdentity = new HashMap<>();
+  private final DataDirectory.PendingSegment segment;
   private boolean dictionariesCaptured;
   private boolean finished;
 
@@ -42,12 +45,14 @@ public final class WriteSession implements AutoCloseable {
       DatasetPath path,
       PutMode mode,
       BufferAllocator allocator,
-      Schema memorySchema) {
+      Schema memorySchema,
+      DataDirectory.PendingSegment segment) {
     this.store = store;
     this.path = path;
     this.mode = mode;
     this.allocator = allocator;
     this.memorySchema = memorySchema;
+    this.segment = segment;
   }
 
   /** The dataset this upload writes. */
@@ -96,6 +101,7 @@ public final class WriteSession implements AutoCloseable {
     }
     StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
+    writeToSegment(stored);
     return stored;
   }
 
@@ -145,6 +151,16 @@ public final class WriteSession implements AutoCloseable {
    */
   public void addDictionary(Dictionary values, boolean delta) {
     checkOpen();
+    if (segment != null) {
+      values.getVector().close();
+      throw CallStatus.INVALID_ARGUMENT
+          .withDescription(
+              "Upload to '"
+                  + path
+                  + "' replaces or extends a dictionary after its first batch: a server with"
+                  + " --data-dir does not keep such streams yet")
+          .toRuntimeException();
+    }
     FieldVector source = values.getVector();
     TransferPair transfer = source.getTransferPair(allocator);
     transfer.transfer();
@@ -173,6 +189,26 @@ public final class WriteSession implements AutoCloseable {
     DatasetInfo published = store.publish(this);
     finished = true;
     return published;
+  }
+
+  /**
+   * With a data dir, writes the batch to the upload's segment file now (not synced), so that the
+   * commit only has to finish and sync it.
+   */
+  private void writeToSegment(StoredBatch stored) {
+    if (segment == null) {
+      return;
+    }
+    try {
+      segment.append(stored, memorySchema, dictionaries);
+    } catch (java.io.IOException e) {
+      throw DatasetStore.storageFailure("Upload to '" + path + "'", e);
+    }
+  }
+
+  /** The upload's segment file in the making, or null without a data dir. */
+  DataDirectory.PendingSegment segment() {
+    return segment;
   }
 
   /** A copy of {@code appMetadata} in this session's allocator, or null when there is none. */
@@ -212,6 +248,17 @@ public final class WriteSession implements AutoCloseable {
     return dictionaryUpdates;
   }
 
+  /**
+   * Frees the upload's buffers once a durable commit has written them to a file (the session's
+   * allocator is then the store's to close).
+   */
+  void freeBuffers() {
+    batches.forEach(StoredBatch::free);
+    batches.clear();
+    dictionaries.values().forEach(d -> d.getVector().close());
+    dictionaries.clear();
+  }
+
   /** Frees what the session holds unless it committed. */
   @Override
   public void close() {
@@ -219,6 +266,9 @@ public final class WriteSession implements AutoCloseable {
       return;
     }
     finished = true;
+    if (segment != null) {
+      segment.close();
+    }
     batches.forEach(StoredBatch::free);
     batches.clear();
     dictionaries.values().forEach(d -> d.getVector().close());
