@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * @param nullFraction share of nulls in nullable columns, 0..1
  * @param stringLength average length of generated strings and binaries, in bytes
  * @param cardinality most distinct values per column (dictionary size), 0 for unbounded
- * @param dataFile an Arrow IPC file (or stream) every stream sends instead of generated data, or
- *     null
+ * @param dataFile a data file (Arrow IPC, Feather, Parquet, CSV or TSV) every stream sends instead
+ *     of generated data, or null
  * @param includeGeneration regenerate the data inside every timed iteration
  */
 public record DataOptions(

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
-import dev.flightlab.files.ArrowFiles;
+import dev.flightlab.files.DataFiles;
+import dev.flightlab.files.ReadOptions;
 import dev.flightlab.jvm.JvmTimes;
 import dev.flightlab.wire.DatasetPath;
 import java.util.ArrayList;
@@ -155,7 +156,12 @@ abstract class Workload implements AutoCloseable {
   protected final DataInfo generateStreams() throws Exception {
     long start = System.nanoTime();
     if (options.data().dataFile() != null) {
-      shared = ArrowFiles.read(options.data().dataFile(), ctx.allocator());
+      // Arrow IPC keeps its batches; Parquet and CSV are cut into --batch-rows batches.
+      shared =
+          DataFiles.read(
+              options.data().dataFile(),
+              ReadOptions.defaults().withBatchRows(options.data().batchRows()),
+              ctx.allocator());
       restoreWriterIndexes(shared);
       for (int s = 0; s < streamCount; s++) {
         streams.add(new StreamData(shared, false, ctx.allocator()));
@@ -172,8 +178,8 @@ abstract class Workload implements AutoCloseable {
   }
 
   /**
-   * Sets each buffer's reader and writer index back to what its batch recorded when it was made.
-   * ArrowFiles.read shares buffers with the reader's vectors, and the reader resets their writer
+   * Sets each buffer's reader and writer index back to what its batch recorded when it was made. A
+   * file reader may share buffers with the reader's vectors, and the reader resets their writer
    * indexes each time it loads the next batch; code that sizes buffers by their readable bytes
    * (flightlab's client drops all-valid bitmaps that way) would then send inconsistent batches.
    */

@@ -74,7 +74,9 @@ final class BenchFlags {
 
     @Option(
         names = "--data-file",
-        description = "Send this Arrow IPC file (or stream) instead of generated data.")
+        description =
+            "Send this file instead of generated data: Arrow IPC file or stream, Feather,"
+                + " Parquet, CSV or TSV (by extension); Parquet and CSV in --batch-rows batches.")
     Path dataFile = DataOptions.DEFAULTS.dataFile();
 
     @Option(

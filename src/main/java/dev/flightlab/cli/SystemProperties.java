@@ -44,7 +44,13 @@ final class SystemProperties {
           new Property(
               "flightlab.transport",
               "epoll where it loads",
-              "nio: Java NIO instead of Netty's native epoll transport."));
+              "nio: Java NIO instead of Netty's native epoll transport."),
+          // Read by store.SegmentFormat.
+          new Property(
+              "flightlab.mapChunkBytes",
+              bytes(1L << 30),
+              "With --data-dir, the largest region of a segment file mapped at once, in bytes (at"
+                  + " most 2 GiB - 1)."));
 
   private static final int WIDTH = 80;
 
