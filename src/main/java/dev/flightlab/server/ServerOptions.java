@@ -4,6 +4,7 @@ import dev.flightlab.jvm.MemorySizes;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Everything {@link FlightLabServer} can be told; every default is here.
@@ -136,211 +137,61 @@ public record ServerOptions(
 
   /** A copy with another port. */
   public ServerOptions withPort(int newPort) {
-    return new ServerOptions(
-        host,
-        newPort,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.port = newPort);
   }
 
   /** A copy with another memory limit in bytes. */
   public ServerOptions withMemoryLimit(long bytes) {
-    return new ServerOptions(
-        host,
-        port,
-        bytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.memoryLimitBytes = bytes);
   }
 
   /** A copy that requires a bearer token. */
   public ServerOptions withAuthToken(String token) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        token,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.authToken = token);
   }
 
   /** A copy that serves TLS with the given PEM files. */
   public ServerOptions withTls(Path certChain, Path privateKey) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        certChain,
-        privateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(
+        c -> {
+          c.tlsCertChain = certChain;
+          c.tlsPrivateKey = privateKey;
+        });
   }
 
   /** A copy that splits datasets of more than {@code rows} rows into several endpoints. */
   public ServerOptions withEndpointRows(long rows) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        rows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.endpointRows = rows);
   }
 
   /** A copy whose FlightInfo endpoints name {@code location} (HOST:PORT or a URI). */
   public ServerOptions withAdvertise(String location) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        location,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.advertise = location);
   }
 
   /** A copy that serves on a Unix domain socket at {@code path} instead of TCP. */
   public ServerOptions withUnixSocket(Path path) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        path,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.unixSocket = path);
   }
 
   /** A copy that requires every client to present a certificate signed by a CA in {@code pem}. */
   public ServerOptions withTlsClientCa(Path pem) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        pem,
-        credentials,
-        dataDir);
+    return copy(c -> c.tlsClientCa = pem);
   }
 
   /** A copy that also accepts {@code more} tokens and users. */
   public ServerOptions withCredentials(Credentials more) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials.with(more),
-        dataDir);
+    return copy(c -> c.credentials = credentials.with(more));
   }
 
   /** A copy that stores datasets durably in {@code dir} (null: memory only). */
   public ServerOptions withDataDir(Path dir) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        shutdownTimeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dir);
+    return copy(c -> c.dataDir = dir);
   }
 
   /** A copy with another shutdown timeout. */
   public ServerOptions withShutdownTimeout(Duration timeout) {
-    return new ServerOptions(
-        host,
-        port,
-        memoryLimitBytes,
-        tlsCertChain,
-        tlsPrivateKey,
-        authToken,
-        timeout,
-        clientWaitTimeout,
-        endpointRows,
-        advertise,
-        unixSocket,
-        tlsClientCa,
-        credentials,
-        dataDir);
+    return copy(c -> c.shutdownTimeout = timeout);
   }
 
   /** Every credential accepted: {@link #authToken} (read-write) and {@link #credentials}. */
@@ -390,5 +241,65 @@ public record ServerOptions(
   /** True when the server speaks TLS. */
   public boolean tls() {
     return tlsCertChain != null;
+  }
+
+  /** A copy with the components {@code change} sets. */
+  private ServerOptions copy(Consumer<Components> change) {
+    Components c = new Components(this);
+    change.accept(c);
+    return c.options();
+  }
+
+  /** The components of a copy, set one by one before the record is made once. */
+  private static final class Components {
+    String host;
+    int port;
+    long memoryLimitBytes;
+    Path tlsCertChain;
+    Path tlsPrivateKey;
+    String authToken;
+    Duration shutdownTimeout;
+    Duration clientWaitTimeout;
+    long endpointRows;
+    String advertise;
+    Path unixSocket;
+    Path tlsClientCa;
+    Credentials credentials;
+    Path dataDir;
+
+    Components(ServerOptions o) {
+      host = o.host;
+      port = o.port;
+      memoryLimitBytes = o.memoryLimitBytes;
+      tlsCertChain = o.tlsCertChain;
+      tlsPrivateKey = o.tlsPrivateKey;
+      authToken = o.authToken;
+      shutdownTimeout = o.shutdownTimeout;
+      clientWaitTimeout = o.clientWaitTimeout;
+      endpointRows = o.endpointRows;
+      advertise = o.advertise;
+      unixSocket = o.unixSocket;
+      tlsClientCa = o.tlsClientCa;
+      credentials = o.credentials;
+      dataDir = o.dataDir;
+    }
+
+    ServerOptions options() {
+      return new ServerOptions(
+          host,
+          port,
+          memoryLimitBytes,
+          tlsCertChain,
+          tlsPrivateKey,
+          authToken,
+          shutdownTimeout,
+          clientWaitTimeout,
+          endpointRows,
+          advertise,
+          unixSocket,
+          tlsClientCa,
+          credentials,
+          dataDir);
+    }
   }
 }
