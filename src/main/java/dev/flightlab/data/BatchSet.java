@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.NavigableMap;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -94,10 +95,7 @@ public final class BatchSet implements AutoCloseable {
     if (replacements.isEmpty() || replacements.firstKey() > batchIndex) {
       return dictionaries;
     }
-    DictionaryProvider.MapDictionaryProvider at = new DictionaryProvider.MapDictionaryProvider();
-    dictionaries.getDictionaryIds().forEach(id -> at.put(dictionaries.lookup(id)));
-    replacements.headMap(batchIndex, true).values().forEach(list -> list.forEach(at::put));
-    return at;
+    return dictionariesAt(dictionaries, replacements.headMap(batchIndex, true));
   }
 
   /** Whether any dictionary changes between batches ({@link #dictionariesAt} differs). */
@@ -202,9 +200,10 @@ public final class BatchSet implements AutoCloseable {
     return new BatchSet(first.schema, batches, metadata, dictionaries, replacements, bodyBytes);
   }
 
+  /** {@code base} with every dictionary of {@code replacements} put over it, in batch order. */
   private static DictionaryProvider dictionariesAt(
       DictionaryProvider.MapDictionaryProvider base,
-      NavigableMap<Integer, List<Dictionary>> replacements) {
+      SortedMap<Integer, List<Dictionary>> replacements) {
     DictionaryProvider.MapDictionaryProvider at = new DictionaryProvider.MapDictionaryProvider();
     base.getDictionaryIds().forEach(id -> at.put(base.lookup(id)));
     replacements.values().forEach(list -> list.forEach(at::put));
