@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -207,6 +208,17 @@ public final class PerfProtocol {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether a DoPut whose first message is {@code first} is an upload of Arrow's benchmark, to be
+   * read and discarded: a Perf command descriptor (as {@code flightlab bench --protocol arrow-perf}
+   * sends), or an empty descriptor of type UNKNOWN (Arrow C++'s {@code FlightDescriptor{}}, as
+   * {@code arrow-flight-benchmark -test_put} sends), which names no dataset.
+   */
+  public static boolean isBenchmarkUpload(InboundFlightData first) {
+    return commandOf(first.descriptor()) != null
+        || Flight.FlightDescriptor.getDefaultInstance().equals(first.unrepresentableDescriptor());
   }
 
   private static IllegalArgumentException unexpected(String message, int tag) {
