@@ -29,14 +29,16 @@ public final class PerfProtocol {
   /** Most endpoints one Perf command may ask for. */
   public static final int MAX_STREAMS = 4096;
 
-  /** The data every Perf stream carries, as Arrow's perf server: int64 columns a, b, c, d. */
+  /**
+   * The data every Perf stream carries, as Arrow's perf server: nullable int64 columns a, b, c, d.
+   */
   public static final Schema SCHEMA =
       new Schema(List.of(int64("a"), int64("b"), int64("c"), int64("d")));
 
   private PerfProtocol() {}
 
   private static Field int64(String name) {
-    return new Field(name, FieldType.notNullable(new ArrowType.Int(64, true)), null);
+    return new Field(name, FieldType.nullable(new ArrowType.Int(64, true)), null);
   }
 
   /**
