@@ -137,12 +137,15 @@ class LauncherIT {
   }
 
   @Test
-  void serveStartsWithC1AndLowThresholdsLikeTheDemo() throws Exception {
+  void serveAndBenchStartWithC1AndLowThresholdsLikeTheDemo() throws Exception {
     assertThat(javaArgs("17.0.15", true, null, "serve"))
         .containsExactly(
             "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.005", "-XX:+UseSerialGC");
     assertThat(javaArgs("17.0.15", true, "-Xmx2g", "serve")).containsExactly("-Xmx2g");
-    assertThat(javaArgs("17.0.15", true, null, "bench")).isEmpty();
+    assertThat(javaArgs("17.0.15", true, null, "bench"))
+        .containsExactly(
+            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.005", "-XX:+UseSerialGC");
+    assertThat(javaArgs("17.0.15", true, null, "get")).isEmpty();
   }
 
   @Test
@@ -193,19 +196,32 @@ class LauncherIT {
   }
 
   @Test
-  void thePackagedJarComesWithArchivesThisJdkCanMap() throws Exception {
+  void thePackagedJarComesWithArchivesThisJdkMaps() throws Exception {
     // ./mvnw package trained them (scripts/train-jvm-cache.sh) with the java on this PATH.
     assumeTrue(Runtime.version().feature() < 25, "JDK 17-24: class-data sharing archives");
+    Path client;
     try (Stream<Path> archives = Files.list(Path.of("target/jvm-cache"))) {
-      assertThat(archives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")))
+      List<String> names =
+          archives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).toList();
+      assertThat(names)
           .anyMatch(n -> n.startsWith("serve-"))
           .anyMatch(n -> n.startsWith("client-"))
           .anyMatch(n -> n.startsWith("demo-"));
+      client =
+          Path.of(
+              "target/jvm-cache",
+              names.stream().filter(n -> n.startsWith("client-")).findFirst().orElseThrow());
     }
-    // -Xshare:on makes a JVM that cannot map its archive fail instead of going on without.
-    Run run = launchWith(Map.of(), null, "-Xshare:on", "ls", "--help");
+    assumeTrue(
+        newer(client, Files.getLastModifiedTime(JAR)),
+        "the archives were trained for this jar (not built with -Dflightlab.jvmCache.skip=true)");
+    // -Xshare:on fails a JVM that cannot map its archives; class+load names the dynamic archive
+    // ("top" layer) as the source of the classes it held.
+    Run run = launchWith(Map.of(), null, "-Xshare:on -Xlog:class+load=info", "ls", "--help");
     assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
-    assertThat(run.stdout()).contains("Usage: flightlab ls");
+    assertThat(run.stdout())
+        .contains("Usage: flightlab ls")
+        .contains("dev.flightlab.cli.LsCommand source: shared objects file (top)");
   }
 
   private static Path archive(String family, String version, Path java, String extension)
