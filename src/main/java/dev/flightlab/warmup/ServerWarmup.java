@@ -49,17 +49,25 @@ public final class ServerWarmup {
    *     could not warm up may still start
    */
   public static Outcome run(Duration budget) throws Exception {
+    return run(budget, false);
+  }
+
+  /**
+   * Like {@link #run(Duration)}; with {@code embedded}, the throwaway server and its client share
+   * one network thread, as an embedded server and its client do (the demo's), so that path warms.
+   */
+  public static Outcome run(Duration budget, boolean embedded) throws Exception {
     long started = System.nanoTime();
     long deadline = started + budget.toNanos();
     int uploads = 0;
     int downloads = 0;
     long bytes = 0;
     try (BufferAllocator root = Allocators.newRoot();
-        FlightLabServer server =
-            FlightLabServer.builder(ServerOptions.ephemeral()).allocator(root).quiet().build()) {
+        FlightLabServer server = throwaway(root, embedded)) {
       server.start();
       URI uri = URI.create("grpc://127.0.0.1:" + server.port());
-      FlightLabClient client = FlightLabClient.connect(ClientOptions.of(uri), root);
+      FlightLabClient client =
+          FlightLabClient.connect(ClientOptions.of(uri), root, server.clientTransport());
       BatchSet[] tables = new BatchSet[SPECS.size()];
       try {
         for (int i = 0; i < tables.length; i++) {
@@ -94,5 +102,11 @@ public final class ServerWarmup {
       }
     }
     return new Outcome(uploads, downloads, bytes, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private static FlightLabServer throwaway(BufferAllocator root, boolean embedded) {
+    FlightLabServer.Builder builder =
+        FlightLabServer.builder(ServerOptions.ephemeral()).allocator(root).quiet();
+    return (embedded ? builder.embedded() : builder).build();
   }
 }
