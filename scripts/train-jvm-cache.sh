@@ -15,7 +15,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/target/jvm-cache"
 mkdir -p "$out"
-rm -f "$out"/*.jsa "$out"/*.aot "$out/train.log"
+# Archives of other JDKs stay (each is named by its JDK); the launcher replaces this JDK's.
+stamp="$out/train.stamp"
+rm -f "$out/train.log"
+touch "$stamp"
 log="$out/train.log"
 export FLIGHTLAB_NO_BUILD=1
 launcher="$root/flightlab"
@@ -66,7 +69,8 @@ run exchange off bench --server "$server" --op exchange --rows 200000 --batch-ro
 stop_server
 run demo record demo
 
-count=$(find "$out" -maxdepth 1 \( -name '*.jsa' -o -name '*.aot' \) | wc -l)
-[ "$count" -eq 3 ] || fail "expected 3 archives, found $count"
-echo "train-jvm-cache: 3 archives in $((($(date +%s%N) - started) / 1000000)) ms:" \
-  "$(cd "$out" && ls ./*.jsa ./*.aot 2>/dev/null | sed 's#^\./##' | tr '\n' ' ')"
+written=$(cd "$out" && find . -maxdepth 1 \( -name '*.jsa' -o -name '*.aot' \) -newer "$stamp" |
+  sed 's#^\./##' | sort | tr '\n' ' ')
+count=$(echo "$written" | wc -w)
+[ "$count" -eq 3 ] || fail "expected 3 archives, found $count ($written)"
+echo "train-jvm-cache: 3 archives in $((($(date +%s%N) - started) / 1000000)) ms: $written"
