@@ -12,9 +12,9 @@ class ServerWarmupTest {
     ServerWarmup.Outcome done = ServerWarmup.run(Duration.ZERO);
     assertThat(done.uploads()).isEqualTo(2);
     assertThat(done.downloads()).isEqualTo(2);
-    // Both tables up and down: 131,072 x (8 + 4 + 4..6) bytes and 65,536 x 32.
+    // Both tables up and down: 32,768 x (8 + 4 + 4..6) bytes and 16,384 x 32.
     assertThat(done.bytes())
-        .isBetween(2L * (131_072L * 16 + 65_536L * 32), 2L * (131_072L * 18 + 65_536L * 32) + 4096);
+        .isBetween(2L * (32_768L * 16 + 16_384L * 32), 2L * (32_768L * 18 + 16_384L * 32) + 4096);
     assertThat(done.took()).isPositive();
   }
 
