@@ -14,6 +14,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/target/jvm-cache"
+case "$root" in
+  *[[:space:]]*)
+    echo "train-jvm-cache: skipped: the launcher uses no archive under a path with blanks ($root)"
+    exit 0
+    ;;
+esac
 mkdir -p "$out"
 # Archives of other JDKs stay (each is named by its JDK); the launcher replaces this JDK's.
 stamp="$out/train.stamp"
