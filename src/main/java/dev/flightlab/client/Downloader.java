@@ -53,6 +53,7 @@ final class Downloader implements AutoCloseable {
   private final ClientCall<Flight.Ticket, InboundFlightData> call;
   private final Deque<InboundFlightData> queue = new ArrayDeque<>();
   private final FlightLabClient.BatchVisitor visitor;
+  private final boolean readAhead;
   private Schema schema;
   private Status status;
   private Metadata trailers;
@@ -69,7 +70,7 @@ final class Downloader implements AutoCloseable {
     BatchSet.Builder out = null;
     VectorSchemaRoot decompressed = null;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
-    try (Downloader download = new Downloader(connection, ticket, compression, null)) {
+    try (Downloader download = new Downloader(connection, ticket, compression, null, false)) {
       for (InboundFlightData next = download.next(); next != null; next = download.next()) {
         try (InboundFlightData message = next) {
           switch (message.headerType()) {
@@ -201,13 +202,23 @@ final class Downloader implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a DoGet whose messages the caller takes one by one with {@link #next}: at most a few
+   * ahead of the caller, or with {@code readAhead} everything the server sends, as fast as it comes
+   * (for endpoints fetched ahead of the one being read). Close it to cancel an unfinished call.
+   */
+  static Downloader open(
+      Connection connection, Ticket ticket, IpcCompression compression, boolean readAhead) {
+    return new Downloader(connection, ticket, compression, null, readAhead);
+  }
+
   /** Reads batch by batch: see {@link FlightLabClient#readBatches}. */
   static Schema readBatches(
       Connection connection,
       Ticket ticket,
       FlightLabClient.BatchVisitor visitor,
       IpcCompression compression) {
-    try (Downloader download = new Downloader(connection, ticket, compression, visitor)) {
+    try (Downloader download = new Downloader(connection, ticket, compression, visitor, false)) {
       download.awaitEnd();
       // awaitEnd saw the call end after the last message: the schema set there is visible.
       return download.schema;
@@ -222,8 +233,10 @@ final class Downloader implements AutoCloseable {
       Connection connection,
       Ticket ticket,
       IpcCompression compression,
-      FlightLabClient.BatchVisitor visitor) {
+      FlightLabClient.BatchVisitor visitor,
+      boolean readAhead) {
     this.visitor = visitor;
+    this.readAhead = readAhead;
     // Callbacks run on the connection's network thread (they never block): each message is
     // parsed where it was read, instead of being handed to another thread first.
     call =
@@ -245,6 +258,9 @@ final class Downloader implements AutoCloseable {
               }
               queue.add(message);
               queue.notifyAll();
+            }
+            if (readAhead) {
+              call.request(1);
             }
           }
 
@@ -321,7 +337,7 @@ final class Downloader implements AutoCloseable {
    *
    * @throws FlightRuntimeException with the server's status when the call failed
    */
-  private InboundFlightData next() throws InterruptedException {
+  InboundFlightData next() throws InterruptedException {
     InboundFlightData message;
     synchronized (queue) {
       while (queue.isEmpty() && status == null) {
@@ -335,8 +351,17 @@ final class Downloader implements AutoCloseable {
         return null;
       }
     }
-    call.request(1);
+    if (!readAhead) {
+      call.request(1);
+    }
     return message;
+  }
+
+  /** The server's status if the call failed already, else null (still running, or ended well). */
+  Status failure() {
+    synchronized (queue) {
+      return status == null || status.isOk() ? null : status;
+    }
   }
 
   /**
