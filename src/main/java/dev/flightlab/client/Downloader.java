@@ -159,23 +159,15 @@ final class Downloader implements AutoCloseable {
     try {
       load(values, batch);
       if (batch.isDelta()) {
-        FieldVector whole = inPlace ? current : current.getField().createVector(allocator);
-        try {
-          if (!inPlace) {
-            VectorBatchAppender.batchAppend(whole, current);
-          }
-          VectorBatchAppender.batchAppend(whole, values);
-        } catch (RuntimeException e) {
-          if (!inPlace) {
-            whole.close();
-          }
-          throw e;
-        }
-        values.close();
-        values = whole;
         if (inPlace) {
+          VectorBatchAppender.batchAppend(current, values);
+          values.close();
           return;
         }
+        // The earlier values stay with the batches before this one: the whole goes to a new vector.
+        FieldVector whole = concat(current, values, allocator);
+        values.close();
+        values = whole;
       }
     } catch (RuntimeException e) {
       values.close();
@@ -185,6 +177,27 @@ final class Downloader implements AutoCloseable {
     Dictionary replaced = new Dictionary(values, d.getEncoding());
     out.replaceDictionary(replaced);
     dictionaries.put(batch.getDictionaryId(), replaced);
+  }
+
+  /** A new vector holding {@code first}'s values, then {@code second}'s. */
+  private static FieldVector concat(
+      FieldVector first, FieldVector second, BufferAllocator allocator) {
+    FieldVector whole = first.getField().createVector(allocator);
+    try {
+      whole.allocateNew();
+      int n = first.getValueCount();
+      for (int i = 0; i < n; i++) {
+        whole.copyFromSafe(i, i, first);
+      }
+      for (int i = 0; i < second.getValueCount(); i++) {
+        whole.copyFromSafe(i, n + i, second);
+      }
+      whole.setValueCount(n + second.getValueCount());
+      return whole;
+    } catch (RuntimeException e) {
+      whole.close();
+      throw e;
+    }
   }
 
   private static void load(FieldVector vector, ArrowDictionaryBatch batch) {

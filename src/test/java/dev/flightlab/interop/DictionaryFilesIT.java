@@ -2,9 +2,12 @@ package dev.flightlab.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flightlab.data.BatchSet;
 import dev.flightlab.testing.Cli;
 import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
+import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,6 +90,14 @@ class DictionaryFilesIT {
     assertThat(run.err()).contains("dictionary 0", "write a stream (.arrows)");
     try (Stream<Path> left = Files.list(temp)) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aWholeDownloadKeepsEachBatchsOwnDictionary() {
+    try (BatchSet mixed = fx.client().get(DatasetPath.parse("/dict/mixed"))) {
+      assertThat(Tables.decodedColumn(mixed, "v", fx.allocator()))
+          .containsExactly("b", "a", "c", "c", "a", "y", "x", null, "w", "x");
     }
   }
 
