@@ -1,7 +1,7 @@
 package dev.flightlab.demo;
 
+import dev.flightlab.client.ClientSecurity;
 import java.net.URI;
-import java.nio.file.Path;
 
 /**
  * Options of the demo scenario.
@@ -9,11 +9,9 @@ import java.nio.file.Path;
  * @param server a running server to use, or null to start an embedded one on a free loopback port
  * @param batches DoPut operations in the benchmark phase (the original: 100)
  * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
- * @param authToken bearer token for the server, or null
- * @param trustedCertificates PEM certificates to trust for a grpc+tls server, or null
+ * @param security the client's token, trust and client certificate
  */
-public record DemoOptions(
-    URI server, int batches, int rowsPerBatch, String authToken, Path trustedCertificates) {
+public record DemoOptions(URI server, int batches, int rowsPerBatch, ClientSecurity security) {
   /** The original demo's number of benchmark DoPuts. */
   public static final int DEFAULT_BATCHES = 100;
 
@@ -21,6 +19,7 @@ public record DemoOptions(
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
   public DemoOptions {
+    security = security == null ? ClientSecurity.NONE : security;
     if (batches < 0) {
       throw new IllegalArgumentException("--batches must be >= 0: " + batches);
     }
@@ -31,6 +30,6 @@ public record DemoOptions(
 
   /** The original demo on an embedded server. */
   public static DemoOptions defaults() {
-    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, null, null);
+    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, ClientSecurity.NONE);
   }
 }
