@@ -120,7 +120,8 @@ public final class FlightLabServer implements AutoCloseable {
     // settings are those FlightServer.Builder would make.
     NettyServerBuilder netty =
         NettyServerBuilder.forAddress(bind)
-            // Refused from the gRPC length prefix, before any of the message is buffered.
+            // Refused from the gRPC length prefix, before any of the message is buffered;
+            // MessageSizeLimit words the answer.
             .maxInboundMessageSize((int) limits.maxMessageBytes())
             .maxInboundMetadataSize(1 << 20)
             .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -162,6 +163,10 @@ public final class FlightLabServer implements AutoCloseable {
       netty.intercept(new CallAuthenticator(credentials, new RefusalLog()));
     }
     netty.intercept(gate);
+    // Outermost, so that it holds the call every handler and interceptor sees.
+    MessageSizeLimit messageSize = new MessageSizeLimit(limits.maxMessageBytes());
+    netty.addStreamTracerFactory(messageSize);
+    netty.intercept(messageSize);
     TransportSettings.tune(netty);
     transport.configure(netty, options.unixSocket() != null);
     transport.limitConnections(limits.maxConnections());

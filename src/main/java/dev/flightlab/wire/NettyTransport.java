@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -342,6 +344,30 @@ public final class NettyTransport implements AutoCloseable {
     return MAX_FRAME_BYTES;
   }
 
+  private static final FlushBeforeReset FLUSH_BEFORE_RESET = new FlushBeforeReset();
+
+  /**
+   * Behind gRPC's HTTP/2 handler, where gRPC's queued commands pass on their way to it: flushes
+   * what the stream has queued before a server stream is reset.
+   *
+   * <p>gRPC ends a call whose message it cannot take (over the largest size) with a
+   * CancelServerStreamCommand, and once response headers are out that is a bare RST_STREAM. The
+   * server's own trailers, queued just before it (see server's MessageSizeLimit), would sit in
+   * Netty's flow controller behind the stream's last DATA until the next flush, and the reset drops
+   * whatever is still queued there: the client would see CANCELLED instead of the status. Flushing
+   * first sends the trailers ahead of the reset.
+   */
+  @ChannelHandler.Sharable
+  private static final class FlushBeforeReset extends ChannelOutboundHandlerAdapter {
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg.getClass().getSimpleName().equals("CancelServerStreamCommand")) {
+        ctx.flush();
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
   /**
    * Sets the composite cumulator on gRPC's HTTP/2 handler at the first read that finds it in the
    * pipeline (after the TLS handshake, with TLS), sends the peer a SETTINGS frame raising the
@@ -358,6 +384,7 @@ public final class NettyTransport implements AutoCloseable {
       GrpcHttp2ConnectionHandler grpc = ctx.pipeline().get(GrpcHttp2ConnectionHandler.class);
       if (grpc != null) {
         grpc.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        ctx.pipeline().addAfter(ctx.pipeline().context(grpc).name(), null, FLUSH_BEFORE_RESET);
         int frameBytes = maxFrameBytesFor(ctx.channel());
         if (frameBytes != Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE) {
           ChannelHandlerContext grpcContext = ctx.pipeline().context(grpc);

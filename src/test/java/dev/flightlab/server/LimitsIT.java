@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.flight.impl.FlightServiceGrpc;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -49,32 +53,118 @@ class LimitsIT {
         .toByteArray();
   }
 
+  /** A valid record batch message of {@code rows} ids (0, 1, 2...). */
+  private static byte[] idsBatch(int rows) {
+    try (RootAllocator allocator = new RootAllocator();
+        VectorSchemaRoot root = VectorSchemaRoot.create(IDS, allocator)) {
+      BigIntVector ids = (BigIntVector) root.getVector(0);
+      for (int i = 0; i < rows; i++) {
+        ids.setSafe(i, i);
+      }
+      root.setRowCount(rows);
+      try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+        byte[] body = new byte[(int) batch.computeBodyLength()];
+        for (int i = 0; i < batch.getBuffers().size(); i++) {
+          batch
+              .getBuffers()
+              .get(i)
+              .getBytes(
+                  0,
+                  body,
+                  (int) batch.getBuffersLayout().get(i).getOffset(),
+                  (int) batch.getBuffersLayout().get(i).getSize());
+        }
+        java.nio.ByteBuffer header = MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT);
+        byte[] headerBytes = new byte[header.remaining()];
+        header.get(headerBytes);
+        return Flight.FlightData.newBuilder()
+            .setDataHeader(ByteString.copyFrom(headerBytes))
+            .setDataBody(ByteString.copyFrom(body))
+            .build()
+            .toByteArray();
+      }
+    }
+  }
+
+  /** What a client is told of a message of {@code bytes} over a 1 MiB --max-message-size. */
+  private static void assertTooLarge(RawFlight.Outcome outcome, String method, int bytes) {
+    assertThat(outcome.status().getCode())
+        .as(method + " " + outcome.status())
+        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(outcome.status().getDescription())
+        .as(method)
+        .isEqualTo(
+            method
+                + ": message of "
+                + bytes
+                + " bytes exceeds the server's --max-message-size of 1 MiB");
+  }
+
   @Test
-  void aMessageOverTheMaximumSizeIsResourceExhaustedAndNothingIsKept() throws Exception {
+  void aMessageOverTheMaximumSizeIsResourceExhaustedNamingTheFlagOnEveryCall() throws Exception {
     try (ServerFixture fx =
             ServerFixture.start(
                 ServerOptions.ephemeral(), ServerLimits.defaults().withMaxMessageBytes(1 << 20));
         RawFlight raw = new RawFlight(fx.server().port())) {
-      RawFlight.Outcome outcome =
+      byte[] big = bodyOf(2 << 20);
+      // Straight after the schema, before the server has sent anything.
+      assertTooLarge(
           raw.call(
               "DoPut",
               MethodType.BIDI_STREAMING,
-              List.of(schemaMessage("/big"), bodyOf(2 << 20)),
+              List.of(schemaMessage("/big"), big),
+              new Metadata()),
+          "DoPut",
+          big.length);
+      // After a batch the server acknowledged: its response headers are out already.
+      RawFlight.Outcome acked =
+          raw.call(
+              "DoPut",
+              MethodType.BIDI_STREAMING,
+              List.of(schemaMessage("/big"), idsBatch(100), big),
               new Metadata());
-      assertThat(outcome.status().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(outcome.status().getDescription()).contains("1048576");
+      assertTooLarge(acked, "DoPut", big.length);
+      assertTooLarge(
+          raw.call(
+              "DoExchange",
+              MethodType.BIDI_STREAMING,
+              List.of(schemaMessage("/x"), idsBatch(100), big),
+              new Metadata()),
+          "DoExchange",
+          big.length);
+      byte[] hugeDescriptor =
+          Flight.FlightDescriptor.newBuilder()
+              .setType(Flight.FlightDescriptor.DescriptorType.PATH)
+              .addPath("/" + "a".repeat(2 << 20))
+              .build()
+              .toByteArray();
+      assertTooLarge(
+          raw.call("GetFlightInfo", MethodType.UNARY, List.of(hugeDescriptor), null),
+          "GetFlightInfo",
+          hugeDescriptor.length);
+      byte[] hugeAction =
+          Flight.Action.newBuilder()
+              .setType("drop")
+              .setBody(ByteString.copyFrom(new byte[2 << 20]))
+              .build()
+              .toByteArray();
+      assertTooLarge(
+          raw.call("DoAction", MethodType.SERVER_STREAMING, List.of(hugeAction), null),
+          "DoAction",
+          hugeAction.length);
       fx.awaitStoreSettled(0);
       assertThat(fx.store().stats().datasets()).isZero();
-      // The same connection still serves.
+      // The same connection still serves, and a message under the limit is taken.
       assertThat(
               raw.call(
-                      "ListFlights",
-                      MethodType.SERVER_STREAMING,
-                      List.of(Flight.Criteria.getDefaultInstance().toByteArray()),
-                      null)
+                      "DoPut",
+                      MethodType.BIDI_STREAMING,
+                      List.of(schemaMessage("/small"), idsBatch(100)),
+                      new Metadata())
                   .status()
                   .getCode())
           .isEqualTo(Status.Code.OK);
+      assertThat(fx.store().stats().datasets()).isEqualTo(1);
     }
   }
 
