@@ -158,11 +158,13 @@ public final class FlightLabServer implements AutoCloseable {
                             RequestHeaders.KEY, new RequestHeaders.Factory()),
                         new ServerInterceptorAdapter.KeyFactory<>(
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
-    // Global interceptors run last added first: the gate, then authentication, then Arrow's.
+    // Global interceptors run last added first: the message size limit, the connection limit,
+    // the gate, then authentication, then Arrow's.
     if (!credentials.isEmpty()) {
       netty.intercept(new CallAuthenticator(credentials, new RefusalLog()));
     }
     netty.intercept(gate);
+    netty.intercept(new ConnectionLimit(transport));
     // Outermost, so that it holds the call every handler and interceptor sees.
     MessageSizeLimit messageSize = new MessageSizeLimit(limits.maxMessageBytes());
     netty.addStreamTracerFactory(messageSize);

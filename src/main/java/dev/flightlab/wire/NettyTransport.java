@@ -31,10 +31,14 @@ import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,6 +128,9 @@ public final class NettyTransport implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong refusedConnections =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile int maxConnections = Integer.MAX_VALUE;
+
+  // Connections accepted over the cap, by peer address, until they close.
+  private final Map<SocketAddress, Channel> refusing = new ConcurrentHashMap<>();
 
   // False for a client on a server's loop: the server stops that loop, not the client.
   private final boolean ownsWorkers;
@@ -293,16 +300,47 @@ public final class NettyTransport implements AutoCloseable {
   }
 
   /**
-   * Caps the connections a server transport keeps open at once: one accepted past the cap is closed
-   * at once (its client sees UNAVAILABLE). Call before the server starts.
+   * Caps the connections a server transport keeps open at once. A TCP connection accepted past the
+   * cap is kept just long enough to be told why: {@link #refuses} names it, so that the server can
+   * answer its calls with a status and then {@link #closeRefused} it; it is closed after {@link
+   * #REFUSAL_GRACE} whatever happens. Past {@link #MAX_REFUSING} of those, or on a Unix domain
+   * socket (whose peers have no address of their own), a connection is closed as it is accepted.
+   * Call before the server starts.
    */
   public void limitConnections(int max) {
     this.maxConnections = max;
   }
 
+  /** The most connections over the cap kept open at once to be told why. */
+  static final int MAX_REFUSING = 64;
+
+  /** How long a connection over the cap is kept open at most. */
+  static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
+
+  /** The cap {@link #limitConnections} set. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** Accepted connections open now. */
   public int acceptedConnections() {
     return acceptedOpen.get();
+  }
+
+  /** True when {@code remote} is the address of a connection accepted over the cap. */
+  public boolean refuses(SocketAddress remote) {
+    return remote != null && !refusing.isEmpty() && refusing.containsKey(remote);
+  }
+
+  /**
+   * Closes the connection over the cap from {@code remote} once what is queued on it has been
+   * written (gRPC sends GOAWAY, waits for the call in progress, then closes).
+   */
+  public void closeRefused(SocketAddress remote) {
+    Channel channel = remote == null ? null : refusing.get(remote);
+    if (channel != null) {
+      channel.eventLoop().execute(channel::close);
+    }
   }
 
   /** On the listening channel: prepares each accepted connection before it is registered. */
@@ -314,10 +352,18 @@ public final class NettyTransport implements AutoCloseable {
         if (acceptedOpen.incrementAndGet() > maxConnections) {
           acceptedOpen.decrementAndGet();
           refusedConnections.incrementAndGet();
-          accepted.unsafe().closeForcibly();
-          return;
+          SocketAddress remote = accepted.remoteAddress();
+          if (!(remote instanceof InetSocketAddress) || refusing.size() >= MAX_REFUSING) {
+            accepted.unsafe().closeForcibly();
+            return;
+          }
+          refusing.put(remote, accepted);
+          accepted.closeFuture().addListener(f -> refusing.remove(remote, accepted));
+          ctx.executor()
+              .schedule(() -> accepted.close(), REFUSAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+          accepted.closeFuture().addListener(f -> acceptedOpen.decrementAndGet());
         }
-        accepted.closeFuture().addListener(f -> acceptedOpen.decrementAndGet());
         prepare(accepted);
       }
       ctx.fireChannelRead(msg);

@@ -187,41 +187,53 @@ class LimitsIT {
   }
 
   @Test
-  void connectionsOverTheCapAreRefusedAndTheOthersKeepWorking() throws Exception {
+  void aConnectionOverTheCapHasItsCallsRefusedNamingTheFlagThenIsClosed() throws Exception {
     try (ServerFixture fx =
         ServerFixture.start(
             ServerOptions.ephemeral(), ServerLimits.defaults().withMaxConnections(3))) {
-      // The fixture's own client holds none yet (it connects lazily); open three and one more.
       List<ManagedChannel> channels = new ArrayList<>();
       try {
+        // One at a time, so that the first three are the ones admitted.
         for (int i = 0; i < 4; i++) {
-          channels.add(
+          ManagedChannel c =
               NettyChannelBuilder.forAddress("127.0.0.1", fx.server().port())
                   .usePlaintext()
-                  .build());
-        }
-        int ok = 0;
-        int unavailable = 0;
-        for (ManagedChannel c : channels) {
-          try {
-            FlightServiceGrpc.newBlockingStub(c)
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .listActions(Flight.Empty.getDefaultInstance())
-                .forEachRemaining(a -> {});
-            ok++;
-          } catch (io.grpc.StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            unavailable++;
+                  .build();
+          channels.add(c);
+          if (i < 3) {
+            listActions(c);
           }
         }
-        assertThat(ok).isLessThanOrEqualTo(3);
-        assertThat(unavailable).isGreaterThanOrEqualTo(1);
+        ManagedChannel fourth = channels.get(3);
+        io.grpc.StatusRuntimeException refused =
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.grpc.StatusRuntimeException.class, () -> listActions(fourth));
+        assertThat(refused).isNotNull();
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(refused.getStatus().getDescription())
+            .isEqualTo(
+                "This server has its --max-connections of 3 connections open: try again later");
+        // Then the server closes that connection (GOAWAY): the channel goes idle.
+        ServerFixture.awaitUntil(
+            () -> fourth.getState(false) != io.grpc.ConnectivityState.READY,
+            () -> "the refused connection closed; channel " + fourth.getState(false));
+        assertThat(fx.server().acceptedConnections()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+          listActions(channels.get(i));
+        }
       } finally {
         for (ManagedChannel c : channels) {
           c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
       }
     }
+  }
+
+  private static void listActions(ManagedChannel c) {
+    FlightServiceGrpc.newBlockingStub(c)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .listActions(Flight.Empty.getDefaultInstance())
+        .forEachRemaining(a -> {});
   }
 
   @Test
