@@ -8,8 +8,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -185,17 +183,7 @@ final class CallAuthenticator implements ServerInterceptor {
   }
 
   private <ReqT, RespT> void refuse(ServerCall<ReqT, RespT> call, String method, Refusal r) {
-    SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    String host;
-    String peer;
-    if (address instanceof InetSocketAddress inet) {
-      host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-      peer = host + ":" + inet.getPort();
-    } else {
-      peer = String.valueOf(address);
-      host = peer;
-    }
-    refusals.refused(host, peer, method, r.reason);
+    refusals.refused(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), method, r.reason);
     call.close(r.status, new Metadata());
   }
 

@@ -160,13 +160,14 @@ public final class FlightLabServer implements AutoCloseable {
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
     // Global interceptors run last added first: the message size limit, the connection limit,
     // the gate, then authentication, then Arrow's.
+    RefusalLog refusals = new RefusalLog();
     if (!credentials.isEmpty()) {
-      netty.intercept(new CallAuthenticator(credentials, new RefusalLog()));
+      netty.intercept(new CallAuthenticator(credentials, refusals));
     }
     netty.intercept(gate);
     netty.intercept(new ConnectionLimit(transport));
     // Outermost, so that it holds the call every handler and interceptor sees.
-    MessageSizeLimit messageSize = new MessageSizeLimit(limits.maxMessageBytes());
+    MessageSizeLimit messageSize = new MessageSizeLimit(limits.maxMessageBytes(), refusals);
     netty.addStreamTracerFactory(messageSize);
     netty.intercept(messageSize);
     TransportSettings.tune(netty);
@@ -174,6 +175,9 @@ public final class FlightLabServer implements AutoCloseable {
     transport.limitConnections(limits.maxConnections());
     if (sslContext != null) {
       netty.sslContext(sslContext);
+      transport.onHandshakeRefused(
+          (remote, cause) ->
+              refusals.refused(remote, "TLS handshake", ServerTls.refusalReason(cause)));
     }
     this.grpcServer = netty.build();
   }

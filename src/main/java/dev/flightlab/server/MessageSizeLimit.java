@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -36,10 +37,26 @@ final class MessageSizeLimit extends ServerStreamTracer.Factory implements Serve
       Pattern.compile("gRPC message exceeds maximum size (\\d+): (-?\\d+)");
   private static final String DECOMPRESSED_TOO_LARGE = "Decompressed gRPC message exceeds";
 
-  private final String limit;
+  /**
+   * gRPC's logger of deframing failures, held so that its filter stays: it logs each refused
+   * message with a stack trace at WARNING, unlimited; the refusal log has the line instead.
+   */
+  private static final java.util.logging.Logger GRPC_STREAM_LOG =
+      java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerStream");
 
-  MessageSizeLimit(long maxMessageBytes) {
+  static {
+    GRPC_STREAM_LOG.setFilter(
+        record ->
+            !(record.getThrown() instanceof io.grpc.StatusRuntimeException e
+                && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  private final String limit;
+  private final RefusalLog refusals;
+
+  MessageSizeLimit(long maxMessageBytes, RefusalLog refusals) {
     this.limit = "the server's --max-message-size of " + sizeOf(maxMessageBytes);
+    this.refusals = refusals;
   }
 
   /** {@code 64 MiB}, {@code 1536 KiB}, {@code 1000000 bytes}: exact, in the largest whole unit. */
@@ -113,6 +130,10 @@ final class MessageSizeLimit extends ServerStreamTracer.Factory implements Serve
       Status answer = rephrase(method, status);
       if (answer != null) {
         c.closeFirst(answer);
+        refusals.refused(
+            c.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+            method,
+            answer.getDescription().substring(method.length() + 2));
       }
     }
   }

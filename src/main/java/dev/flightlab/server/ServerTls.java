@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -151,5 +152,42 @@ final class ServerTls {
     static PrivateKey privateKey(File file) throws Exception {
       return toPrivateKey(file, null);
     }
+  }
+
+  /**
+   * Why a client's TLS handshake failed, for the log: never what the client sent (Netty's message
+   * for bytes that are not TLS shows them in hex, and a plaintext gRPC client's first bytes can
+   * hold its token).
+   */
+  static String refusalReason(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof NotSslRecordException) {
+        return "not TLS (a plaintext client on the TLS port?)";
+      }
+    }
+    String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    // A client offers only a certificate whose issuer the server names as acceptable, so one
+    // signed by another CA usually arrives as no certificate at all.
+    if (lower.contains("peer_did_not_return_a_certificate")
+        || lower.contains("empty client certificate chain")
+        || lower.contains("null cert chain")
+        || lower.contains("peer not authenticated")
+        || lower.contains("certificate_required")) {
+      return "the client presented no certificate signed by --tls-client-ca";
+    }
+    if (lower.contains("certificate_verify_failed")
+        || lower.contains("certificate verify failed")
+        || lower.contains("pkix path")
+        || lower.contains("certification path")) {
+      return "the client's certificate is not signed by --tls-client-ca";
+    }
+    if (lower.startsWith("received fatal alert: ")) {
+      return "the client ended the handshake ("
+          + message.substring("received fatal alert: ".length())
+          + ": it may not trust the server's certificate)";
+    }
+    String shown = message.length() > 200 ? message.substring(0, 200) + "..." : message;
+    return "TLS handshake failed" + (shown.isEmpty() ? "" : ": " + shown);
   }
 }

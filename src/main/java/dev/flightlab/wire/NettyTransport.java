@@ -29,6 +29,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -40,6 +42,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The Netty event loops and channels under flightlab's gRPC server and client, set up so that
@@ -128,6 +131,12 @@ public final class NettyTransport implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong refusedConnections =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile int maxConnections = Integer.MAX_VALUE;
+
+  // Told of each accepted connection whose TLS handshake fails; null for none.
+  private volatile BiConsumer<SocketAddress, Throwable> handshakeRefusals;
+
+  private static final AttributeKey<Boolean> HANDSHAKE_WATCHED =
+      AttributeKey.valueOf("flightlab-handshake-watched");
 
   // Connections accepted over the cap, by peer address, until they close.
   private final Map<SocketAddress, Channel> refusing = new ConcurrentHashMap<>();
@@ -317,6 +326,15 @@ public final class NettyTransport implements AutoCloseable {
   /** How long a connection over the cap is kept open at most. */
   static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
 
+  /**
+   * Tells {@code listener} of every connection whose TLS handshake fails (no client certificate,
+   * one not trusted, bytes that are not TLS), with the peer's address and the failure. Call before
+   * the server starts.
+   */
+  public void onHandshakeRefused(BiConsumer<SocketAddress, Throwable> listener) {
+    this.handshakeRefusals = listener;
+  }
+
   /** The cap {@link #limitConnections} set. */
   public int maxConnections() {
     return maxConnections;
@@ -390,6 +408,30 @@ public final class NettyTransport implements AutoCloseable {
     return MAX_FRAME_BYTES;
   }
 
+  /**
+   * At a connection's first read, while the TLS handshake is under way, hands a failed handshake to
+   * {@link #onHandshakeRefused}'s listener (gRPC only logs it at FINE).
+   */
+  private void watchHandshake(Channel connection) {
+    BiConsumer<SocketAddress, Throwable> listener = handshakeRefusals;
+    if (listener == null || connection.hasAttr(HANDSHAKE_WATCHED)) {
+      return;
+    }
+    SslHandler ssl = connection.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return;
+    }
+    connection.attr(HANDSHAKE_WATCHED).set(Boolean.TRUE);
+    SocketAddress remote = connection.remoteAddress();
+    ssl.handshakeFuture()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                listener.accept(remote, f.cause());
+              }
+            });
+  }
+
   private static final FlushBeforeReset FLUSH_BEFORE_RESET = new FlushBeforeReset();
 
   /**
@@ -427,6 +469,7 @@ public final class NettyTransport implements AutoCloseable {
   private final class CumulatorInstaller extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      watchHandshake(ctx.channel());
       GrpcHttp2ConnectionHandler grpc = ctx.pipeline().get(GrpcHttp2ConnectionHandler.class);
       if (grpc != null) {
         grpc.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
