@@ -2,6 +2,7 @@ package dev.flightlab.demo;
 
 import dev.flightlab.client.ClientSecurity;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Options of the demo scenario.
@@ -10,22 +11,37 @@ import java.net.URI;
  * @param batches DoPut operations in the benchmark phase (the original: 100)
  * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
  * @param security the client's token, trust and client certificate
+ * @param warmup how long the embedded server warms up before it listens (0: not at all)
  */
-public record DemoOptions(URI server, int batches, int rowsPerBatch, ClientSecurity security) {
+public record DemoOptions(
+    URI server, int batches, int rowsPerBatch, ClientSecurity security, Duration warmup) {
   /** The original demo's number of benchmark DoPuts. */
   public static final int DEFAULT_BATCHES = 100;
 
   /** The original demo's rows per benchmark table. */
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
+  /** Options without a warm-up of the embedded server. */
+  public DemoOptions(URI server, int batches, int rowsPerBatch, ClientSecurity security) {
+    this(server, batches, rowsPerBatch, security, Duration.ZERO);
+  }
+
   public DemoOptions {
     security = security == null ? ClientSecurity.NONE : security;
+    if (warmup == null || warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must be 0 or more: " + warmup);
+    }
     if (batches < 0) {
       throw new IllegalArgumentException("--batches must be >= 0: " + batches);
     }
     if (rowsPerBatch < 1) {
       throw new IllegalArgumentException("--rows-per-batch must be >= 1: " + rowsPerBatch);
     }
+  }
+
+  /** A copy whose embedded server warms up for {@code budget} before it listens (0: none). */
+  public DemoOptions withWarmup(Duration budget) {
+    return new DemoOptions(server, batches, rowsPerBatch, security, budget);
   }
 
   /** The original demo on an embedded server. */
