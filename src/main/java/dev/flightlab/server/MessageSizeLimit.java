@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
 final class MessageSizeLimit extends ServerStreamTracer.Factory implements ServerInterceptor {
   private static final Context.Key<Tracer> TRACER = Context.key("flightlab-message-size");
 
-  // gRPC's own descriptions (io.grpc.internal.MessageDeframer); MessageSizeLimitIT pins them.
+  // gRPC's own descriptions (io.grpc.internal.MessageDeframer); LimitsIT and PyarrowLimitsIT pin
+  // them.
   private static final Pattern TOO_LARGE =
       Pattern.compile("gRPC message exceeds maximum size (\\d+): (-?\\d+)");
   private static final String DECOMPRESSED_TOO_LARGE = "Decompressed gRPC message exceeds";
