@@ -165,8 +165,20 @@ final class ServerTls {
         return "not TLS (a plaintext client on the TLS port?)";
       }
     }
-    String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
-    String lower = message.toLowerCase(java.util.Locale.ROOT);
+    // OpenSSL's engine wraps the trust manager's refusal ("General OpenSslEngine problem"): the
+    // reason is in a cause, so every message of the chain is read, the innermost shown.
+    String message = "";
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+        all.append(message).append('\n');
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String lower = all.toString().toLowerCase(java.util.Locale.ROOT);
     // A client offers only a certificate whose issuer the server names as acceptable, so one
     // signed by another CA usually arrives as no certificate at all.
     if (lower.contains("peer_did_not_return_a_certificate")
@@ -182,9 +194,11 @@ final class ServerTls {
         || lower.contains("certification path")) {
       return "the client's certificate is not signed by --tls-client-ca";
     }
-    if (lower.startsWith("received fatal alert: ")) {
+    int alert = lower.indexOf("received fatal alert: ");
+    if (alert >= 0) {
+      String name = lower.substring(alert + "received fatal alert: ".length()).split("\\s")[0];
       return "the client ended the handshake ("
-          + message.substring("received fatal alert: ".length())
+          + name
           + ": it may not trust the server's certificate)";
     }
     String shown = message.length() > 200 ? message.substring(0, 200) + "..." : message;
