@@ -1,6 +1,7 @@
 """Type matrix: pyarrow uploads tables of every Arrow type to a Flight server and downloads them back.
 
 Usage: python interop_types.py --server grpc://127.0.0.1:PORT [--only NAME ...] [--list]
+                              [--phase both|put|get]
 
 Each case uploads a table with DoPut (FlightDescriptor.for_path("/interop/types/NAME")), fetches
 it with DoGet (Ticket(b"/interop/types/NAME")) and checks that what came back is what was sent:
@@ -329,14 +330,18 @@ def canonical_ipc(schema, batches):
     return sink.getvalue()
 
 
-def round_trip(client, name, tbl, write_options):
+def round_trip(client, name, tbl, write_options, phase="both"):
+    """Uploads (phase "put" or "both") and checks what comes back (phase "get" or "both")."""
     path = f"/interop/types/{name}"
     options = flight.FlightCallOptions(timeout=TIMEOUT_SECONDS, write_options=write_options)
     sent = tbl.to_batches()
-    writer, _ = client.do_put(flight.FlightDescriptor.for_path(path), tbl.schema, options=options)
-    for b in sent:
-        writer.write_batch(b)
-    writer.close()
+    if phase in ("put", "both"):
+        writer, _ = client.do_put(flight.FlightDescriptor.for_path(path), tbl.schema, options=options)
+        for b in sent:
+            writer.write_batch(b)
+        writer.close()
+    if phase == "put":
+        return None
 
     reader = client.do_get(flight.Ticket(path.encode()), options=flight.FlightCallOptions(timeout=TIMEOUT_SECONDS))
     got = [chunk.data for chunk in reader]
@@ -413,6 +418,9 @@ def main(argv):
     parser.add_argument("--server", default="grpc://127.0.0.1:50051")
     parser.add_argument("--only", nargs="*", help="run only these cases")
     parser.add_argument("--list", action="store_true", help="print the case names and exit")
+    parser.add_argument("--phase", choices=("both", "put", "get"), default="both",
+                        help="put: upload only (PASS = stored); get: download and check only, what an "
+                             "earlier --phase put stored (a server restarted in between, say)")
     args = parser.parse_args(argv)
 
     cases = all_cases()
@@ -430,7 +438,7 @@ def main(argv):
     with flight.FlightClient(args.server) as client:
         for name, (tbl, write_options) in cases.items():
             try:
-                problem = round_trip(client, name, tbl, write_options)
+                problem = round_trip(client, name, tbl, write_options, args.phase)
             except (pa.ArrowException, flight.FlightError) as e:
                 problem = f"{type(e).__name__}: {error_text(e)}"
             gap = KNOWN_GAPS.get(name)

@@ -2,6 +2,7 @@ package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -43,7 +44,7 @@ final class ExchangeDriver {
     BatchSet set = data.data();
     try (FlightClient.ExchangeReaderWriter call =
             client.flight().doExchange(descriptor, client.options());
-        VectorSchemaRoot root = VectorSchemaRoot.create(set.schema(), client.allocator())) {
+        VectorSchemaRoot root = IpcSchemas.createRoot(set.schema(), client.allocator())) {
       Future<long[]> reader = readers.submit(() -> readEchoes(call.getReader(), data, start, out));
       FlightClient.ClientStreamListener writer = call.getWriter();
       writer.start(root, set.dictionaries());

@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.data.ValueFormatter;
 import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.files.DataFiles;
@@ -159,6 +160,24 @@ final class GetCommand implements Callable<Integer> {
         return new WriteOutcome(table.rowCount(), table.batches().size(), bytes);
       }
     }
+    Schema schema = info.getSchemaOptional().orElse(null);
+    if (schema != null && IpcSchemas.hasStandIns(schema)) {
+      // Arrow Java's FlightStream cannot read these types: flightlab's reader, into memory.
+      String unsupported = IpcSchemas.firstStandIn(schema);
+      if (!fileFormat.description().startsWith("Arrow IPC")) {
+        throw new IllegalArgumentException(
+            unsupported
+                + ", which flightlab cannot write as "
+                + fileFormat.description()
+                + " yet (write Arrow IPC instead)");
+      }
+      try (BatchSet table = c.get(info, parallel, null, IpcCompression.NONE)) {
+        ArrowFiles.Format layout =
+            fileFormat == FileFormat.ARROW_FILE ? ArrowFiles.Format.FILE : ArrowFiles.Format.STREAM;
+        long bytes = ArrowFiles.write(table, output, layout, c.allocator());
+        return new WriteOutcome(table.rowCount(), table.batches().size(), bytes);
+      }
+    }
     try (ArrowReader source = new EndpointsReader(c, info.getEndpoints())) {
       return DataFiles.write(source, output, options, c.allocator());
     }
@@ -172,8 +191,8 @@ final class GetCommand implements Callable<Integer> {
   private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) {
     long shown = 0;
     try (BatchSet table = c.get(dataset);
-        VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), c.allocator())) {
-      out.println("Schema: " + table.schema());
+        VectorSchemaRoot root = IpcSchemas.createRoot(table.schema(), c.allocator())) {
+      out.println("Schema: " + IpcSchemas.describe(table.schema()));
       out.println(
           String.join("\t", root.getSchema().getFields().stream().map(f -> f.getName()).toList()));
       VectorLoader loader = new VectorLoader(root);

@@ -227,6 +227,27 @@ public final class IpcSchemas {
   }
 
   /**
+   * The first field holding a type Arrow Java has no vector for, as {@code column 'a.b' is
+   * decimal32(7, 2)}, or null.
+   */
+  public static String firstStandIn(Schema schema) {
+    return firstStandIn(original(schema).getFields(), "");
+  }
+
+  private static String firstStandIn(List<Field> fields, String prefix) {
+    for (Field f : fields) {
+      if (hasNoJavaVector(f.getType())) {
+        return "column '" + prefix + f.getName() + "' is " + typeName(f.getType());
+      }
+      String child = firstStandIn(f.getChildren(), prefix + f.getName() + ".");
+      if (child != null) {
+        return child;
+      }
+    }
+    return null;
+  }
+
+  /**
    * The field Arrow Java makes vectors for: each 32- or 64-bit decimal, at any depth, as a {@code
    * FixedSizeBinary} of its width marked with {@link #STAND_IN}; {@code field} itself when it has
    * none.
@@ -269,7 +290,7 @@ public final class IpcSchemas {
     }
     List<Field> children = field.getChildren().stream().map(IpcSchemas::original).toList();
     String standIn = field.getMetadata().get(STAND_IN);
-    if (standIn == null) {
+    if (standIn == null || !(field.getType() instanceof ArrowType.FixedSizeBinary)) {
       return new Field(field.getName(), field.getFieldType(), children);
     }
     Map<String, String> metadata = new HashMap<>(field.getMetadata());
@@ -388,6 +409,45 @@ public final class IpcSchemas {
         field.getName(),
         new FieldType(field.isNullable(), type, encoding, field.getMetadata()),
         messageChildren);
+  }
+
+  /**
+   * {@code dictionaries} as Arrow's writers ask them for their value types ({@code
+   * Dictionary.getVectorType}): the true type of stand-in vectors, which Arrow's writers otherwise
+   * write as FixedSizeBinary. Refuses stand-ins nested inside dictionary values, which the writers
+   * take from the vectors' fields.
+   */
+  public static DictionaryProvider trueValueTypes(DictionaryProvider dictionaries) {
+    Set<Long> ids = dictionaries.getDictionaryIds();
+    boolean any = false;
+    for (long id : ids) {
+      Field values = dictionaries.lookup(id).getVector().getField();
+      if (values.getChildren().stream().anyMatch(IpcSchemas::hasStandIns)) {
+        throw new IllegalArgumentException(
+            "dictionary "
+                + id
+                + " holds "
+                + describe(values)
+                + ", which flightlab cannot write to an Arrow IPC file yet");
+      }
+      any |= values.getMetadata().containsKey(STAND_IN);
+    }
+    if (!any) {
+      return dictionaries;
+    }
+    DictionaryProvider.MapDictionaryProvider out = new DictionaryProvider.MapDictionaryProvider();
+    for (long id : ids) {
+      Dictionary d = dictionaries.lookup(id);
+      ArrowType type = original(d.getVector().getField()).getType();
+      out.put(
+          new Dictionary(d.getVector(), d.getEncoding()) {
+            @Override
+            public ArrowType getVectorType() {
+              return type;
+            }
+          });
+    }
+    return out;
   }
 
   /**
