@@ -5,6 +5,7 @@ import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.data.ValueFormatter;
 import dev.flightlab.files.ArrowFiles;
+import dev.flightlab.files.DataFileException;
 import dev.flightlab.files.DataFiles;
 import dev.flightlab.files.FileFormat;
 import dev.flightlab.files.WriteOptions;
@@ -165,7 +166,8 @@ final class GetCommand implements Callable<Integer> {
       // Arrow Java's FlightStream cannot read these types: flightlab's reader, into memory.
       String unsupported = IpcSchemas.firstStandIn(schema);
       if (!fileFormat.description().startsWith("Arrow IPC")) {
-        throw new IllegalArgumentException(
+        throw DataFileException.of(
+            output,
             unsupported
                 + ", which flightlab cannot write as "
                 + fileFormat.description()
