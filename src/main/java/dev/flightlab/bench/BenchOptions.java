@@ -114,7 +114,7 @@ public record BenchOptions(
    * Fails for workloads that read batches through Arrow Java's FlightStream when the schema holds a
    * type it cannot read (32- and 64-bit decimals): DoExchange, and downloads with Arrow's client.
    */
-  private static void checkStandIns(Op op, ClientKind client, Schema schema) {
+  static void checkStandIns(Op op, ClientKind client, Schema schema) {
     String standIn = IpcSchemas.firstStandIn(schema);
     if (standIn == null) {
       return;
@@ -123,8 +123,7 @@ public record BenchOptions(
         op == Op.EXCHANGE || (client != ClientKind.FLIGHTLAB && op != Op.PUT && op != Op.METADATA);
     if (arrowReads) {
       throw new IllegalArgumentException(
-          "--schema: "
-              + standIn
+          standIn
               + ", which Arrow Java 19's FlightStream cannot read: use --client flightlab and"
               + " --op put, get or roundtrip");
     }
