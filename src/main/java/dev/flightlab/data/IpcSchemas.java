@@ -498,6 +498,67 @@ public final class IpcSchemas {
             : "(metadata: " + schema.getCustomMetadata() + ")");
   }
 
+  /**
+   * An Arrow reader's dictionaries with stand-in vectors (marked, see {@link #forVectors}) for the
+   * dictionaries of {@code schema} (the message-format schema as read) whose values hold types
+   * Arrow Java has no vectors for: Arrow's reader makes them without the mark. The replaced
+   * vectors, still empty, are closed.
+   */
+  public static Map<Long, Dictionary> withStandInDictionaries(
+      Schema schema, Map<Long, Dictionary> dictionaries, BufferAllocator allocator) {
+    Map<Long, Dictionary> out = new HashMap<>(dictionaries);
+    boolean changed = false;
+    List<Field> pending = new ArrayList<>(schema.getFields());
+    while (!pending.isEmpty()) {
+      Field f = pending.remove(pending.size() - 1);
+      pending.addAll(f.getChildren());
+      DictionaryEncoding encoding = f.getDictionary();
+      if (encoding == null || !dictionaries.containsKey(encoding.getId())) {
+        continue;
+      }
+      Field values =
+          new Field(
+              f.getName(), new FieldType(f.isNullable(), f.getType(), null, null), f.getChildren());
+      if (hasStandIns(values)) {
+        Dictionary old = out.get(encoding.getId());
+        old.getVector().close();
+        out.put(
+            encoding.getId(), new Dictionary(createVector(values, allocator), old.getEncoding()));
+        changed = true;
+      }
+    }
+    return changed ? java.util.Collections.unmodifiableMap(out) : dictionaries;
+  }
+
+  /**
+   * An Arrow reader's root (stand-in vectors under a schema that says so) shown with the true
+   * types: a root over the same vectors, kept in step by {@link #sync}.
+   */
+  public static final class TrueTypedRoot {
+    private VectorSchemaRoot view;
+
+    /** The root to hand out for {@code root}: {@code root} itself when it has no stand-ins. */
+    public VectorSchemaRoot of(VectorSchemaRoot root) {
+      if (!hasStandIns(root.getSchema())) {
+        return root;
+      }
+      if (view == null) {
+        // Shares the reader's vectors, which the reader closes.
+        view =
+            new VectorSchemaRoot(
+                original(root.getSchema()), root.getFieldVectors(), root.getRowCount());
+      }
+      return view;
+    }
+
+    /** Gives the view the row count the reader's root has now (after each load). */
+    public void sync(VectorSchemaRoot root) {
+      if (view != null) {
+        view.setRowCount(root.getRowCount());
+      }
+    }
+  }
+
   /** A flatbuffer table position, to reach fields the generated accessors do not expose. */
   private static final class Position extends Table {
     static Position root(ByteBuffer bb) {

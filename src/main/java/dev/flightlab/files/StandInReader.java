@@ -10,7 +10,6 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.ipc.message.MessageResult;
 import org.apache.arrow.vector.types.MetadataVersion;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.validate.MetadataV4UnionChecker;
 
@@ -21,7 +20,8 @@ import org.apache.arrow.vector.validate.MetadataV4UnionChecker;
  */
 final class StandInReader extends ArrowStreamReader {
   private final MessageChannelReader messages;
-  private VectorSchemaRoot view;
+  private final IpcSchemas.TrueTypedRoot trueRoot = new IpcSchemas.TrueTypedRoot();
+  private Schema trueSchema;
 
   StandInReader(MessageChannelReader messages, BufferAllocator allocator) {
     super(messages, allocator, CommonsCompressionFactory.INSTANCE);
@@ -46,49 +46,29 @@ final class StandInReader extends ArrowStreamReader {
     }
     MetadataV4UnionChecker.checkRead(
         schema, MetadataVersion.fromFlatbufID(result.getMessage().version()));
-    for (Field f : schema.getFields()) {
-      checkDictionaries(f);
-    }
+    trueSchema = schema;
     return IpcSchemas.forVectors(schema);
   }
 
-  /** Arrow Java's reader makes dictionary vectors without the stand-in's mark: refused. */
-  private static void checkDictionaries(Field field) throws IOException {
-    if (field.getDictionary() != null && IpcSchemas.hasNoJavaVector(field.getType())) {
-      throw new IOException(
-          "column '"
-              + field.getName()
-              + "' is a dictionary of "
-              + IpcSchemas.typeName(field.getType())
-              + ", which flightlab cannot read from a file yet");
-    }
-    for (Field child : field.getChildren()) {
-      checkDictionaries(child);
-    }
+  /**
+   * Dictionaries whose values hold stand-ins get marked vectors (Arrow's reader drops the mark).
+   */
+  @Override
+  protected void initialize() throws IOException {
+    super.initialize();
+    dictionaries = IpcSchemas.withStandInDictionaries(trueSchema, dictionaries, allocator);
   }
 
   /** The root, with the true types in its schema where its vectors are stand-ins. */
   @Override
   public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
-    VectorSchemaRoot root = super.getVectorSchemaRoot();
-    if (!IpcSchemas.hasStandIns(root.getSchema())) {
-      return root;
-    }
-    if (view == null) {
-      // Shares the reader's vectors, which the reader closes.
-      view =
-          new VectorSchemaRoot(
-              IpcSchemas.original(root.getSchema()), root.getFieldVectors(), root.getRowCount());
-    }
-    return view;
+    return trueRoot.of(super.getVectorSchemaRoot());
   }
 
   @Override
   public boolean loadNextBatch() throws IOException {
     boolean loaded = super.loadNextBatch();
-    if (view != null) {
-      view.setRowCount(super.getVectorSchemaRoot().getRowCount());
-    }
+    trueRoot.sync(super.getVectorSchemaRoot());
     return loaded;
   }
 }
