@@ -290,18 +290,20 @@ public final class IpcSchemas {
     }
     List<Field> children = field.getChildren().stream().map(IpcSchemas::original).toList();
     String standIn = field.getMetadata().get(STAND_IN);
-    if (standIn == null || !(field.getType() instanceof ArrowType.FixedSizeBinary)) {
+    if (standIn == null) {
       return new Field(field.getName(), field.getFieldType(), children);
     }
+    // A dictionary's index field keeps the mark Arrow's readers copy from its value field: dropped.
     Map<String, String> metadata = new HashMap<>(field.getMetadata());
     metadata.remove(STAND_IN);
+    ArrowType type = field.getType();
+    if (type instanceof ArrowType.FixedSizeBinary) {
+      type = standInType(field).orElse(type);
+    }
     return new Field(
         field.getName(),
         new FieldType(
-            field.isNullable(),
-            standInType(field).orElse(field.getType()),
-            field.getDictionary(),
-            metadata.isEmpty() ? null : metadata),
+            field.isNullable(), type, field.getDictionary(), metadata.isEmpty() ? null : metadata),
         children);
   }
 

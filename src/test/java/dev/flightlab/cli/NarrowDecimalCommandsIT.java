@@ -15,9 +15,13 @@ import dev.flightlab.wire.PutMode;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TinyIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,67 @@ class NarrowDecimalCommandsIT {
       assertThat(put.exit()).as(put.err()).isZero();
       try (BatchSet again = fx.client().get(DatasetPath.parse("/narrow/again"));
           BatchSet stored = fx.client().get(MIXED)) {
+        Tables.assertSameTable(stored, again, fx.allocator());
+      }
+    }
+  }
+
+  /** Column v: int8 indices 0, 1, 0 into a dictionary of decimal32(3, 2) values 1.50, -7.25. */
+  private BatchSet dictionaryOfDecimals() {
+    DictionaryEncoding encoding = new DictionaryEncoding(5, false, new ArrowType.Int(8, true));
+    Field values = Field.nullable("v", new ArrowType.Decimal(3, 2, 32));
+    FieldVector dictionary = IpcSchemas.createVector(values, fx.allocator());
+    dictionary.setInitialCapacity(2);
+    dictionary.allocateNew();
+    dictionary.getDataBuffer().setInt(0, 150);
+    dictionary.getDataBuffer().setInt(4, -725);
+    dictionary.getValidityBuffer().setByte(0, 0b11);
+    dictionary.setValueCount(2);
+    Schema memory =
+        new Schema(
+            List.of(
+                new Field(
+                    "v", new FieldType(true, new ArrowType.Int(8, true), encoding, null), null)));
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(memory, fx.allocator())) {
+      TinyIntVector indices = (TinyIntVector) root.getVector("v");
+      indices.setSafe(0, 0);
+      indices.setSafe(1, 1);
+      indices.setSafe(2, 0);
+      root.setRowCount(3);
+      return BatchSet.builder(memory)
+          .add(root, null)
+          .dictionary(new Dictionary(dictionary, encoding))
+          .build();
+    }
+  }
+
+  @Test
+  void aDictionaryOfDecimal32KeepsItsValueTypeThroughFiles() throws Exception {
+    DatasetPath path = DatasetPath.parse("/narrow/dict");
+    try (BatchSet table = dictionaryOfDecimals()) {
+      fx.client().put(path, table, PutMode.REPLACE);
+    }
+    Field expected =
+        new Field(
+            "v",
+            new FieldType(
+                true,
+                new ArrowType.Decimal(3, 2, 32),
+                new DictionaryEncoding(5, false, new ArrowType.Int(8, true)),
+                null),
+            null);
+    assertThat(fx.client().schema(path).getFields()).containsExactly(expected);
+    Run get = client("get", "/narrow/dict");
+    assertThat(get.outLines()).containsSubsequence("v", "1.50", "-7.25", "1.50");
+    for (String name : List.of("dict.arrow", "dict.arrows")) {
+      Path file = dir.resolve(name);
+      assertThat(client("get", "/narrow/dict", "-o", file.toString()).exit()).isZero();
+      Run put = client("put", file.toString(), "/narrow/dict-again");
+      assertThat(put.exit()).as(put.err()).isZero();
+      assertThat(fx.client().schema(DatasetPath.parse("/narrow/dict-again")).getFields())
+          .containsExactly(expected);
+      try (BatchSet again = fx.client().get(DatasetPath.parse("/narrow/dict-again"));
+          BatchSet stored = fx.client().get(path)) {
         Tables.assertSameTable(stored, again, fx.allocator());
       }
     }
