@@ -271,10 +271,7 @@ public final class DataGenerator {
         }
         break;
       case Decimal:
-        if (((ArrowType.Decimal) type).getBitWidth() == 128) {
-          return Kind.DECIMAL;
-        }
-        break;
+        return Kind.DECIMAL;
       case Date:
         if (((ArrowType.Date) type).getUnit() == DateUnit.DAY) {
           return Kind.DATE32;
@@ -433,7 +430,8 @@ public final class DataGenerator {
         int precision = ((ArrowType.Decimal) type).getPrecision();
         decimalDigits = Math.max(1, Math.min(18, precision - 1));
       }
-      long width = byteWidth(kind);
+      long width =
+          kind == Kind.DECIMAL ? ((ArrowType.Decimal) type).getBitWidth() / 8 : byteWidth(kind);
       ArrowBuf data = allocate(kind == Kind.BOOL ? (count + 7L) / 8 : count * width);
       long decimalBound = pow10(decimalDigits);
       long epochUnits = EPOCH_SECONDS * unitsPerSecond;
@@ -487,8 +485,15 @@ public final class DataGenerator {
           case DECIMAL:
             for (int j = 0; j < n; j++) {
               long unscaled = raw[j] % decimalBound;
-              data.setLong((index + j) * 16, unscaled); // little-endian low word
-              data.setLong((index + j) * 16 + 8, unscaled >> 63); // sign extension
+              long at = (index + j) * width;
+              if (width == 4) {
+                data.setInt(at, (int) unscaled); // decimal32: at most 8 digits
+              } else {
+                data.setLong(at, unscaled); // little-endian low word
+                for (long word = 8; word < width; word += 8) {
+                  data.setLong(at + word, unscaled >> 63); // sign extension
+                }
+              }
             }
             break;
           case DATE32:

@@ -29,7 +29,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * spec   := field ("," field)*
  * field  := [name ":"] type ["x" N]          N &gt;= 1 repeats the field N times
  * type   := bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64
- *         | float32 | float64 | decimal128(P,S) | utf8 | large_utf8 | binary | date32
+ *         | float32 | float64 | decimal32(P,S) | decimal64(P,S) | decimal128(P,S)
+ *         | decimal256(P,S) | utf8 | large_utf8 | binary | date32
  *         | timestamp(UNIT[,TZ])               UNIT is s, ms, us or ns; TZ an IANA zone or offset
  *         | list&lt;type&gt;
  *         | struct&lt;field ("," field)*&gt;
@@ -399,7 +400,7 @@ public final class SchemaSpec {
           return leaf(ArrowType.Binary.INSTANCE);
         case "date32":
           return leaf(new ArrowType.Date(DateUnit.DAY));
-        case "decimal128":
+        case "decimal32", "decimal64", "decimal128", "decimal256":
           return parseDecimal(word, start);
         case "timestamp":
           return parseTimestamp(word, start);
@@ -449,21 +450,30 @@ public final class SchemaSpec {
       }
     }
 
+    /** decimal32/64/128/256(P,S): P within Arrow's bounds for the width, 0 <= S <= P. */
     private Node parseDecimal(String word, int start) {
+      int bits = Integer.parseInt(word.substring("decimal".length()));
+      int maxPrecision =
+          switch (bits) {
+            case 32 -> 9;
+            case 64 -> 18;
+            case 128 -> 38;
+            default -> 76;
+          };
       int open = expect('(', word, start);
       List<int[]> args = readArguments(start, open);
       if (args.size() != 2) {
-        throw error("decimal128 takes (precision,scale), not", start, src.substring(start, pos));
+        throw error(word + " takes (precision,scale), not", start, src.substring(start, pos));
       }
-      int precision = intArgument(args.get(0), "precision");
-      int scale = intArgument(args.get(1), "scale");
-      if (precision < 1 || precision > 38) {
-        throw error("decimal128 precision must be 1..38, not", args.get(0)[0]);
+      int precision = intArgument(args.get(0), word + " precision");
+      int scale = intArgument(args.get(1), word + " scale");
+      if (precision < 1 || precision > maxPrecision) {
+        throw error(word + " precision must be 1.." + maxPrecision + ", not", args.get(0)[0]);
       }
       if (scale < 0 || scale > precision) {
-        throw error("decimal128 scale must be 0..precision, not", args.get(1)[0]);
+        throw error(word + " scale must be 0..precision, not", args.get(1)[0]);
       }
-      return leaf(new ArrowType.Decimal(precision, scale, 128));
+      return leaf(new ArrowType.Decimal(precision, scale, bits));
     }
 
     private Node parseTimestamp(String word, int start) {
@@ -532,7 +542,7 @@ public final class SchemaSpec {
     private int intArgument(int[] arg, String what) {
       String t = text(arg);
       if (!t.matches("[0-9]{1,9}")) {
-        throw error("decimal128 " + what + " must be a number, not", arg[0], t);
+        throw error(what + " must be a number, not", arg[0], t);
       }
       return Integer.parseInt(t);
     }

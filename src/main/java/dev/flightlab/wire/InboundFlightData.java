@@ -1,6 +1,7 @@
 package dev.flightlab.wire;
 
 import com.google.protobuf.CodedInputStream;
+import dev.flightlab.data.IpcSchemas;
 import io.grpc.HasByteBuffer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +33,6 @@ import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * One FlightData message as read off the wire: the body and app_metadata are copied once, straight
@@ -404,7 +404,8 @@ public final class InboundFlightData implements AutoCloseable {
       throw new InvalidFlightDataException("the schema flatbuffer is malformed");
     }
     try {
-      return MessageSerializer.deserializeSchema(header);
+      // Arrow Java reads no 32- or 64-bit decimals; IpcSchemas does, checked as Arrow C++ checks.
+      return IpcSchemas.read(header.getMessage());
     } catch (RuntimeException e) {
       throw new InvalidFlightDataException("the schema cannot be read: " + describe(e));
     }
@@ -441,7 +442,7 @@ public final class InboundFlightData implements AutoCloseable {
     Schema schema = schema();
     List<Field> fields = new ArrayList<>();
     for (Field f : schema.getFields()) {
-      fields.add(DictionaryUtility.toMemoryFormat(f, allocator, dictionaries));
+      fields.add(IpcSchemas.toMemoryFormat(f, allocator, dictionaries));
     }
     return new Schema(fields, schema.getCustomMetadata());
   }
