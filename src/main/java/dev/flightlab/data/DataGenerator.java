@@ -38,13 +38,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * null, not the values themselves. Buffers are written directly (no per-value vector calls) and
  * wrapped in {@link ArrowRecordBatch}es.
  *
- * <p>Values: integers cover their type's whole range; floats are uniform in [-10^6, 10^6); decimals
- * have up to min(precision - 1, 18) digits (at least 1) of either sign; dates and timestamps lie in
- * the year before {@link #EPOCH_SECONDS} (fixed, not the clock); utf8 values are ASCII letters,
- * digits, '-' and '_'; binary values are arbitrary bytes; lists hold 0..{@link #MAX_LIST_LENGTH}
- * elements (mean 4); dictionary fields get uniform int32 indices into a dictionary of distinct utf8
- * values, built once per field and shared by all batches. With a cardinality N &gt; 0 each column
- * draws its values from N keys fixed per column (so at most N distinct values, across all batches).
+ * <p>Values: integers cover their type's whole range; floats are uniform in [-10^6, 10^6) (float16
+ * in [-1000, 1000)); decimals have up to min(precision - 1, 18) digits (at least 1) of either sign;
+ * dates and timestamps lie in the year before {@link #EPOCH_SECONDS} (fixed, not the clock; date64
+ * at midnight); times anywhere in the day; durations within a year either way; intervals have
+ * -120..120 months, -365..365 days and the day's milliseconds or nanoseconds; utf8 values (of every
+ * kind) are ASCII letters, digits, '-' and '_'; binary values (of every kind, fixed-size too) are
+ * arbitrary bytes; view values of up to 12 bytes lie inline, longer ones in one data buffer; lists
+ * of every kind and maps hold 0..{@link #MAX_LIST_LENGTH} elements (mean 4); union slots pick a
+ * member uniformly; run-end encoded fields have runs of 1..{@link #MAX_RUN_LENGTH} values;
+ * dictionary fields get uniform indices into a dictionary of distinct utf8 values (or, with {@link
+ * SchemaWithDictionaries}, of values of any type, drawn as above without nulls), built once per
+ * field and shared by all batches. With a cardinality N &gt; 0 each leaf column draws its values
+ * from N keys fixed per column (so at most N distinct values, across all batches).
  */
 public final class DataGenerator {
   /** Dates and timestamps lie in the year before this instant, 2025-01-01T00:00:00Z. */
