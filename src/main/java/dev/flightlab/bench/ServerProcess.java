@@ -140,6 +140,10 @@ public final class ServerProcess implements AutoCloseable {
         || arg.startsWith("-XX:+StartFlightRecording")
         || arg.startsWith("-XX:StartFlightRecording")
         || arg.startsWith("-XX:AOTCacheOutput")
+        // The launcher's archives are per command: the bench's would not fit a server.
+        || arg.startsWith("-XX:AOTCache=")
+        || arg.startsWith("-XX:SharedArchiveFile")
+        || arg.startsWith("-XX:ArchiveClassesAtExit")
         || arg.startsWith("-XX:HeapDumpPath"));
   }
 

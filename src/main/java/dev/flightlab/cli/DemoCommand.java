@@ -61,12 +61,21 @@ final class DemoCommand implements Callable<Integer> {
       description = "trace, debug, info, warn or error. Default: ${DEFAULT-VALUE}.")
   String logLevel;
 
+  @Option(
+      names = "--warmup",
+      description =
+          "Without --server: the embedded server first runs uploads and downloads through a"
+              + " throwaway embedded server for this long (e.g. 400ms), as flightlab serve does"
+              + " before it listens; logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
+  String warmup = ServeCommand.Durations.format(ServeCommand.DEFAULT_WARMUP);
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
   DemoOptions options() {
     return new DemoOptions(
-        server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken), trustedCertificates);
+            server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken), trustedCertificates)
+        .withWarmup(ServeCommand.Durations.parse(warmup));
   }
 
   @Override

@@ -4,7 +4,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.slf4j.LoggerFactory;
@@ -17,20 +21,31 @@ import picocli.CommandLine.ExecutionException;
     name = "flightlab",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "A fast Apache Arrow Flight dataset server, client, demo and benchmark.",
-    subcommands = {
-      ServeCommand.class,
-      DemoCommand.class,
-      LsCommand.class,
-      InfoCommand.class,
-      GetCommand.class,
-      PutCommand.class,
-      DropCommand.class,
-      ActionsCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "A fast Apache Arrow Flight dataset server, client, demo and benchmark.")
 public final class Main implements Runnable {
+  /**
+   * Every subcommand, by name, in the order help lists them. {@link #run} builds only the one it
+   * runs: picocli instantiates and reflects over every command it is given, and the bench's
+   * defaults alone load Arrow's schema classes and Jackson, time {@code serve} would spend before
+   * it listens.
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> all = new LinkedHashMap<>();
+    all.put("serve", ServeCommand.class);
+    all.put("demo", DemoCommand.class);
+    all.put("ls", LsCommand.class);
+    all.put("info", InfoCommand.class);
+    all.put("get", GetCommand.class);
+    all.put("put", PutCommand.class);
+    all.put("drop", DropCommand.class);
+    all.put("actions", ActionsCommand.class);
+    all.put("bench", BenchCommand.class);
+    all.put("help", CommandLine.HelpCommand.class);
+    return Collections.unmodifiableMap(all);
+  }
+
   /** Exit code for a failed command (server error, bad file, lost connection). */
   public static final int EXIT_FAILURE = 1;
 
@@ -60,12 +75,33 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return commandLineFor(args).execute(args);
   }
 
-  /** The configured picocli command line. */
+  /**
+   * The command line for these arguments: only the subcommand they name when the first one is a
+   * subcommand's name (help aside, which lists them all), else the whole tree.
+   */
+  public static CommandLine commandLineFor(String... args) {
+    if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+      return commandLine(Set.of(args[0]));
+    }
+    return commandLine();
+  }
+
+  /** The configured picocli command line, with every subcommand. */
   public static CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS.keySet());
+  }
+
+  private static CommandLine commandLine(Set<String> names) {
     CommandLine cli = new CommandLine(new Main());
+    SUBCOMMANDS.forEach(
+        (name, command) -> {
+          if (names.contains(name)) {
+            cli.addSubcommand(name, command);
+          }
+        });
     cli.setExecutionStrategy(Main::executeReportingErrors);
     cli.setExecutionExceptionHandler(Main::handleFailure);
     cli.setParameterExceptionHandler(
@@ -75,9 +111,12 @@ public final class Main implements Runnable {
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return EXIT_USAGE;
         });
-    for (CommandLine tuned :
-        List.of(cli, cli.getSubcommands().get("serve"), cli.getSubcommands().get("demo"))) {
-      SystemProperties.addToHelp(tuned.getCommandSpec());
+    SystemProperties.addToHelp(cli.getCommandSpec());
+    for (String tuned : List.of("serve", "demo")) {
+      CommandLine sub = cli.getSubcommands().get(tuned);
+      if (sub != null) {
+        SystemProperties.addToHelp(sub.getCommandSpec());
+      }
     }
     return cli;
   }

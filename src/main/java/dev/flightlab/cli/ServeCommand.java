@@ -1,10 +1,12 @@
 package dev.flightlab.cli;
 
+import dev.flightlab.jvm.Launch;
 import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.server.Credentials;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerLimits;
 import dev.flightlab.server.ServerOptions;
+import dev.flightlab.warmup.ServerWarmup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,10 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +33,11 @@ import picocli.CommandLine.Option;
     defaultValueProvider = ServeCommand.ServerDefaults.class,
     description = "Run the Flight dataset server until Ctrl-C/SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+  /** How long serve warms up before it listens, unless --warmup says otherwise. */
+  static final Duration DEFAULT_WARMUP = Duration.ofMillis(400);
+
   @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
 
@@ -156,6 +167,15 @@ final class ServeCommand implements Callable<Integer> {
               + " --memory-limit. Default: none (memory only).")
   Path dataDir;
 
+  @Option(
+      names = "--warmup",
+      description =
+          "Before listening, run uploads and downloads through a throwaway loopback server for"
+              + " this long (e.g. 400ms, 1s), so that the first clients meet compiled code rather"
+              + " than the interpreter; logged with its duration; 0 skips it."
+              + " Default: ${DEFAULT-VALUE}.")
+  String warmup;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -198,7 +218,13 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Main.setLogLevel(logLevel);
     ServerOptions options = options().withDataDir(dataDir);
-    FlightLabServer server = FlightLabServer.builder(options).limits(limits()).build().start();
+    ServerLimits limits = limits();
+    Duration warmupBudget = Durations.parse(warmup);
+    Optional<Duration> beforeWarmup = Launch.sinceLaunch();
+    Duration warmupTook = warmUp(warmupBudget);
+    long building = System.nanoTime();
+    FlightLabServer server = FlightLabServer.builder(options).limits(limits).build().start();
+    logReady(beforeWarmup, warmupTook, Duration.ofNanos(System.nanoTime() - building));
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean failed = new AtomicBoolean();
     Runnable stop =
@@ -229,6 +255,50 @@ final class ServeCommand implements Callable<Integer> {
       stopped.await();
     }
     return failed.get() ? Main.EXIT_FAILURE : 0;
+  }
+
+  /**
+   * One line saying how long the server took to accept connections after the process started, in
+   * which steps, and with which JVM flags (the launcher's per-command defaults and class-data
+   * archive: FLIGHTLAB_JAVA_OPTS and FLIGHTLAB_JVM_CACHE=off change them; the data dir's load has
+   * its own line).
+   */
+  private static void logReady(
+      Optional<Duration> beforeWarmup, Duration warmupTook, Duration serverStart) {
+    Optional<Duration> total = Launch.sinceLaunch();
+    List<String> flags = Launch.vmFlags();
+    log.info(
+        "Accepting connections {} after launch ({}warm-up {} ms, server and store {} ms);"
+            + " JVM flags: {}",
+        total.map(d -> d.toMillis() + " ms").orElse("(launch time unknown)"),
+        beforeWarmup.map(d -> "JVM and command line " + d.toMillis() + " ms, ").orElse(""),
+        warmupTook.toMillis(),
+        serverStart.toMillis(),
+        flags.isEmpty() ? "none" : String.join(" ", flags));
+  }
+
+  /**
+   * Runs the warm-up for {@code budget} (none when zero) and logs what it did; a warm-up that fails
+   * is logged and the server starts anyway, since it only costs the first clients time.
+   */
+  private Duration warmUp(Duration budget) {
+    if (budget.isZero()) {
+      return Duration.ZERO;
+    }
+    long started = System.nanoTime();
+    try {
+      ServerWarmup.Outcome done = ServerWarmup.run(budget);
+      log.info(
+          "Warm-up: {} uploads and {} downloads ({} moved) through a throwaway loopback server in"
+              + " {} ms, before listening (--warmup 0 skips it)",
+          done.uploads(),
+          done.downloads(),
+          MemorySizes.format(done.bytes()),
+          done.took().toMillis());
+    } catch (Exception e) {
+      log.warn("Warm-up failed, starting without it: {}", Main.describe(e));
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
   }
 
   /**
@@ -291,6 +361,7 @@ final class ServeCommand implements Callable<Integer> {
         case "--max-connections" -> Integer.toString(ServerLimits.DEFAULT_MAX_CONNECTIONS);
         case "--idle-timeout" -> Durations.format(ServerLimits.DEFAULT_IDLE_TIMEOUT);
         case "--endpoint-rows" -> Long.toString(defaults.endpointRows());
+        case "--warmup" -> Durations.format(DEFAULT_WARMUP);
         default -> null;
       };
     }

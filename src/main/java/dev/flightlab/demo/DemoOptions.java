@@ -2,6 +2,7 @@ package dev.flightlab.demo;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Options of the demo scenario.
@@ -13,20 +14,39 @@ import java.nio.file.Path;
  * @param trustedCertificates PEM certificates to trust for a grpc+tls server, or null
  */
 public record DemoOptions(
-    URI server, int batches, int rowsPerBatch, String authToken, Path trustedCertificates) {
+    URI server,
+    int batches,
+    int rowsPerBatch,
+    String authToken,
+    Path trustedCertificates,
+    Duration warmup) {
   /** The original demo's number of benchmark DoPuts. */
   public static final int DEFAULT_BATCHES = 100;
 
   /** The original demo's rows per benchmark table. */
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
+  /** Options without a warm-up of the embedded server. */
+  public DemoOptions(
+      URI server, int batches, int rowsPerBatch, String authToken, Path trustedCertificates) {
+    this(server, batches, rowsPerBatch, authToken, trustedCertificates, Duration.ZERO);
+  }
+
   public DemoOptions {
+    if (warmup == null || warmup.isNegative()) {
+      throw new IllegalArgumentException("--warmup must be 0 or more: " + warmup);
+    }
     if (batches < 0) {
       throw new IllegalArgumentException("--batches must be >= 0: " + batches);
     }
     if (rowsPerBatch < 1) {
       throw new IllegalArgumentException("--rows-per-batch must be >= 1: " + rowsPerBatch);
     }
+  }
+
+  /** A copy whose embedded server warms up for {@code budget} before it listens (0: none). */
+  public DemoOptions withWarmup(Duration budget) {
+    return new DemoOptions(server, batches, rowsPerBatch, authToken, trustedCertificates, budget);
   }
 
   /** The original demo on an embedded server. */

@@ -7,10 +7,12 @@ import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
+import dev.flightlab.warmup.ServerWarmup;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.NettyTransport;
 import dev.flightlab.wire.PutMode;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -35,6 +37,8 @@ public final class DemoScenario {
 
   private final DemoOptions options;
   private final DemoLog log;
+  // How long the embedded server warmed up before it listened; zero for none.
+  private Duration warmedUp = Duration.ZERO;
 
   /** A scenario that logs to {@code log}. */
   public DemoScenario(DemoOptions options, DemoLog log) {
@@ -50,6 +54,19 @@ public final class DemoScenario {
   public int run(BufferAllocator allocator) throws Exception {
     if (options.server() != null) {
       return runAgainst(options.server(), allocator, NettyTransport.forClient());
+    }
+    if (!options.warmup().isZero()) {
+      ServerWarmup.Outcome done = ServerWarmup.run(options.warmup(), true);
+      warmedUp = done.took();
+      log.info(
+          String.format(
+              Locale.ROOT,
+              "Warm-up: %d uploads and %d downloads through a throwaway embedded server in %d ms,"
+                  + " before the embedded server listens, as flightlab serve does (--warmup 0"
+                  + " skips it; nothing of it is counted below)",
+              done.uploads(),
+              done.downloads(),
+              done.took().toMillis()));
     }
     try (FlightLabServer server =
         FlightLabServer.builder(ServerOptions.ephemeral())
@@ -174,7 +191,12 @@ public final class DemoScenario {
         "Counted: bytes = each table's Arrow IPC stream size as sent (schema, record batch, end"
             + " marker; no validity bitmap for columns without nulls, as pyarrow sends them),"
             + " MB = 2^20 bytes; time = sum of per-call times from opening the DoPut to the"
-            + " server's final ack; cold JVM, no warm-up"
+            + " server's final ack; cold JVM, "
+            + (warmedUp.isZero()
+                ? "no warm-up"
+                : "the embedded server warmed up for "
+                    + warmedUp.toMillis()
+                    + " ms before it listened")
             + jitNote()
             + (options.server() == null
                 ? "; client and embedded server in one JVM, on one network thread."

@@ -71,6 +71,7 @@ public final class FlightLabServer implements AutoCloseable {
   private final Server grpcServer;
   private final ExecutorService callExecutor;
   private final boolean embedded;
+  private final boolean quiet;
   private final NettyTransport transport;
   private final Credentials credentials;
   private final ShutdownGate gate = new ShutdownGate();
@@ -79,11 +80,16 @@ public final class FlightLabServer implements AutoCloseable {
   private boolean closed;
 
   private FlightLabServer(
-      ServerOptions options, ServerLimits limits, BufferAllocator parent, boolean embedded) {
+      ServerOptions options,
+      ServerLimits limits,
+      BufferAllocator parent,
+      boolean embedded,
+      boolean quiet) {
     // First: a bad TLS file fails here, before anything is allocated.
     SslContext sslContext = options.tls() ? ServerTls.sslContext(options) : null;
     this.credentials = options.acceptedCredentials();
     this.embedded = embedded;
+    this.quiet = quiet;
     this.transport = embedded ? NettyTransport.forEmbeddedServer() : NettyTransport.forServer();
     this.options = options;
     this.ownedRoot = parent == null ? Allocators.newRoot() : null;
@@ -200,11 +206,12 @@ public final class FlightLabServer implements AutoCloseable {
               : Location.forGrpcInsecure(advertised, port);
     }
     endpointLocations = endpointLocations(options, location);
-    log.info(
-        "flightlab serving on {} (memory limit {}{})",
-        location.getUri(),
-        MemorySizes.format(store.memoryLimitBytes()),
-        options.tlsClientCa() != null ? ", client certificates required" : "");
+    (quiet ? log.atDebug() : log.atInfo())
+        .log(
+            "flightlab serving on {} (memory limit {}{})",
+            location.getUri(),
+            MemorySizes.format(store.memoryLimitBytes()),
+            options.tlsClientCa() != null ? ", client certificates required" : "");
     if (!options.tls()
         && !credentials.isEmpty()
         && options.unixSocket() == null
@@ -382,7 +389,7 @@ public final class FlightLabServer implements AutoCloseable {
         ownedRoot.close();
       }
     }
-    log.info("flightlab server stopped");
+    (quiet ? log.atDebug() : log.atInfo()).log("flightlab server stopped");
   }
 
   private static Thread callThread(Runnable task) {
@@ -416,6 +423,7 @@ public final class FlightLabServer implements AutoCloseable {
     private ServerLimits limits = ServerLimits.defaults();
     private BufferAllocator allocator;
     private boolean embedded;
+    private boolean quiet;
 
     private Builder(ServerOptions options) {
       this.options = options;
@@ -436,6 +444,12 @@ public final class FlightLabServer implements AutoCloseable {
       return this;
     }
 
+    /** Logs its start and stop at debug level: for a server nobody else sees (the warm-up's). */
+    public Builder quiet() {
+      this.quiet = true;
+      return this;
+    }
+
     /** Holds these limits (message size, connections, idle time) instead of the defaults. */
     public Builder limits(ServerLimits newLimits) {
       this.limits = newLimits;
@@ -444,7 +458,7 @@ public final class FlightLabServer implements AutoCloseable {
 
     /** Creates the server (not started). */
     public FlightLabServer build() {
-      return new FlightLabServer(options, limits, allocator, embedded);
+      return new FlightLabServer(options, limits, allocator, embedded, quiet);
     }
   }
 }

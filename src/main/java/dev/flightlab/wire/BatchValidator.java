@@ -307,17 +307,50 @@ public final class BatchValidator {
     if (previous < 0) {
       throw invalid(name, "first offset " + previous + " is negative");
     }
-    // Sizes are checked above: the loop reads without a bounds check per value.
+    // Sizes are checked above: the loops read without a bounds check per value, one loop per
+    // width (C1, which compiles the server's code, does not hoist the width test out of a loop).
     long address = offsets.memoryAddress();
-    for (long i = 1; i <= length; i++) {
+    long fall = width == 4 ? fall32(address, length) : fall64(address, length);
+    if (fall > 0) {
+      long before =
+          width == 4
+              ? MemoryUtil.getInt(address + (fall - 1) * 4)
+              : MemoryUtil.getLong(address + (fall - 1) * 8);
       long o =
-          width == 4 ? MemoryUtil.getInt(address + i * 4) : MemoryUtil.getLong(address + i * 8);
+          width == 4
+              ? MemoryUtil.getInt(address + fall * 4)
+              : MemoryUtil.getLong(address + fall * 8);
+      throw invalid(name, "offsets fall at slot " + (fall - 1) + " (" + before + " to " + o + ")");
+    }
+    return width == 4
+        ? MemoryUtil.getInt(address + length * 4)
+        : MemoryUtil.getLong(address + length * 8);
+  }
+
+  /** The first index in 1..length whose 32-bit offset is below the one before it, or 0. */
+  private static long fall32(long address, long length) {
+    int previous = MemoryUtil.getInt(address);
+    for (long i = 1; i <= length; i++) {
+      int o = MemoryUtil.getInt(address + (i << 2));
       if (o < previous) {
-        throw invalid(name, "offsets fall at slot " + (i - 1) + " (" + previous + " to " + o + ")");
+        return i;
       }
       previous = o;
     }
-    return previous;
+    return 0;
+  }
+
+  /** The first index in 1..length whose 64-bit offset is below the one before it, or 0. */
+  private static long fall64(long address, long length) {
+    long previous = MemoryUtil.getLong(address);
+    for (long i = 1; i <= length; i++) {
+      long o = MemoryUtil.getLong(address + (i << 3));
+      if (o < previous) {
+        return i;
+      }
+      previous = o;
+    }
+    return 0;
   }
 
   private void variableWidth(String name, long length, long nulls, int width) {

@@ -25,9 +25,10 @@ class LayersTest {
           Map.entry(
               "cli",
               List.of(
-                  "demo", "bench", "client", "server", "store", "files", "wire", "memory", "data",
-                  "jvm")),
-          Map.entry("demo", List.of("client", "server", "wire", "memory", "data", "jvm")),
+                  "demo", "bench", "warmup", "client", "server", "store", "files", "wire", "memory",
+                  "data", "jvm")),
+          Map.entry("demo", List.of("warmup", "client", "server", "wire", "memory", "data", "jvm")),
+          Map.entry("warmup", List.of("client", "server", "wire", "memory", "data", "jvm")),
           Map.entry("bench", List.of("client", "server", "files", "wire", "memory", "data", "jvm")),
           Map.entry("client", List.of("files", "wire", "memory", "data", "jvm")),
           Map.entry("server", List.of("store", "wire", "memory", "data", "jvm")),

@@ -23,5 +23,8 @@ class ServerProcessTest {
     assertThat(ServerProcess.inheritable("-Xmx1g")).isTrue();
     assertThat(ServerProcess.inheritable("-agentlib:jdwp=transport=dt_socket")).isFalse();
     assertThat(ServerProcess.inheritable("-javaagent:x.jar")).isFalse();
+    assertThat(ServerProcess.inheritable("-XX:SharedArchiveFile=/x/client-17.jsa")).isFalse();
+    assertThat(ServerProcess.inheritable("-XX:AOTCache=/x/client-25.aot")).isFalse();
+    assertThat(ServerProcess.inheritable("-XX:TieredStopAtLevel=1")).isTrue();
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -69,6 +70,17 @@ class LauncherIT {
   /** The JVM arguments the launcher passes to a stand-in java of {@code version}. */
   private List<String> javaArgs(
       String version, boolean releaseFile, String javaOpts, String... args) throws Exception {
+    return javaArgs(Map.of(), version, releaseFile, javaOpts, args);
+  }
+
+  private List<String> javaArgsWith(
+      Map<String, String> env, String version, String javaOpts, String... args) throws Exception {
+    return javaArgs(env, version, true, javaOpts, args);
+  }
+
+  private List<String> javaArgs(
+      Map<String, String> env, String version, boolean releaseFile, String javaOpts, String... args)
+      throws Exception {
     Path home = Files.createDirectories(fakeJdks.resolve(version + (releaseFile ? "" : "-bare")));
     Files.createDirectories(home.resolve("bin"));
     if (releaseFile) {
@@ -84,7 +96,7 @@ class LauncherIT {
             + "\" 2026-01-20' >&2; exit 0; fi\n"
             + "printf '%s\\n' \"$@\"\n");
     java.toFile().setExecutable(true);
-    Run run = launch(home, javaOpts, args);
+    Run run = launchWith(env, home, javaOpts, args);
     assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
     return run.stdout().lines().takeWhile(a -> !a.equals("-jar")).toList();
   }
@@ -125,6 +137,112 @@ class LauncherIT {
   }
 
   @Test
+  void serveAndBenchStartWithC1AndLowThresholdsLikeTheDemo() throws Exception {
+    assertThat(javaArgs("17.0.15", true, null, "serve"))
+        .containsExactly(
+            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.005", "-XX:+UseSerialGC");
+    assertThat(javaArgs("17.0.15", true, "-Xmx2g", "serve")).containsExactly("-Xmx2g");
+    assertThat(javaArgs("17.0.15", true, null, "bench"))
+        .containsExactly(
+            "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.005", "-XX:+UseSerialGC");
+    assertThat(javaArgs("17.0.15", true, null, "get")).isEmpty();
+  }
+
+  @Test
+  void theArchiveForTheCommandAndJdkIsUsedWhenNewerThanTheJar() throws Exception {
+    // The stand-in JDK's archives, named as the launcher names them: command family, version, and
+    // a checksum of the java binary's real path.
+    javaArgs("17.0.15", true, null, "ls");
+    Path java17 = fakeJdks.resolve("17.0.15/bin/java").toRealPath();
+    Path client17 = archive("client", "17.0.15", java17, "jsa");
+    Path serve17 = archive("serve", "17.0.15", java17, "jsa");
+    try {
+      assertThat(javaArgs("17.0.15", true, null, "get"))
+          .containsExactly("-XX:SharedArchiveFile=" + client17);
+      assertThat(javaArgs("17.0.15", true, "", "serve"))
+          .containsExactly("-XX:SharedArchiveFile=" + serve17);
+      // A demo archive is missing: none. An archive older than the jar is stale: none.
+      assertThat(javaArgs("17.0.15", true, "", "demo")).isEmpty();
+      Files.setLastModifiedTime(serve17, FileTime.fromMillis(0));
+      assertThat(javaArgs("17.0.15", true, "", "serve")).isEmpty();
+      // Not for commands that load little (--version, help).
+      assertThat(javaArgs("17.0.15", true, "", "--version")).isEmpty();
+      assertThat(javaArgs("17.0.15", true, "", "get"))
+          .containsExactly("-XX:SharedArchiveFile=" + client17);
+    } finally {
+      Files.deleteIfExists(client17);
+      Files.deleteIfExists(serve17);
+    }
+  }
+
+  @Test
+  void jdk25GetsAnAheadOfTimeCacheAndRecordModeWritesOne() throws Exception {
+    javaArgs("25.0.3", true, "", "ls");
+    Path java25 = fakeJdks.resolve("25.0.3/bin/java").toRealPath();
+    Path client25 = archive("client", "25.0.3", java25, "aot");
+    try {
+      assertThat(javaArgs("25.0.3", true, "", "bench"))
+          .containsExactly("-XX:AOTCache=" + client25, "--sun-misc-unsafe-memory-access=allow");
+      assertThat(javaArgsWith(Map.of("FLIGHTLAB_JVM_CACHE", "off"), "25.0.3", "", "bench"))
+          .containsExactly("--sun-misc-unsafe-memory-access=allow");
+      assertThat(javaArgsWith(Map.of("FLIGHTLAB_JVM_CACHE", "record"), "25.0.3", "", "bench"))
+          .containsExactly(
+              "-XX:AOTCacheOutput=" + client25, "--sun-misc-unsafe-memory-access=allow");
+      // Record mode starts from nothing: the old cache is gone.
+      assertThat(client25).doesNotExist();
+    } finally {
+      Files.deleteIfExists(client25);
+    }
+  }
+
+  @Test
+  void thePackagedJarComesWithArchivesThisJdkMaps() throws Exception {
+    // ./mvnw package trained them (scripts/train-jvm-cache.sh) with the java on this PATH.
+    assumeTrue(Runtime.version().feature() < 25, "JDK 17-24: class-data sharing archives");
+    Path client;
+    try (Stream<Path> archives = Files.list(Path.of("target/jvm-cache"))) {
+      List<String> names =
+          archives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).toList();
+      assertThat(names)
+          .anyMatch(n -> n.startsWith("serve-"))
+          .anyMatch(n -> n.startsWith("client-"))
+          .anyMatch(n -> n.startsWith("demo-"));
+      client =
+          Path.of(
+              "target/jvm-cache",
+              names.stream().filter(n -> n.startsWith("client-")).findFirst().orElseThrow());
+    }
+    assumeTrue(
+        newer(client, Files.getLastModifiedTime(JAR)),
+        "the archives were trained for this jar (not built with -Dflightlab.jvmCache.skip=true)");
+    // -Xshare:on fails a JVM that cannot map its archives; class+load names the dynamic archive
+    // ("top" layer) as the source of the classes it held.
+    Run run = launchWith(Map.of(), null, "-Xshare:on -Xlog:class+load=info", "ls", "--help");
+    assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
+    assertThat(run.stdout())
+        .contains("Usage: flightlab ls")
+        .contains("dev.flightlab.cli.LsCommand source: shared objects file (top)");
+  }
+
+  private static Path archive(String family, String version, Path java, String extension)
+      throws Exception {
+    Process cksum =
+        new ProcessBuilder(
+                "sh", "-c", "printf '%s' \"$0\" | cksum | cut -d ' ' -f 1", java.toString())
+            .start();
+    String id = new String(cksum.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(cksum.waitFor()).isZero();
+    Path file =
+        Path.of("target/jvm-cache")
+            .toAbsolutePath()
+            .resolve(family + "-" + version + "-" + id + "." + extension);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "stand-in archive");
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    return file;
+  }
+
+  @Test
   void anUnsafeSettingInFlightlabJavaOptsIsLeftAsItIs() throws Exception {
     assertThat(javaArgs("25.0.3", true, "-Xmx1g --sun-misc-unsafe-memory-access=warn", "ls"))
         .containsExactly("-Xmx1g", "--sun-misc-unsafe-memory-access=warn");
@@ -133,12 +251,22 @@ class LauncherIT {
   private record Run(int exit, String stdout, String stderr) {}
 
   private static Run launch(Path javaHome, String javaOpts, String... args) throws Exception {
+    return launchWith(Map.of(), javaHome, javaOpts, args);
+  }
+
+  /** Runs the launcher with JAVA_HOME (unless null: the environment's java) and more variables. */
+  private static Run launchWith(
+      Map<String, String> env, Path javaHome, String javaOpts, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(LAUNCHER.toString());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("JAVA_HOME", javaHome.toString());
+    if (javaHome != null) {
+      pb.environment().put("JAVA_HOME", javaHome.toString());
+    }
     pb.environment().remove("FLIGHTLAB_JAVA_OPTS");
+    pb.environment().remove("FLIGHTLAB_JVM_CACHE");
+    pb.environment().putAll(env);
     if (javaOpts != null) {
       pb.environment().put("FLIGHTLAB_JAVA_OPTS", javaOpts);
     }

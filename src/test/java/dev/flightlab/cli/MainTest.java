@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -85,5 +86,24 @@ class MainTest {
     assertThat(run.errLines().get(0)).isEqualTo(expected);
     assertThat(run.errLines()).hasSizeGreaterThan(2);
     assertThat(run.err()).contains("\tat " + FailingCommand.class.getName() + ".call");
+  }
+
+  @Test
+  void aSubcommandRunsWithOnlyItselfBuiltAndHelpListsThemAll() {
+    // Building the bench command loads Arrow's schema classes and Jackson: serve must not pay it.
+    assertThat(Main.commandLineFor("serve", "--port", "0").getSubcommands().keySet())
+        .containsExactly("serve");
+    assertThat(Main.commandLineFor("--help").getSubcommands().keySet())
+        .containsExactly(
+            "serve", "demo", "ls", "info", "get", "put", "drop", "actions", "bench", "help");
+    assertThat(Main.commandLineFor("help", "serve").getSubcommands()).hasSize(10);
+    assertThat(Main.commandLineFor().getSubcommands()).hasSize(10);
+  }
+
+  @Test
+  void subcommandHelpStillNamesTheWholeCommand() {
+    Cli.Run run = Cli.run(Main.commandLineFor("ls", "--help"), "ls", "--help");
+    assertThat(run.exit()).isZero();
+    assertThat(run.out()).contains("Usage: flightlab ls");
   }
 }

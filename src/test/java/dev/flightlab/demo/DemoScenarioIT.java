@@ -9,6 +9,7 @@ import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.PutMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -117,6 +118,29 @@ class DemoScenarioIT {
     String server = "grpc://127.0.0.1:" + started.group(1);
     assertInOrder(
         log.info, expectedLines(server, List.of("/my_app/user_sessions", "/reports/daily_sales")));
+  }
+
+  @Test
+  void aWarmedUpEmbeddedServerSaysSoAndCountsNoneOfIt() throws Exception {
+    CollectingLog log = new CollectingLog();
+    try (RootAllocator allocator = new RootAllocator()) {
+      DemoOptions options =
+          new DemoOptions(null, BATCHES, ROWS, null, null).withWarmup(Duration.ofMillis(1));
+      assertThat(new DemoScenario(options, log).run(allocator)).isZero();
+      assertThat(allocator.getAllocatedMemory()).isZero();
+    }
+    assertThat(log.errors).isEmpty();
+    // One whole round at least: two tables up and down, before the embedded server starts.
+    assertThat(log.info.get(0))
+        .matches(
+            "Warm-up: 2 uploads and 2 downloads through a throwaway embedded server in \\d+ ms,"
+                + " before the embedded server listens, .*");
+    assertThat(log.info.get(1)).startsWith("Started embedded flightlab server on ");
+    assertThat(log.info.get(log.info.size() - 1))
+        .containsPattern("cold JVM, the embedded server warmed up for \\d+ ms before it listened")
+        .doesNotContain("no warm-up");
+    // The demo's own uploads are all it lists: the warm-up's datasets never reach its server.
+    assertThat(log.info).noneMatch(line -> line.contains("warm-up/"));
   }
 
   @Test

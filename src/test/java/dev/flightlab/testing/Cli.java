@@ -26,7 +26,7 @@ public final class Cli {
 
   /** Runs {@code flightlab args...}, capturing standard output and error. */
   public static Run run(String... args) {
-    return run(Main.commandLine(), args);
+    return run(Main.commandLineFor(args), args);
   }
 
   /**
