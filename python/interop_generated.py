@@ -9,7 +9,8 @@ Usage:
         FAIL PATH<TAB>what went wrong
   python interop_generated.py fixtures DIR
       Writes DIR/NAME.arrow, an Arrow IPC file of one column of each type, with nulls, in two
-      record batches, and prints one line per file: NAME<TAB>ROWS<TAB>NULLS<TAB>TYPE.
+      record batches, and DIR/NAME.parquet where Parquet can hold the type, and prints one line
+      per type: NAME<TAB>ROWS<TAB>NULLS<TAB>TYPE<TAB>parquet|no-parquet.
 Exit code 0 when every line is PASS (validate) or every file was written (fixtures), 1 otherwise.
 """
 
@@ -20,6 +21,7 @@ import sys
 
 import pyarrow as pa
 import pyarrow.flight as flight
+import pyarrow.parquet as pq
 
 
 def validate(server, paths):
@@ -114,7 +116,12 @@ def fixtures(directory):
         with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             for part in parts:
                 writer.write_batch(part)
-        print(f"{name}\t{len(array)}\t{array.null_count}\t{array.type}")
+        try:
+            pq.write_table(table, os.path.join(directory, name + ".parquet"))
+            parquet = "parquet"
+        except pa.ArrowNotImplementedError:  # unions, run-end encoded, month_day_nano
+            parquet = "no-parquet"
+        print(f"{name}\t{len(array)}\t{array.null_count}\t{array.type}\t{parquet}")
     return True
 
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * flightlab's own data checked by pyarrow (python/interop_generated.py): what {@code bench
  * --schema} uploads passes pyarrow's {@code validate(full=True)} type by type, and Arrow IPC files
- * pyarrow writes with every type load with {@code bench --data-file} and survive its roundtrip
- * value check.
+ * pyarrow writes with every type (and Parquet files, for the types Parquet holds) load with {@code
+ * bench --data-file} and survive its roundtrip value check.
  */
 @DisabledIfEnvironmentVariable(named = Pyarrow.SKIP_VARIABLE, matches = "1")
 class GeneratedDataIT {
@@ -113,10 +113,11 @@ class GeneratedDataIT {
   }
 
   @Test
-  void pyarrowIpcFilesOfEveryTypeLoadAndSurviveTheBenchRoundtrip() throws Exception {
+  void pyarrowFilesOfEveryTypeLoadAndSurviveTheBenchRoundtrip() throws Exception {
     Pyarrow.Run made = Pyarrow.run("interop_generated.py", "fixtures", dir.toString());
     assertThat(made.exit()).as(made.describe()).isZero();
     assertThat(made.lines()).hasSizeGreaterThanOrEqualTo(25);
+    int parquets = 0;
     for (String line : made.lines()) {
       String[] parts = line.split("\t");
       Path file = dir.resolve(parts[0] + ".arrow");
@@ -132,26 +133,36 @@ class GeneratedDataIT {
         }
         assertThat(allocator.getAllocatedMemory()).isZero();
       }
-      Path json = dir.resolve(parts[0] + ".json");
-      Cli.Run run =
-          Cli.run(
-              "bench",
-              "--op",
-              "roundtrip",
-              "--data-file",
-              file.toString(),
-              "--warmup",
-              "0",
-              "--iterations",
-              "1",
-              "--quiet",
-              "--format",
-              "json",
-              "--output",
-              json.toString());
-      assertThat(run.exit()).as(line + ": " + run.err()).isZero();
-      JsonNode iteration = JSON.readTree(json.toFile()).path("points").get(0).path("iterations");
-      assertThat(iteration.get(0).path("verified").asBoolean()).as(line).isTrue();
+      assertRoundtrips(file, line);
+      if (parts[4].equals("parquet")) {
+        parquets++;
+        assertRoundtrips(dir.resolve(parts[0] + ".parquet"), line + " (Parquet)");
+      }
     }
+    assertThat(parquets).isGreaterThanOrEqualTo(20);
+  }
+
+  /** {@code bench --op roundtrip --data-file file}: it succeeds and its value check passes. */
+  private void assertRoundtrips(Path file, String what) throws Exception {
+    Path json = dir.resolve(file.getFileName() + ".json");
+    Cli.Run run =
+        Cli.run(
+            "bench",
+            "--op",
+            "roundtrip",
+            "--data-file",
+            file.toString(),
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "--quiet",
+            "--format",
+            "json",
+            "--output",
+            json.toString());
+    assertThat(run.exit()).as(what + ": " + run.err()).isZero();
+    JsonNode iteration = JSON.readTree(json.toFile()).path("points").get(0).path("iterations");
+    assertThat(iteration.get(0).path("verified").asBoolean()).as(what).isTrue();
   }
 }
