@@ -2,15 +2,21 @@ package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.files.DictionarySnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 
 /**
  * One stream's DoGet with either client, timed from the call to its end. Latency samples are the
@@ -89,9 +95,16 @@ final class GetDriver {
     return keep ? BatchSet.concat(parts) : null;
   }
 
+  /**
+   * A DoGet through Arrow's FlightStream, as shipped. What is kept has each batch with the
+   * dictionaries the stream held when it was read (FlightStream loads every dictionary message into
+   * the same vector, so they are shared, not copied, each time one changed): the roundtrip check
+   * then sees what Arrow's client read, which for a dictionary delta is not what was sent.
+   */
   private static BatchSet getArrow(
       FlightLabClient client, Ticket ticket, Arrivals arrivals, boolean keep) throws Exception {
     BatchSet.Builder kept = null;
+    DictionarySnapshot held = null;
     try (FlightStream stream = client.flight().getStream(ticket, client.options())) {
       VectorSchemaRoot root = stream.getRoot();
       if (keep) {
@@ -101,13 +114,17 @@ final class GetDriver {
         arrivals.batch(0);
         arrivals.rows += root.getRowCount();
         if (kept != null) {
+          DictionaryProvider dictionaries = stream.getDictionaryProvider();
+          if (held == null || held.changedIn(dictionaries) != null) {
+            for (long id : DictionarySnapshot.dictionaryIds(root.getSchema())) {
+              kept.replaceDictionary(shared(dictionaries.lookup(id), client.allocator()));
+            }
+            if (held != null) {
+              held.close();
+            }
+            held = DictionarySnapshot.of(root.getSchema(), dictionaries, client.allocator());
+          }
           kept.add(new VectorUnloader(root, true, true).getRecordBatch(), null);
-        }
-      }
-      if (kept != null) {
-        DictionaryProvider dictionaries = stream.takeDictionaryOwnership();
-        for (long id : dictionaries.getDictionaryIds()) {
-          kept.dictionary(dictionaries.lookup(id));
         }
       }
     } catch (Exception | Error e) {
@@ -115,8 +132,30 @@ final class GetDriver {
         kept.build().close();
       }
       throw e;
+    } finally {
+      if (held != null) {
+        held.close();
+      }
     }
     return kept == null ? null : kept.build();
+  }
+
+  /** A dictionary whose vector shares {@code d}'s buffers (each side holds a reference). */
+  private static Dictionary shared(Dictionary d, BufferAllocator allocator) {
+    FieldVector source = d.getVector();
+    FieldVector copy = source.getField().createVector(allocator);
+    try (ArrowRecordBatch values =
+        new VectorUnloader(
+                new VectorSchemaRoot(
+                    List.of(source.getField()), List.of(source), source.getValueCount()))
+            .getRecordBatch()) {
+      new VectorLoader(new VectorSchemaRoot(List.of(copy.getField()), List.of(copy), 0))
+          .load(values);
+    } catch (RuntimeException e) {
+      copy.close();
+      throw e;
+    }
+    return new Dictionary(copy, d.getEncoding());
   }
 
   /** When batches arrive, and how much: the first batch's time, then the gaps between them. */

@@ -39,6 +39,9 @@ public final class ServerHandle implements AutoCloseable {
     if (options.tlsCert() != null) {
       serverOptions = serverOptions.withTls(options.tlsCert(), options.tlsKey());
     }
+    if (options.unixSocket() != null) {
+      serverOptions = serverOptions.withUnixSocket(options.unixSocket());
+    }
     if (options.serverProcess()) {
       ServerProcess child = ServerProcess.start(serverOptions);
       return new ServerHandle(
@@ -62,6 +65,9 @@ public final class ServerHandle implements AutoCloseable {
   }
 
   private static URI toUri(ServerOptions options, int port) {
+    if (options.unixSocket() != null) {
+      return URI.create("grpc+unix://" + options.unixSocket().toAbsolutePath());
+    }
     return URI.create((options.tls() ? "grpc+tls://" : "grpc://") + options.host() + ":" + port);
   }
 

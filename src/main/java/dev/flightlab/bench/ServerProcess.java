@@ -113,10 +113,15 @@ public final class ServerProcess implements AutoCloseable {
       cmd.add(MAIN_CLASS);
     }
     cmd.add("serve");
-    cmd.add("--host");
-    cmd.add(options.host());
-    cmd.add("--port");
-    cmd.add(Integer.toString(options.port()));
+    if (options.unixSocket() != null) {
+      cmd.add("--unix-socket");
+      cmd.add(options.unixSocket().toAbsolutePath().toString());
+    } else {
+      cmd.add("--host");
+      cmd.add(options.host());
+      cmd.add("--port");
+      cmd.add(Integer.toString(options.port()));
+    }
     cmd.add("--port-file");
     cmd.add(portFile.toString());
     cmd.add("--log-level");

@@ -23,6 +23,9 @@ import java.nio.file.Path;
  * @param pathPrefix where the benchmark's datasets go on the server
  * @param dataset for {@code get}: read this existing dataset instead of uploading first, or null
  * @param keep leave the benchmark's datasets on the server
+ * @param unixSocket serve the server the benchmark starts (in this JVM or with {@code
+ *     serverProcess}) on this Unix domain socket, reached as grpc+unix://PATH, instead of TCP; or
+ *     null
  */
 public record TargetOptions(
     URI server,
@@ -34,11 +37,13 @@ public record TargetOptions(
     Path tlsKey,
     String pathPrefix,
     String dataset,
-    boolean keep) {
+    boolean keep,
+    Path unixSocket) {
 
   /** Every default: a server in this JVM, plain gRPC, no token, datasets dropped at the end. */
   public static final TargetOptions DEFAULTS =
-      new TargetOptions(null, false, 0, null, null, null, null, "/flightlab-bench", null, false);
+      new TargetOptions(
+          null, false, 0, null, null, null, null, "/flightlab-bench", null, false, null);
 
   public TargetOptions {
     authToken = authToken == null || authToken.isEmpty() ? null : authToken;
@@ -60,6 +65,17 @@ public record TargetOptions(
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+    }
+    if (unixSocket != null && server != null) {
+      throw new IllegalArgumentException(
+          "--unix-socket is where a server the benchmark starts listens: not with --server"
+              + " (use --server grpc+unix:///PATH)");
+    }
+    if (unixSocket != null && serverPort != 0) {
+      throw new IllegalArgumentException("--unix-socket and --server-port do not go together");
+    }
+    if (unixSocket != null && tlsCert != null) {
+      throw new IllegalArgumentException("TLS over a Unix domain socket is not supported");
     }
   }
 

@@ -178,6 +178,13 @@ final class BenchFlags {
 
     @Option(names = "--keep", description = "Leave the benchmark's datasets on the server.")
     boolean keep = TargetOptions.DEFAULTS.keep();
+
+    @Option(
+        names = "--unix-socket",
+        description =
+            "Start the server (in this JVM or with --server-process) on this Unix domain socket"
+                + " instead of loopback TCP, and connect as grpc+unix:///PATH (Linux, epoll).")
+    Path unixSocket = TargetOptions.DEFAULTS.unixSocket();
   }
 
   /** {@link TransferOptions}. */

@@ -1,9 +1,8 @@
 package dev.flightlab.cli;
 
+import dev.flightlab.client.FlightInfoReader;
 import dev.flightlab.client.FlightLabClient;
-import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.ValueFormatter;
-import dev.flightlab.files.ArrowFiles;
 import dev.flightlab.files.DataFiles;
 import dev.flightlab.files.FileFormat;
 import dev.flightlab.files.WriteOptions;
@@ -14,23 +13,10 @@ import dev.flightlab.wire.IpcCompression;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.dictionary.Dictionary;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.types.pojo.Schema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,9 +77,10 @@ final class GetCommand implements Callable<Integer> {
       names = "--parallel",
       defaultValue = "1",
       description =
-          "With --output to an Arrow IPC file or stream, fetch up to this many of the dataset's"
-              + " endpoints at once (joined in order, held in memory until written)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "With -o/--output: download up to this many of the dataset's endpoints at once, each"
+              + " at its own location. Rows are written in endpoint order; endpoints downloaded"
+              + " ahead of the one being written are held in memory meanwhile. 1 reads one"
+              + " endpoint after another, streamed. Default: ${DEFAULT-VALUE}.")
   int parallel;
 
   @Override
@@ -103,18 +90,22 @@ final class GetCommand implements Callable<Integer> {
     if (output == null && (format != null || delimiter != null)) {
       throw new IllegalArgumentException("--format and --delimiter apply to -o/--output only");
     }
+    if (parallel < 1) {
+      throw new IllegalArgumentException("--parallel must be at least 1: " + parallel);
+    }
+    if (output == null && parallel != 1) {
+      throw new IllegalArgumentException(
+          "--parallel applies to -o/--output only: a preview reads no more than it prints");
+    }
     WriteOptions options = output == null ? null : writeOptions();
     // An unknown extension is refused before anything is fetched.
     FileFormat fileFormat = output == null ? null : DataFiles.formatOf(output, options);
     try (RootAllocator allocator = Allocators.newRoot();
         FlightLabClient c = client.connect(allocator)) {
       if (output != null) {
-        if (parallel < 1) {
-          throw new IllegalArgumentException("--parallel must be at least 1: " + parallel);
-        }
         long start = System.nanoTime();
         FlightInfo info = c.info(dataset);
-        WriteOutcome written = download(c, info, fileFormat, options);
+        WriteOutcome written = download(c, info, options);
         int endpoints = info.getEndpoints().size();
         out.printf(
             "Wrote %d rows in %d batches from '%s'%s to %s (%d bytes, %s, %.3f s)%n",
@@ -142,24 +133,13 @@ final class GetCommand implements Callable<Integer> {
   }
 
   /**
-   * Writes every endpoint of {@code info} to the output file: streamed batch by batch, endpoint
-   * after endpoint, or with {@code --parallel} fetched at once into memory and written as Arrow
-   * IPC.
+   * Writes every endpoint of {@code info} to the output file, batch by batch, endpoint after
+   * endpoint, through flightlab's reader (dictionary replacements and deltas applied); with {@code
+   * --parallel N}, up to N endpoints downloading at once.
    */
-  private WriteOutcome download(
-      FlightLabClient c, FlightInfo info, FileFormat fileFormat, WriteOptions options)
+  private WriteOutcome download(FlightLabClient c, FlightInfo info, WriteOptions options)
       throws IOException {
-    if (parallel > 1) {
-      if (!fileFormat.description().startsWith("Arrow IPC")) {
-        throw new IllegalArgumentException(
-            "--parallel writes Arrow IPC files and streams only, not " + fileFormat.description());
-      }
-      try (BatchSet table = c.get(info, parallel, null, IpcCompression.NONE)) {
-        long bytes = ArrowFiles.write(table, output, c.allocator());
-        return new WriteOutcome(table.rowCount(), table.batches().size(), bytes);
-      }
-    }
-    try (ArrowReader source = new EndpointsReader(c, info.getEndpoints())) {
+    try (FlightInfoReader source = c.reader(info, parallel, IpcCompression.NONE)) {
       return DataFiles.write(source, output, options, c.allocator());
     }
   }
@@ -167,19 +147,25 @@ final class GetCommand implements Callable<Integer> {
   /**
    * Prints the schema and the first rows, one tab-separated line each, every value as pyarrow's
    * {@code str()} prints it ({@link ValueFormatter}); dictionary columns show their values as the
-   * stream's dictionaries stood at each batch (replacements and deltas applied).
+   * stream's dictionaries stood at each batch (replacements and deltas applied). Reads no more
+   * batches than it prints from: closing the reader then cancels the call and leaves the endpoints
+   * after it unread.
    */
-  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) {
+  private void preview(FlightLabClient c, DatasetPath dataset, PrintWriter out) throws IOException {
+    FlightInfo info = c.info(dataset);
     long shown = 0;
-    try (BatchSet table = c.get(dataset);
-        VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), c.allocator())) {
-      out.println("Schema: " + table.schema());
+    boolean ended = false;
+    try (FlightInfoReader reader = c.reader(info, 1, IpcCompression.NONE)) {
+      VectorSchemaRoot root = reader.getVectorSchemaRoot();
+      out.println("Schema: " + root.getSchema());
       out.println(
           String.join("\t", root.getSchema().getFields().stream().map(f -> f.getName()).toList()));
-      VectorLoader loader = new VectorLoader(root);
-      for (int b = 0; b < table.batches().size() && shown < limit; b++) {
-        loader.load(table.batches().get(b));
-        ValueFormatter formatter = new ValueFormatter(table.dictionariesAt(b));
+      ValueFormatter formatter = new ValueFormatter(reader);
+      while (shown < limit && !ended) {
+        if (!reader.loadNextBatch()) {
+          ended = true;
+          break;
+        }
         for (int row = 0; row < root.getRowCount() && shown < limit; row++, shown++) {
           StringBuilder line = new StringBuilder();
           for (int col = 0; col < root.getFieldVectors().size(); col++) {
@@ -191,107 +177,12 @@ final class GetCommand implements Callable<Integer> {
           out.println(line);
         }
       }
-      out.printf("(%d of %d rows shown)%n", shown, table.rowCount());
     }
-  }
-
-  /**
-   * A FlightInfo's endpoints as one {@link ArrowReader}, the source {@link DataFiles#write} takes:
-   * each endpoint's ticket redeemed where {@link FlightLabClient#clientFor} says, in order, each
-   * batch pulled as the writer asks (gRPC's flow control holds the server back meanwhile). Every
-   * stream's batches are moved into this reader's root without copying; dictionaries are those of
-   * the stream being read.
-   */
-  static final class EndpointsReader extends ArrowReader {
-    private final FlightLabClient client;
-    private final Iterator<FlightEndpoint> endpoints;
-    private FlightStream stream;
-    private VectorSchemaRoot root;
-
-    EndpointsReader(FlightLabClient client, List<FlightEndpoint> endpoints) {
-      super(client.allocator());
-      this.client = client;
-      this.endpoints = endpoints.iterator();
-      if (!this.endpoints.hasNext()) {
-        throw new IllegalArgumentException("the server listed no endpoint for this dataset");
-      }
-      this.stream = open(this.endpoints.next());
-    }
-
-    private FlightStream open(FlightEndpoint endpoint) {
-      FlightLabClient at = client.clientFor(endpoint);
-      return at.flight().getStream(endpoint.getTicket(), at.options());
-    }
-
-    @Override
-    public boolean loadNextBatch() throws IOException {
-      while (!stream.next()) {
-        if (!endpoints.hasNext()) {
-          return false;
-        }
-        closeStream();
-        stream = open(endpoints.next());
-      }
-      // The stream's buffers are retained by this reader's root: an accounting move, no copy.
-      try (ArrowRecordBatch batch = new VectorUnloader(stream.getRoot()).getRecordBatch()) {
-        new VectorLoader(getVectorSchemaRoot()).load(batch);
-      }
-      return true;
-    }
-
-    @Override
-    public VectorSchemaRoot getVectorSchemaRoot() {
-      if (root == null) {
-        root = VectorSchemaRoot.create(stream.getSchema(), allocator);
-      }
-      return root;
-    }
-
-    @Override
-    public Dictionary lookup(long id) {
-      return stream.getDictionaryProvider().lookup(id);
-    }
-
-    @Override
-    public Set<Long> getDictionaryIds() {
-      return stream.getDictionaryProvider().getDictionaryIds();
-    }
-
-    @Override
-    public Map<Long, Dictionary> getDictionaryVectors() {
-      Map<Long, Dictionary> all = new HashMap<>();
-      for (long id : getDictionaryIds()) {
-        all.put(id, lookup(id));
-      }
-      return all;
-    }
-
-    @Override
-    public long bytesRead() {
-      return 0;
-    }
-
-    @Override
-    protected void closeReadSource() throws IOException {
-      if (root != null) {
-        root.close();
-      }
-      closeStream();
-    }
-
-    private void closeStream() throws IOException {
-      try {
-        stream.close();
-      } catch (IOException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IOException("closing the DoGet stream failed: " + e.getMessage(), e);
-      }
-    }
-
-    @Override
-    protected Schema readSchema() {
-      return stream.getSchema();
-    }
+    // Rows not read are counted by the server's FlightInfo (-1 when it does not say).
+    long total = ended ? shown : info.getRecords();
+    out.println(
+        total >= 0
+            ? String.format("(%d of %d rows shown)", shown, total)
+            : String.format("(%d rows shown; the server did not say how many in all)", shown));
   }
 }

@@ -53,6 +53,7 @@ final class Downloader implements AutoCloseable {
   private final ClientCall<Flight.Ticket, InboundFlightData> call;
   private final Deque<InboundFlightData> queue = new ArrayDeque<>();
   private final FlightLabClient.BatchVisitor visitor;
+  private final boolean readAhead;
   private Schema schema;
   private Status status;
   private Metadata trailers;
@@ -69,7 +70,7 @@ final class Downloader implements AutoCloseable {
     BatchSet.Builder out = null;
     VectorSchemaRoot decompressed = null;
     Map<Long, Dictionary> dictionaries = new HashMap<>();
-    try (Downloader download = new Downloader(connection, ticket, compression, null)) {
+    try (Downloader download = new Downloader(connection, ticket, compression, null, false)) {
       for (InboundFlightData next = download.next(); next != null; next = download.next()) {
         try (InboundFlightData message = next) {
           switch (message.headerType()) {
@@ -158,23 +159,15 @@ final class Downloader implements AutoCloseable {
     try {
       load(values, batch);
       if (batch.isDelta()) {
-        FieldVector whole = inPlace ? current : current.getField().createVector(allocator);
-        try {
-          if (!inPlace) {
-            VectorBatchAppender.batchAppend(whole, current);
-          }
-          VectorBatchAppender.batchAppend(whole, values);
-        } catch (RuntimeException e) {
-          if (!inPlace) {
-            whole.close();
-          }
-          throw e;
-        }
-        values.close();
-        values = whole;
         if (inPlace) {
+          VectorBatchAppender.batchAppend(current, values);
+          values.close();
           return;
         }
+        // The earlier values stay with the batches before this one: the whole goes to a new vector.
+        FieldVector whole = concat(current, values, allocator);
+        values.close();
+        values = whole;
       }
     } catch (RuntimeException e) {
       values.close();
@@ -184,6 +177,27 @@ final class Downloader implements AutoCloseable {
     Dictionary replaced = new Dictionary(values, d.getEncoding());
     out.replaceDictionary(replaced);
     dictionaries.put(batch.getDictionaryId(), replaced);
+  }
+
+  /** A new vector holding {@code first}'s values, then {@code second}'s. */
+  private static FieldVector concat(
+      FieldVector first, FieldVector second, BufferAllocator allocator) {
+    FieldVector whole = first.getField().createVector(allocator);
+    try {
+      whole.allocateNew();
+      int n = first.getValueCount();
+      for (int i = 0; i < n; i++) {
+        whole.copyFromSafe(i, i, first);
+      }
+      for (int i = 0; i < second.getValueCount(); i++) {
+        whole.copyFromSafe(i, n + i, second);
+      }
+      whole.setValueCount(n + second.getValueCount());
+      return whole;
+    } catch (RuntimeException e) {
+      whole.close();
+      throw e;
+    }
   }
 
   private static void load(FieldVector vector, ArrowDictionaryBatch batch) {
@@ -201,13 +215,23 @@ final class Downloader implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a DoGet whose messages the caller takes one by one with {@link #next}: at most a few
+   * ahead of the caller, or with {@code readAhead} everything the server sends, as fast as it comes
+   * (for endpoints fetched ahead of the one being read). Close it to cancel an unfinished call.
+   */
+  static Downloader open(
+      Connection connection, Ticket ticket, IpcCompression compression, boolean readAhead) {
+    return new Downloader(connection, ticket, compression, null, readAhead);
+  }
+
   /** Reads batch by batch: see {@link FlightLabClient#readBatches}. */
   static Schema readBatches(
       Connection connection,
       Ticket ticket,
       FlightLabClient.BatchVisitor visitor,
       IpcCompression compression) {
-    try (Downloader download = new Downloader(connection, ticket, compression, visitor)) {
+    try (Downloader download = new Downloader(connection, ticket, compression, visitor, false)) {
       download.awaitEnd();
       // awaitEnd saw the call end after the last message: the schema set there is visible.
       return download.schema;
@@ -222,8 +246,10 @@ final class Downloader implements AutoCloseable {
       Connection connection,
       Ticket ticket,
       IpcCompression compression,
-      FlightLabClient.BatchVisitor visitor) {
+      FlightLabClient.BatchVisitor visitor,
+      boolean readAhead) {
     this.visitor = visitor;
+    this.readAhead = readAhead;
     // Callbacks run on the connection's network thread (they never block): each message is
     // parsed where it was read, instead of being handed to another thread first.
     call =
@@ -245,6 +271,9 @@ final class Downloader implements AutoCloseable {
               }
               queue.add(message);
               queue.notifyAll();
+            }
+            if (readAhead) {
+              call.request(1);
             }
           }
 
@@ -321,7 +350,7 @@ final class Downloader implements AutoCloseable {
    *
    * @throws FlightRuntimeException with the server's status when the call failed
    */
-  private InboundFlightData next() throws InterruptedException {
+  InboundFlightData next() throws InterruptedException {
     InboundFlightData message;
     synchronized (queue) {
       while (queue.isEmpty() && status == null) {
@@ -335,8 +364,17 @@ final class Downloader implements AutoCloseable {
         return null;
       }
     }
-    call.request(1);
+    if (!readAhead) {
+      call.request(1);
+    }
     return message;
+  }
+
+  /** The server's status if the call failed already, else null (still running, or ended well). */
+  Status failure() {
+    synchronized (queue) {
+      return status == null || status.isOk() ? null : status;
+    }
   }
 
   /**

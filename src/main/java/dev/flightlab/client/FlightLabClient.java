@@ -211,32 +211,85 @@ public final class FlightLabClient implements AutoCloseable {
   }
 
   /**
-   * The client to redeem {@code endpoint}'s ticket on: this one when the endpoint names no
+   * A reader of everything {@code info} describes, batch by batch as the caller asks: each
+   * endpoint's ticket redeemed at its locations, in endpoint order, up to {@code parallelism}
+   * endpoints open at once (those after the one being read are read ahead into memory). Dictionary
+   * replacements and deltas are applied as they arrive. Closing it early cancels what is open and
+   * opens nothing more.
+   *
+   * @return the reader, owned by the caller (close it before this client)
+   */
+  public FlightInfoReader reader(FlightInfo info, int parallelism, IpcCompression compression) {
+    return new FlightInfoReader(this, info, parallelism, compression);
+  }
+
+  /**
+   * The client to redeem {@code endpoint}'s ticket on first: this one when the endpoint names no
    * location, {@code arrow-flight-reuse-connection://?}, or this client's own server; else a pooled
    * connection to its first location (opened on first use with this client's token and trust,
-   * closed with it).
+   * closed with it). Reads fall back to the endpoint's other locations ({@link #locationsOf}).
    */
   public FlightLabClient clientFor(FlightEndpoint endpoint) {
+    return at(locationsOf(endpoint).get(0));
+  }
+
+  /**
+   * Where {@code endpoint}'s ticket may be redeemed, in the order reads try them: null (this
+   * client's connection) first when the endpoint names no location, the reuse-connection URI or
+   * this client's server; then its other locations in the endpoint's order (Flight lets a client
+   * use any of them).
+   */
+  List<URI> locationsOf(FlightEndpoint endpoint) {
+    List<URI> out = new ArrayList<>();
     List<Location> locations = endpoint.getLocations();
     if (locations.isEmpty()) {
-      return this;
+      out.add(null);
+      return out;
     }
     for (Location l : locations) {
       if (isThisServer(l.getUri())) {
-        return this;
+        out.add(0, null);
+        break;
       }
     }
-    URI target = locations.get(0).getUri();
+    for (Location l : locations) {
+      if (!isThisServer(l.getUri()) && !out.contains(l.getUri())) {
+        out.add(l.getUri());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * This client for null, else the pooled client for {@code location} (opened on first use with
+   * this client's token and trust, closed with it).
+   *
+   * @throws IllegalArgumentException when {@code location} is no location flightlab can connect to
+   */
+  FlightLabClient at(URI location) {
+    if (location == null) {
+      return this;
+    }
     synchronized (pool) {
       if (closed) {
         throw new IllegalStateException("client closed");
       }
-      return pool.computeIfAbsent(
-          target,
-          u ->
-              connect(
-                  clientOptions.withServer(u), connection.allocator, NettyTransport.forClient()));
+      FlightLabClient pooled = pool.get(location);
+      if (pooled == null) {
+        pooled =
+            connect(
+                clientOptions.withServer(location),
+                connection.allocator,
+                NettyTransport.forClient());
+        pool.put(location, pooled);
+      }
+      return pooled;
     }
+  }
+
+  /** This client's connection, for the readers of this package. */
+  Connection connection() {
+    return connection;
   }
 
   private static final String REUSE_CONNECTION_TEXT = "arrow-flight-reuse-connection://?";
@@ -246,19 +299,44 @@ public final class FlightLabClient implements AutoCloseable {
     if (location.toString().equals(REUSE_CONNECTION_TEXT) || location.equals(REUSE_CONNECTION)) {
       return true;
     }
+    if ("arrow-flight-reuse-connection".equalsIgnoreCase(location.getScheme())) {
+      return true;
+    }
     return sameServer(location, connection.location.getUri());
   }
 
-  /** grpc:// and grpc+tcp:// are one scheme; hosts compare without case; nothing is resolved. */
+  /**
+   * grpc:// and grpc+tcp:// are one scheme; hosts compare without case, and localhost, 127.0.0.1
+   * and ::1 are one host (the loopback interface); nothing is resolved. grpc+unix locations compare
+   * by the socket's path.
+   */
   static boolean sameServer(URI a, URI b) {
     if (!normalScheme(a).equals(normalScheme(b))) {
       return false;
     }
-    if (a.getHost() == null || b.getHost() == null) {
-      // grpc+unix:///path: the socket's path names the server.
-      return a.getHost() == b.getHost() && java.util.Objects.equals(a.getPath(), b.getPath());
+    if (normalScheme(a).equals(Connection.UNIX_SCHEME)) {
+      return java.util.Objects.equals(socketPath(a), socketPath(b));
     }
-    return lower(a.getHost()).equals(lower(b.getHost())) && a.getPort() == b.getPort();
+    if (a.getHost() == null || b.getHost() == null) {
+      return false;
+    }
+    return host(a).equals(host(b)) && a.getPort() == b.getPort();
+  }
+
+  /** A grpc+unix location's socket path, however it is spelled (grpc+unix:///p, grpc+unix:/p). */
+  private static String socketPath(URI u) {
+    String path =
+        (u.getRawAuthority() == null ? "" : u.getAuthority())
+            + (u.getPath() == null ? "" : u.getPath());
+    return java.nio.file.Path.of(path).normalize().toString();
+  }
+
+  private static String host(URI u) {
+    String h = lower(u.getHost());
+    return switch (h) {
+      case "localhost", "127.0.0.1", "[::1]", "::1", "[0:0:0:0:0:0:0:1]" -> "localhost";
+      default -> h;
+    };
   }
 
   private static String normalScheme(URI u) {
@@ -317,20 +395,13 @@ public final class FlightLabClient implements AutoCloseable {
 
   /**
    * Reads everything {@code info} describes batch by batch, endpoint after endpoint in order, each
-   * ticket redeemed where {@link #clientFor} says.
+   * ticket redeemed at its locations ({@link #locationsOf}: the next one is tried while a location
+   * cannot be reached before the visitor saw a batch from it).
    *
    * @return the schema (message format) of the first endpoint's stream
    */
   public Schema readBatches(FlightInfo info, BatchVisitor visitor, IpcCompression compression) {
-    Schema schema = null;
-    for (FlightEndpoint e : info.getEndpoints()) {
-      Schema s = clientFor(e).readBatches(e.getTicket(), visitor, compression);
-      schema = schema == null ? s : schema;
-    }
-    if (schema == null) {
-      throw new IllegalStateException("the server's FlightInfo has no endpoints: nothing to read");
-    }
-    return schema;
+    return Endpoints.readBatches(this, info, visitor, compression);
   }
 
   /** {@link #readBatches(DatasetPath, BatchVisitor)} for what {@code ticket} names. */

@@ -134,11 +134,12 @@ public final class ArrowFiles {
 
   /**
    * Writes every batch {@code source} reads to {@code channel}, batch by batch, in {@code format}.
-   * The channel stays open.
+   * The channel stays open. A dictionary that changes between batches goes into a stream as a
+   * replacement, into a file as a delta when it only grew ({@link DeltaFileWriter}).
    *
    * @param file named in errors
    * @throws DataFileException when {@code source} replaces a dictionary and {@code format} is the
-   *     file format, which holds one dictionary per id
+   *     file format, which holds deltas but one set of values per dictionary
    */
   static WriteOutcome write(
       ArrowReader source,
@@ -152,11 +153,10 @@ public final class ArrowFiles {
     boolean more = source.loadNextBatch();
     long rows = 0;
     long batches = 0;
-    try (ArrowWriter writer = newWriter(format, root, source, new Unclosed(channel));
-        DictionarySnapshot written =
-            format == Format.FILE
-                ? DictionarySnapshot.of(root.getSchema(), source, allocator)
-                : null) {
+    try (ArrowWriter writer =
+        format == Format.FILE
+            ? new DeltaFileWriter(root, source, new Unclosed(channel), file, allocator)
+            : new ArrowStreamWriter(root, source, new Unclosed(channel))) {
       writer.start();
       while (more) {
         EmptyBatches.reallocateIfEmpty(root);
@@ -164,18 +164,6 @@ public final class ArrowFiles {
         rows += root.getRowCount();
         batches++;
         more = source.loadNextBatch();
-        if (more && written != null && !written.isEmpty()) {
-          Long changed = written.changedIn(source);
-          if (changed != null) {
-            throw DataFileException.of(
-                file,
-                "dictionary "
-                    + changed
-                    + " changes at batch "
-                    + batches
-                    + ", which the Arrow IPC file format cannot hold; write a stream (.arrows)");
-          }
-        }
       }
       writer.end();
       return new WriteOutcome(rows, batches, writer.bytesWritten());

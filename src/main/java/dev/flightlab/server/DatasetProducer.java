@@ -65,6 +65,7 @@ public final class DatasetProducer extends NoOpFlightProducer {
   private final Duration clientWaitTimeout;
   private final long endpointRows;
   private final Instant startedAt = Instant.now();
+  private final DoGetCounters doGets = new DoGetCounters();
 
   /**
    * Creates a producer.
@@ -97,6 +98,11 @@ public final class DatasetProducer extends NoOpFlightProducer {
     this.locations = locations;
     this.clientWaitTimeout = clientWaitTimeout;
     this.endpointRows = endpointRows;
+  }
+
+  /** The DoGet counters the {@code stats} action reports; the data plane counts into them. */
+  DoGetCounters doGetCounters() {
+    return doGets;
   }
 
   @Override
@@ -248,6 +254,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
           out.put("disk_bytes", s.diskBytes());
           out.put("mapped_bytes", s.mappedBytes());
           out.put("server_allocated_bytes", allocator.getAllocatedMemory());
+          out.put("doget_calls", doGets.calls.sum());
+          out.put("doget_batches_sent", doGets.batchesSent.sum());
+          out.put("doget_cancelled", doGets.cancelled.sum());
           out.put("block_cache_bytes", Allocators.cachedBlockBytes());
           Runtime rt = Runtime.getRuntime();
           out.put("jvm_heap_used_bytes", rt.totalMemory() - rt.freeMemory());

@@ -43,6 +43,7 @@ final class DoGetHandler implements Runnable {
   private final CompressionCodec codec;
   private final VectorSchemaRoot root;
   private final VectorLoader loader;
+  private final DoGetCounters counters;
   private int next;
   private boolean finished;
 
@@ -51,7 +52,8 @@ final class DoGetHandler implements Runnable {
       Flight.Ticket request,
       StreamObserver<OutboundFlightData> observer,
       DatasetStore store,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      DoGetCounters counters) {
     ServerCallStreamObserver<OutboundFlightData> call =
         (ServerCallStreamObserver<OutboundFlightData>) observer;
     DatasetTicket ticket;
@@ -86,8 +88,14 @@ final class DoGetHandler implements Runnable {
       call.onError(StatusUtils.toGrpcException(Statuses.invalid("DoGet: " + e.getMessage())));
       return;
     }
+    counters.calls.increment();
     new DoGetHandler(
-            call, dataset, range, compression.enabled() ? compression.newCodec() : null, allocator)
+            call,
+            dataset,
+            range,
+            compression.enabled() ? compression.newCodec() : null,
+            allocator,
+            counters)
         .start();
   }
 
@@ -130,8 +138,10 @@ final class DoGetHandler implements Runnable {
       Dataset dataset,
       List<StoredBatch> batches,
       CompressionCodec codec,
-      BufferAllocator allocator) {
+      BufferAllocator allocator,
+      DoGetCounters counters) {
     this.call = call;
+    this.counters = counters;
     this.dataset = dataset;
     this.batches = batches;
     this.codec = codec;
@@ -154,6 +164,9 @@ final class DoGetHandler implements Runnable {
     call.setOnCancelHandler(
         () -> {
           log.debug("DoGet '{}' cancelled by the client", dataset.path());
+          if (!finished) {
+            counters.cancelled.increment();
+          }
           finish();
         });
     call.setOnReadyHandler(this);
@@ -183,6 +196,7 @@ final class DoGetHandler implements Runnable {
         }
         StoredBatch b = batches.get(next++);
         call.onNext(message(b));
+        counters.batchesSent.increment();
       }
       if (next == batches.size() && !finished) {
         // Release the snapshot before the client can see the end: gRPC holds its own

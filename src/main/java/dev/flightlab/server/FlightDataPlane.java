@@ -39,10 +39,12 @@ final class FlightDataPlane {
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
+  private final DoGetCounters doGets;
 
-  FlightDataPlane(BufferAllocator allocator, DatasetStore store) {
+  FlightDataPlane(BufferAllocator allocator, DatasetStore store, DoGetCounters doGets) {
     this.allocator = allocator;
     this.store = store;
+    this.doGets = doGets;
   }
 
   /**
@@ -83,7 +85,7 @@ final class FlightDataPlane {
                       if (PerfStreams.isToken(ticket)) {
                         PerfStreams.doGet(ticket, call, allocator);
                       } else {
-                        DoGetHandler.handle(ticket, call, store, allocator);
+                        DoGetHandler.handle(ticket, call, store, allocator, doGets);
                       }
                     })));
     MethodDescriptor<InboundFlightData, Flight.PutResult> put =

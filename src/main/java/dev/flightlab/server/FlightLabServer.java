@@ -120,7 +120,7 @@ public final class FlightLabServer implements AutoCloseable {
     // The executor for gRPC callbacks and Arrow's handlers; close() stops it only after the gRPC
     // server, so calls in flight still hear of new data and of cancellation until then.
     this.callExecutor = Executors.newCachedThreadPool(FlightLabServer::callThread);
-    FlightDataPlane dataPlane = new FlightDataPlane(allocator, store);
+    FlightDataPlane dataPlane = new FlightDataPlane(allocator, store, producer.doGetCounters());
     // The gRPC server is built here rather than by Arrow's FlightServer, whose close() waits 3 s
     // more before it cancels calls: this one's close() cancels them at the shutdown timeout. The
     // settings are those FlightServer.Builder would make.

@@ -94,7 +94,7 @@ class BaselineTest {
             o.with(Op.EXCHANGE),
             o.with(
                 new TargetOptions(
-                    null, true, 0, null, null, null, null, "/flightlab-bench", null, false)));
+                    null, true, 0, null, null, null, null, "/flightlab-bench", null, false, null)));
     for (BenchOptions other : others) {
       Comparison c = baseline.compare(BenchFixtures.withOptions(base, other), 0.10);
       assertThat(c.entries()).as(other.toString()).isEmpty();

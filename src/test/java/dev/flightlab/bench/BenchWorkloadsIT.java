@@ -70,7 +70,7 @@ class BenchWorkloadsIT {
 
   private static TargetOptions target(URI server, String dataset, boolean keep) {
     return new TargetOptions(
-        server, false, 0, null, null, null, null, "/flightlab-bench", dataset, keep);
+        server, false, 0, null, null, null, null, "/flightlab-bench", dataset, keep, null);
   }
 
   /** No warm-up, one measured iteration. */

@@ -110,7 +110,8 @@ class OptionsTest {
   void theTokenNeverShows() {
     TargetOptions t = TargetOptions.DEFAULTS;
     TargetOptions withToken =
-        new TargetOptions(null, false, 0, "s3cret", null, null, null, t.pathPrefix(), null, false);
+        new TargetOptions(
+            null, false, 0, "s3cret", null, null, null, t.pathPrefix(), null, false, null);
     assertThat(BenchOptions.DEFAULTS.with(withToken).toString())
         .doesNotContain("s3cret")
         .contains("(set, not shown)");
@@ -134,7 +135,8 @@ class OptionsTest {
         t.tlsKey(),
         t.pathPrefix(),
         dataset,
-        t.keep());
+        t.keep(),
+        t.unixSocket());
   }
 
   @Test

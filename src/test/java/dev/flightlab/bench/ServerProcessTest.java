@@ -19,6 +19,16 @@ class ServerProcessTest {
   }
 
   @Test
+  void theChildServesOnTheUnixSocketAskedFor() {
+    List<String> command =
+        ServerProcess.command(
+            ServerOptions.ephemeral().withUnixSocket(Path.of("/tmp/b.sock")), Path.of("port"));
+    assertThat(Collections.indexOfSubList(command, List.of("--unix-socket", "/tmp/b.sock")))
+        .isPositive();
+    assertThat(command).doesNotContain("--port", "--host");
+  }
+
+  @Test
   void debuggersAndAgentsAreNotInherited() {
     assertThat(ServerProcess.inheritable("-Xmx1g")).isTrue();
     assertThat(ServerProcess.inheritable("-agentlib:jdwp=transport=dt_socket")).isFalse();

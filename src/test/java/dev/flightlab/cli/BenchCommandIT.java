@@ -201,6 +201,32 @@ class BenchCommandIT {
   }
 
   @Test
+  void aStartedServerListensOnAUnixSocketInThisJvmOrItsOwn() throws IOException {
+    for (String mode : List.of("embedded", "--server-process")) {
+      Path socket = dir.resolve("bench-" + (mode.equals("embedded") ? "e" : "p") + ".sock");
+      List<String> args =
+          new ArrayList<>(
+              List.of("--unix-socket", socket.toString(), "--op", "roundtrip", "--warmup", "0"));
+      args.addAll(List.of("--iterations", "1", "--format", "json", "-q"));
+      if (!mode.equals("embedded")) {
+        args.add(mode);
+      }
+      Cli.Run o = bench(args.toArray(String[]::new));
+      assertThat(o.err()).as(mode).isEmpty();
+      assertThat(o.exit()).as(mode).isZero();
+      JsonNode server = JSON.readTree(o.out()).path("server");
+      assertThat(server.path("location").asText())
+          .as(mode)
+          .isEqualTo("grpc+unix://" + socket.toAbsolutePath());
+      assertThat(server.path("mode").asText())
+          .isEqualTo(mode.equals("embedded") ? "embedded" : "process");
+      assertThat(socket).as("the socket, once the server stopped").doesNotExist();
+    }
+    assertThat(bench("--server", "grpc://127.0.0.1:1", "--unix-socket", "x.sock").err())
+        .contains("--unix-socket is where a server the benchmark starts listens");
+  }
+
+  @Test
   void serverPortIsThePortOfTheServerItStarts() throws IOException {
     for (String mode : List.of("--server-port", "--server-process")) {
       int port = freePort();

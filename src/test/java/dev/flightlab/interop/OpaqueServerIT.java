@@ -1,8 +1,10 @@
 package dev.flightlab.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.client.ClientOptions;
+import dev.flightlab.client.FlightInfoReader;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.files.ArrowFiles;
@@ -11,12 +13,17 @@ import dev.flightlab.testing.Cli;
 import dev.flightlab.testing.ServerFixture;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
+import dev.flightlab.wire.IpcCompression;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,12 +33,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * flightlab's client against a Flight server that is not flightlab's (python/opaque_server.py):
- * opaque tickets, four endpoints with every kind of location, batches re-chunked on the way out,
- * errors with Python tracebacks.
+ * opaque tickets, six endpoints with every kind of location (none, the reuse-connection URI, this
+ * server in another spelling, its own, an unreachable one before its own, two in one endpoint),
+ * over TCP and a Unix socket, batches re-chunked on the way out, errors with Python tracebacks, an
+ * endpoint that fails mid-stream.
  */
 @DisabledIfEnvironmentVariable(named = Pyarrow.SKIP_VARIABLE, matches = "1")
 class OpaqueServerIT {
   private static final int ROWS = 10_000;
+  private static final int ENDPOINTS = 6;
+  // 6 endpoints of 1,667 rows (the last 1,665), each re-chunked into 700 + 700 + the rest.
+  private static final int BATCHES = 18;
 
   @TempDir Path temp;
   private Process process;
@@ -40,23 +52,39 @@ class OpaqueServerIT {
 
   @BeforeEach
   void startServer() throws Exception {
+    start();
+  }
+
+  /** (Re)starts the server with {@code extra} arguments. */
+  private void start(String... extra) throws Exception {
+    if (process != null) {
+      stopServer();
+    }
     log = temp.resolve("opaque_server.log");
     Path portFile = temp.resolve("opaque_server.port");
-    process =
-        Pyarrow.start(
-            log,
-            "opaque_server.py",
-            "--port-file",
-            portFile.toString(),
-            "--rows",
-            Integer.toString(ROWS),
-            "--chunk-rows",
-            "700");
+    Files.deleteIfExists(portFile);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--port-file",
+                portFile.toString(),
+                "--rows",
+                Integer.toString(ROWS),
+                "--chunk-rows",
+                "700",
+                "--endpoints",
+                Integer.toString(ENDPOINTS)));
+    args.addAll(List.of(extra));
+    process = Pyarrow.start(log, "opaque_server.py", args.toArray(String[]::new));
     ServerFixture.awaitUntil(
         () -> Files.exists(portFile) || !process.isAlive(),
         () -> "python/opaque_server.py to write its port; log:\n" + readQuietly(log));
     assertThat(process.isAlive()).as("opaque_server.py exited: %s", readQuietly(log)).isTrue();
-    uri = Pyarrow.grpc(Integer.parseInt(Files.readString(portFile).trim()));
+    int unix = args.indexOf("--unix-socket");
+    uri =
+        unix >= 0
+            ? "grpc+unix://" + args.get(unix + 1)
+            : Pyarrow.grpc(Integer.parseInt(Files.readString(portFile).trim()));
   }
 
   @AfterEach
@@ -73,8 +101,7 @@ class OpaqueServerIT {
         FlightLabClient client = FlightLabClient.connect(ClientOptions.of(URI.create(uri)), root);
         BatchSet table = client.get(DatasetPath.parse("/demo/numbers"))) {
       assertThat(table.rowCount()).isEqualTo(ROWS);
-      // 4 endpoints of 2,500 rows, each re-chunked into batches of at most 700.
-      assertThat(Tables.rowCounts(table)).hasSize(16).allMatch(n -> n <= 700);
+      assertThat(Tables.rowCounts(table)).hasSize(BATCHES).allMatch(n -> n <= 700);
       assertThat(Tables.column(table, "id", client.allocator()))
           .containsExactlyElementsOf(LongStream.range(0, ROWS).mapToObj(Long::toString).toList());
     }
@@ -86,7 +113,7 @@ class OpaqueServerIT {
     Cli.Run run =
         Cli.against(uri, "get", "/demo/numbers", "-o", file.toString(), "--parallel", "3");
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(run.out()).contains("Wrote 10000 rows in 16 batches", "(4 endpoints)");
+    assertThat(run.out()).contains("Wrote 10000 rows in 18 batches", "(6 endpoints)");
     try (RootAllocator root = Allocators.newRoot();
         BatchSet table = ArrowFiles.read(file, root)) {
       assertThat(Tables.column(table, "id", root))
@@ -127,6 +154,61 @@ class OpaqueServerIT {
         BatchSet sales = client.get(DatasetPath.parse("/reports/daily_sales"))) {
       assertThat(sales.rowCount()).isPositive();
       assertThat(client.list(null)).hasSizeGreaterThanOrEqualTo(4);
+    }
+  }
+
+  @Test
+  void everyKindOfLocationWorksOverAUnixSocket() throws Exception {
+    Path socket = temp.resolve("opaque.sock");
+    start("--unix-socket", socket.toString());
+    try (RootAllocator root = Allocators.newRoot();
+        FlightLabClient client = FlightLabClient.connect(ClientOptions.of(URI.create(uri)), root);
+        BatchSet table = client.get(DatasetPath.parse("/demo/numbers"))) {
+      assertThat(Tables.column(table, "id", client.allocator()))
+          .containsExactlyElementsOf(LongStream.range(0, ROWS).mapToObj(Long::toString).toList());
+    }
+    Path file = temp.resolve("numbers.csv");
+    Cli.Run run =
+        Cli.against(uri, "get", "/demo/numbers", "-o", file.toString(), "--parallel", "3");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out()).contains("Wrote 10000 rows", "(6 endpoints)");
+    assertThat(Files.readAllLines(file)).hasSize(ROWS + 1).contains("4321,row-4321");
+  }
+
+  @Test
+  void anEndpointFailingMidStreamFailsTheCommandInOneLineAndLeavesNoFile() throws Exception {
+    start("--fail-endpoint", "3");
+    for (String parallel : List.of("1", "3")) {
+      Path file = temp.resolve("out").resolve("numbers.parquet");
+      Files.createDirectories(file.getParent());
+      Cli.Run run =
+          Cli.against(uri, "get", "/demo/numbers", "-o", file.toString(), "--parallel", parallel);
+      assertThat(run.exit()).as("--parallel %s: %s", parallel, run.out()).isEqualTo(1);
+      assertThat(run.errLines()).as("--parallel " + parallel).hasSize(1);
+      assertThat(run.err())
+          .startsWith("flightlab get: ")
+          .contains("endpoint 3 of 6 at grpc", "endpoint 3 failed on purpose")
+          .doesNotContain("Traceback");
+      try (Stream<Path> left = Files.list(file.getParent())) {
+        assertThat(left).as("files left by --parallel " + parallel).isEmpty();
+      }
+    }
+    // The same through the API, with every allocator checked at zero.
+    try (RootAllocator root = Allocators.newRoot()) {
+      try (FlightLabClient client =
+          FlightLabClient.connect(ClientOptions.of(URI.create(uri)), root)) {
+        FlightInfo info = client.info(DatasetPath.parse("/demo/numbers"));
+        try (FlightInfoReader reader = client.reader(info, 4, IpcCompression.NONE)) {
+          assertThatThrownBy(
+                  () -> {
+                    while (reader.loadNextBatch()) {
+                      // read on until the failure
+                    }
+                  })
+              .hasMessageContaining("endpoint 3 of 6");
+        }
+      }
+      assertThat(root.getAllocatedMemory()).isZero();
     }
   }
 

@@ -67,7 +67,8 @@ class ReportFormatsTest {
                         t.tlsKey(),
                         t.pathPrefix(),
                         t.dataset(),
-                        t.keep())));
+                        t.keep(),
+                        t.unixSocket())));
     assertThat(render(new JsonReport(), withToken)).doesNotContain("s3cret");
     assertThat(render(new HtmlReport(), withToken)).doesNotContain("s3cret");
   }
