@@ -6,7 +6,8 @@ The original client uploads with FlightDescriptor.for_path("/reports/daily_sales
 segment holding the whole path), lists flights and joins each descriptor's path segments with "/",
 and fetches with Ticket(b"/reports/daily_sales"). On top of that, flightlab's own conventions as a
 pyarrow user meets them: the flightlab-put-mode call header (replace | append | create), the
-PutResult that echoes each batch's app_metadata, and the statuses of a missing dataset.
+PutResult that echoes each batch's app_metadata, DoExchange's echo, and the statuses of a missing
+dataset.
 
 Expects an empty server. One line per check on stdout, "PASS NAME" or "FAIL NAME: why", then
 "SUMMARY passed=P failed=F". Exit code 0 when every check passed, 1 otherwise.
@@ -141,6 +142,35 @@ def check_app_metadata_echo(client, state):
     expect(got == [b"batch-0", b"batch-1", b"batch-2"], f"acks {got}")
 
 
+def check_do_exchange_echo(client, state):
+    table = pa.table(
+        {
+            "n": pa.array(range(30), pa.int64()),
+            "tag": pa.array(["a", "b", None] * 10).dictionary_encode(),
+        }
+    )
+    writer, reader = client.do_exchange(flight.FlightDescriptor.for_path("/interop/echo"), options=OPTIONS)
+    writer.begin(table.schema)
+    echoed = []
+    # Full duplex: each batch's echo is read before the next batch is written.
+    for i, batch in enumerate(table.to_batches(max_chunksize=10)):
+        writer.write_with_metadata(batch, pa.py_buffer(f"echo-{i}".encode()))
+        chunk = reader.read_chunk()
+        echoed.append((chunk.data, chunk.app_metadata.to_pybytes()))
+    writer.done_writing()
+    try:
+        extra = reader.read_chunk()
+    except StopIteration:
+        extra = None
+    writer.close()
+    expect(extra is None, f"more came back than was sent: {extra}")
+    expect([m for _, m in echoed] == [b"echo-0", b"echo-1", b"echo-2"], f"app_metadata {echoed}")
+    got = pa.Table.from_batches([b for b, _ in echoed])
+    expect(got.equals(table), f"echo differs: {got} vs {table}")
+    listed = ["/".join(p.decode() for p in info.descriptor.path) for info in client.list_flights()]
+    expect("/interop/echo" not in listed, f"an exchange stored something: {listed}")
+
+
 def check_missing_dataset_not_found(client, state):
     try:
         get(client, "/no/such/dataset")
@@ -168,6 +198,7 @@ CHECKS = [
     check_put_mode_replace,
     check_put_mode_create_refuses_existing,
     check_app_metadata_echo,
+    check_do_exchange_echo,
     check_missing_dataset_not_found,
     check_drop_action,
 ]

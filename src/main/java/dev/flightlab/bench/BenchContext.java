@@ -13,7 +13,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * @param clients the connections; stream i uses {@code clients.get(i % clients.size())}
  * @param allocator allocator for generated data (a child of the run's root)
  * @param streamThreads one thread per stream
- * @param helperThreads threads for work a stream does on the side (DoExchange's reader)
+ * @param helperThreads threads for work a stream does on the side (Arrow's DoExchange reader)
  * @param flightlabServer true when the server is flightlab (drop, stats and per-batch acks)
  * @param serverTimes true when the server is flightlab in another JVM: its CPU and JIT time are
  *     read from {@code stats} before and after each iteration

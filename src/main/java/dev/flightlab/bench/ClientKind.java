@@ -5,14 +5,15 @@ import java.util.Locale;
 /**
  * Which client implementation moves the data ({@code --client}).
  *
- * <p>DoExchange and the metadata calls always use Arrow Java's FlightClient: flightlab's data plane
- * covers DoPut and DoGet only.
+ * <p>The metadata calls always use Arrow Java's FlightClient: flightlab's data plane covers DoPut,
+ * DoGet and DoExchange.
  */
 public enum ClientKind {
   /**
    * flightlab's own data plane (what {@code flightlab put/get} and the demo use): its FlightData
    * codec on a gRPC channel, sending on gRPC's onReady signal, all-valid validity bitmaps left out
-   * as Arrow C++ and pyarrow do, downloads handed over as batches without loading vectors.
+   * as Arrow C++ and pyarrow do, downloads and DoExchange's echoes handed over as batches without
+   * loading vectors.
    */
   FLIGHTLAB("flightlab's data plane: onReady flow control, all-valid bitmaps not sent"),
   /** Arrow Java 19's FlightClient as shipped: startPut/putNext, getStream/next, doExchange. */

@@ -15,7 +15,7 @@ final class ExchangeWorkload extends Workload {
 
   ExchangeWorkload(BenchContext ctx) {
     super(ctx);
-    driver = new ExchangeDriver(options.transfer().sendWait(), ctx.helperThreads());
+    driver = new ExchangeDriver(options.transfer(), ctx.helperThreads());
   }
 
   @Override

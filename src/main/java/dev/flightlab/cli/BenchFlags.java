@@ -194,8 +194,8 @@ final class BenchFlags {
         converter = ClientConverter.class,
         description =
             "Client that moves the data: flightlab (its own data plane, as flightlab put/get and"
-                + " the demo use) or arrow (Arrow Java's FlightClient as shipped). DoExchange and"
-                + " metadata calls always use Arrow's. Default: ${DEFAULT-VALUE}.")
+                + " the demo use, DoExchange included) or arrow (Arrow Java's FlightClient as shipped)."
+                + " Metadata calls always use Arrow's. Default: ${DEFAULT-VALUE}.")
     ClientKind client = TransferOptions.DEFAULTS.client();
 
     @Option(

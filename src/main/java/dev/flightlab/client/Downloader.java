@@ -138,7 +138,7 @@ final class Downloader implements AutoCloseable {
    * other message replaces it. Before the first batch the dictionaries are changed in place; after
    * it, the new whole values go to {@code out} for the batches that follow.
    */
-  private static void applyDictionary(
+  static void applyDictionary(
       ArrowDictionaryBatch batch,
       Map<Long, Dictionary> dictionaries,
       BatchSet.Builder out,
@@ -207,7 +207,7 @@ final class Downloader implements AutoCloseable {
         .load(batch.getDictionary());
   }
 
-  private static void freeUnbuilt(BatchSet.Builder out, Map<Long, Dictionary> dictionaries) {
+  static void freeUnbuilt(BatchSet.Builder out, Map<Long, Dictionary> dictionaries) {
     if (out != null) {
       out.build().close();
     } else {

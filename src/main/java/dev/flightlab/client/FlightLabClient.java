@@ -36,10 +36,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A client for flightlab (and any Flight server that stores DoPut uploads by path): the put, get,
- * list and action helpers that the demo, the benchmark and the CLI commands share.
+ * exchange, list and action helpers that the demo, the benchmark and the CLI commands share.
  *
  * <p>A facade: one {@link Connection}, an {@link Uploader} per DoPut, a {@link Downloader} per
- * DoGet; metadata calls and actions go straight to Arrow's client on the same connection.
+ * DoGet, an {@link Exchanger} per DoExchange; metadata calls and actions go straight to Arrow's
+ * client on the same connection.
  *
  * <p>Thread-safe for concurrent calls, like the {@link FlightClient} it wraps. Buffers it returns
  * come from its own child allocator; close the client after everything it returned.
@@ -167,6 +168,61 @@ public final class FlightLabClient implements AutoCloseable {
       UploadListener listener) {
     return Uploader.put(
         connection, descriptor, data, appMetadata, PutMode.REPLACE, compression, listener);
+  }
+
+  /**
+   * Watches a DoExchange batch by batch, for timing it. {@link #sending} runs on the sending
+   * thread; {@link #echoed} and {@link #metadata} on the connection's network thread, where they
+   * must be quick and must not block. A listener that throws cancels the exchange, and its
+   * exception reaches the caller.
+   */
+  public interface ExchangeListener {
+    /**
+     * Record batch {@code index} goes to gRPC now (flow control permitting it).
+     *
+     * @param bodyBytes its IPC body as sent: after dropping all-valid bitmaps and compressing
+     */
+    void sending(int index, long bodyBytes);
+
+    /** The server sent a record batch; both arguments are borrowed for the call only. */
+    void echoed(ArrowRecordBatch batch, ArrowBuf appMetadata);
+
+    /** The server sent app_metadata alone (borrowed for the call only). */
+    default void metadata(ArrowBuf appMetadata) {}
+  }
+
+  /**
+   * Sends {@code data} on a DoExchange of {@code descriptor} (schema, dictionaries, then each batch
+   * with its app_metadata) and reads everything the server sends back; flightlab's server echoes
+   * it.
+   *
+   * @return what moved, with what came back kept as a batch set (owned by the outcome: close it)
+   */
+  public ExchangeOutcome exchange(FlightDescriptor descriptor, BatchSet data) {
+    return exchange(descriptor, data, data.appMetadata(), IpcCompression.NONE, null, true);
+  }
+
+  /**
+   * Runs a DoExchange like {@link #exchange(FlightDescriptor, BatchSet)}, full duplex: this thread
+   * sends as gRPC's flow control allows, while the server's messages are read on the connection's
+   * network thread as they arrive; sending never waits for them.
+   *
+   * @param appMetadata each batch's app_metadata (borrowed; null entries send none)
+   * @param compression how to compress the batches sent (on this thread, as they go)
+   * @param listener told of every batch sent and received (may be null)
+   * @param keep keep what comes back (zero-copy, decompressed as it arrives) in the outcome;
+   *     otherwise it is only counted and handed to the listener
+   * @throws FlightRuntimeException with the server's status when it ends the call with an error
+   */
+  public ExchangeOutcome exchange(
+      FlightDescriptor descriptor,
+      BatchSet data,
+      List<ArrowBuf> appMetadata,
+      IpcCompression compression,
+      ExchangeListener listener,
+      boolean keep) {
+    return Exchanger.exchange(
+        connection, descriptor, data, appMetadata, compression, listener, keep);
   }
 
   /** The FlightInfo for any descriptor (a path or a command), as the server answers it. */

@@ -54,6 +54,17 @@ public final class FlightMethods {
     return FlightServiceGrpc.getDoPutMethod().toBuilder(OUTBOUND, putResultMarshaller()).build();
   }
 
+  /**
+   * DoExchange as a client runs it: FlightData out, FlightData in with bodies landing in {@code
+   * allocator} (a message that cannot be read fails the call).
+   */
+  public static MethodDescriptor<OutboundFlightData, InboundFlightData> clientDoExchange(
+      BufferAllocator allocator) {
+    return FlightServiceGrpc.getDoExchangeMethod().toBuilder(
+            OUTBOUND, new InboundMarshaller(allocator, false))
+        .build();
+  }
+
   private static MethodDescriptor.Marshaller<Flight.Ticket> ticketMarshaller() {
     return ProtoUtils.marshaller(Flight.Ticket.getDefaultInstance());
   }

@@ -138,11 +138,42 @@ class BenchWorkloadsIT {
   }
 
   @Test
-  void exchangeTimesEachBatchRoundTrip() {
-    PointResult p = onlyPoint(run(o -> o.with(Op.EXCHANGE)));
-    PhaseResult ex = p.iterations().get(0).phase(Phase.EXCHANGE);
-    assertThat(ex.rows()).isEqualTo(2_000);
-    assertThat(ex.latency().count()).isEqualTo(4);
+  void exchangeTimesEachBatchRoundTripWithEitherClient() {
+    for (ClientKind client : ClientKind.values()) {
+      PointResult p =
+          onlyPoint(
+              run(
+                  o ->
+                      o.with(Op.EXCHANGE)
+                          .with(new TransferOptions(client, SendWait.PARK, IpcCompression.NONE))));
+      PhaseResult ex = p.iterations().get(0).phase(Phase.EXCHANGE);
+      assertThat(ex.rows()).as("%s", client).isEqualTo(2_000);
+      assertThat(ex.batches()).as("%s", client).isEqualTo(4);
+      assertThat(ex.latency().count()).as("%s", client).isEqualTo(4);
+      assertThat(ex.firstBatch().count()).as("%s", client).isEqualTo(1);
+      if (client == ClientKind.FLIGHTLAB) {
+        // int64x4 without nulls: flightlab's client leaves the all-valid bitmaps out.
+        assertThat(ex.wireBodyBytes()).isLessThan(ex.ipcBodyBytes());
+      } else {
+        assertThat(ex.wireBodyBytes()).isEqualTo(ex.ipcBodyBytes());
+      }
+    }
+  }
+
+  @Test
+  void exchangeEchoesDictionariesAndNullsWithEitherClient() {
+    for (ClientKind client : ClientKind.values()) {
+      PointResult p =
+          onlyPoint(
+              run(
+                  o ->
+                      o.with(Op.EXCHANGE)
+                          .with(data("int64,utf8,dictionary<utf8>", 0.1, 5))
+                          .with(new TransferOptions(client, SendWait.PARK, IpcCompression.NONE))));
+      assertThat(p.iterations())
+          .as("%s", client)
+          .allMatch(it -> it.phase(Phase.EXCHANGE).rows() == 2_000);
+    }
   }
 
   @Test

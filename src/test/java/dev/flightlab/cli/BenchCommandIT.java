@@ -65,6 +65,29 @@ class BenchCommandIT {
   }
 
   @Test
+  void exchangeRunsWithEitherClient() throws IOException {
+    for (String client : List.of("flightlab", "arrow")) {
+      Path json = dir.resolve("exchange-" + client + ".json");
+      Cli.Run o =
+          bench(
+              "--op",
+              "exchange",
+              "--client",
+              client,
+              "--warmup",
+              "0",
+              "--iterations",
+              "1",
+              "-o",
+              json.toString());
+      assertThat(o.exit()).as("%s: %s", client, o.err()).isZero();
+      assertThat(o.out()).contains("exchange, 1 measured iteration");
+      JsonNode root = JSON.readTree(json.toFile());
+      assertThat(root.path("status").asText()).isEqualTo("ok");
+    }
+  }
+
+  @Test
   void aRegressionAgainstTheBaselineExitsThree() throws IOException {
     Path first = dir.resolve("first.json");
     assertThat(bench("--warmup", "0", "--iterations", "1", "-o", first.toString(), "-q").exit())
