@@ -276,7 +276,14 @@ public final class BenchRunner {
   private ClientOptions clientOptions(ServerHandle server) {
     TargetOptions target = options.target();
     ClientOptions c = ClientOptions.of(server.uri()).withAuthToken(target.authToken());
-    Path trusted = target.tlsTrustedCerts() != null ? target.tlsTrustedCerts() : target.tlsCert();
+    if (target.server() != null && target.tlsCert() != null) {
+      // A running server: the certificate is the client's own (mutual TLS).
+      c = c.withClientCertificate(target.tlsCert(), target.tlsKey());
+    }
+    Path trusted =
+        target.tlsTrustedCerts() != null || target.server() != null
+            ? target.tlsTrustedCerts()
+            : target.tlsCert();
     return trusted == null ? c : c.withTrustedCertificates(trusted);
   }
 

@@ -18,7 +18,8 @@ import java.nio.file.Path;
  * @param authToken bearer token for the server (and required by a server the benchmark starts), or
  *     null; reports say whether it is set, never what it is
  * @param tlsTrustedCerts PEM certificates to trust for a grpc+tls server
- * @param tlsCert PEM certificate chain: the started server speaks TLS (and the client trusts it)
+ * @param tlsCert PEM certificate chain: with {@code server}, the client's (mutual TLS); without,
+ *     the started server speaks TLS with it (and the client trusts it)
  * @param tlsKey PEM private key for {@code tlsCert}
  * @param pathPrefix where the benchmark's datasets go on the server
  * @param dataset for {@code get}: read this existing dataset instead of uploading first, or null
@@ -58,11 +59,6 @@ public record TargetOptions(
       throw new IllegalArgumentException(
           "--server-port is the port of a server the benchmark starts: not with --server");
     }
-    if (server != null && (tlsCert != null || tlsKey != null)) {
-      throw new IllegalArgumentException(
-          "--tls-cert/--tls-key configure a server the benchmark starts, not --server"
-              + " (use --tls-trusted-certs to trust a running one)");
-    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new IllegalArgumentException("--tls-cert and --tls-key go together");
     }
@@ -84,9 +80,11 @@ public record TargetOptions(
     return server != null ? "external" : serverProcess ? "process" : "embedded";
   }
 
-  /** True when the connection is TLS: a started server with a certificate, or grpc+tls://. */
+  /**
+   * True when the connection is TLS: grpc+tls:// --server, or a started server with a certificate.
+   */
   public boolean tls() {
-    return tlsCert != null || (server != null && "grpc+tls".equals(server.getScheme()));
+    return server != null ? "grpc+tls".equals(server.getScheme()) : tlsCert != null;
   }
 
   /** These options as the JSON results show them: a record's own toString would show the token. */

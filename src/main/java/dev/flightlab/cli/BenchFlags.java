@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Function;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -145,26 +146,8 @@ final class BenchFlags {
                 + " 0 = any free port. Default: ${DEFAULT-VALUE}.")
     int serverPort = TargetOptions.DEFAULTS.serverPort();
 
-    @Option(
-        names = "--auth-token",
-        defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
-        description =
-            "Bearer token to send; a server the benchmark starts requires it (default:"
-                + " $FLIGHTLAB_AUTH_TOKEN).")
-    String authToken = TargetOptions.DEFAULTS.authToken();
-
-    @Option(
-        names = "--tls-trusted-certs",
-        description = "PEM file of certificates to trust for grpc+tls:// servers.")
-    Path tlsTrustedCerts = TargetOptions.DEFAULTS.tlsTrustedCerts();
-
-    @Option(
-        names = "--tls-cert",
-        description = "PEM certificate chain: the started server serves grpc+tls (and is trusted).")
-    Path tlsCert = TargetOptions.DEFAULTS.tlsCert();
-
-    @Option(names = "--tls-key", description = "PEM private key for --tls-cert.")
-    Path tlsKey = TargetOptions.DEFAULTS.tlsKey();
+    @ArgGroup(validate = false)
+    ClientSecurityFlags security = new ClientSecurityFlags();
 
     @Option(
         names = "--path-prefix",
@@ -185,6 +168,23 @@ final class BenchFlags {
             "Start the server (in this JVM or with --server-process) on this Unix domain socket"
                 + " instead of loopback TCP, and connect as grpc+unix:///PATH (Linux, epoll).")
     Path unixSocket = TargetOptions.DEFAULTS.unixSocket();
+
+    // TargetOptions' security components, read by RecordFlags from the shared flags.
+    String authToken() {
+      return security.token();
+    }
+
+    Path tlsTrustedCerts() {
+      return security.trustedCertificates;
+    }
+
+    Path tlsCert() {
+      return security.tlsCert;
+    }
+
+    Path tlsKey() {
+      return security.tlsKey;
+    }
   }
 
   /** {@link TransferOptions}. */

@@ -5,12 +5,12 @@ import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
 import dev.flightlab.memory.Allocators;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code flightlab demo}: the original Python demo's flow, on an embedded server by default. */
@@ -44,16 +44,7 @@ final class DemoCommand implements Callable<Integer> {
       description = "Rows in each benchmark table. Default: ${DEFAULT-VALUE}.")
   int rowsPerBatch;
 
-  @Option(
-      names = "--auth-token",
-      defaultValue = "${env:FLIGHTLAB_AUTH_TOKEN}",
-      description = "Bearer token for --server (default: $FLIGHTLAB_AUTH_TOKEN).")
-  String authToken;
-
-  @Option(
-      names = "--tls-trusted-certs",
-      description = "PEM file of certificates to trust for a grpc+tls:// --server.")
-  Path trustedCertificates;
+  @Mixin ClientSecurityFlags security = new ClientSecurityFlags();
 
   @Option(
       names = "--log-level",
@@ -73,8 +64,7 @@ final class DemoCommand implements Callable<Integer> {
   boolean verbose;
 
   DemoOptions options() {
-    return new DemoOptions(
-            server, batches, rowsPerBatch, ClientMixin.emptyToNull(authToken), trustedCertificates)
+    return new DemoOptions(server, batches, rowsPerBatch, security.security())
         .withWarmup(ServeCommand.Durations.parse(warmup));
   }
 

@@ -2,12 +2,14 @@ package dev.flightlab.cli;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 
 /**
  * Fills an options record from the object picocli filled: each component takes the value of the
- * field of the same name, and a component that is a record of its own is filled from the object in
- * that field (an {@code @ArgGroup}). The record's constructor checks the values.
+ * field of the same name (or, where there is none, of the no-argument method of that name), and a
+ * component that is a record of its own is filled from the object in that field (an
+ * {@code @ArgGroup}). The record's constructor checks the values.
  */
 final class RecordFlags {
   private RecordFlags() {}
@@ -45,6 +47,20 @@ final class RecordFlags {
       Field field = flags.getClass().getDeclaredField(name);
       field.setAccessible(true);
       return field.get(flags);
+    } catch (NoSuchFieldException noField) {
+      try {
+        Method method = flags.getClass().getDeclaredMethod(name);
+        method.setAccessible(true);
+        return method.invoke(flags);
+      } catch (InvocationTargetException e) {
+        if (e.getCause() instanceof RuntimeException refused) {
+          throw refused;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(
+            flags.getClass().getSimpleName() + " has no field '" + name + "'", e);
+      }
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
           flags.getClass().getSimpleName() + " has no field '" + name + "'", e);

@@ -1,7 +1,7 @@
 package dev.flightlab.demo;
 
+import dev.flightlab.client.ClientSecurity;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -10,16 +10,11 @@ import java.time.Duration;
  * @param server a running server to use, or null to start an embedded one on a free loopback port
  * @param batches DoPut operations in the benchmark phase (the original: 100)
  * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
- * @param authToken bearer token for the server, or null
- * @param trustedCertificates PEM certificates to trust for a grpc+tls server, or null
+ * @param security the client's token, trust and client certificate
+ * @param warmup how long the embedded server warms up before it listens (0: not at all)
  */
 public record DemoOptions(
-    URI server,
-    int batches,
-    int rowsPerBatch,
-    String authToken,
-    Path trustedCertificates,
-    Duration warmup) {
+    URI server, int batches, int rowsPerBatch, ClientSecurity security, Duration warmup) {
   /** The original demo's number of benchmark DoPuts. */
   public static final int DEFAULT_BATCHES = 100;
 
@@ -27,12 +22,12 @@ public record DemoOptions(
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
   /** Options without a warm-up of the embedded server. */
-  public DemoOptions(
-      URI server, int batches, int rowsPerBatch, String authToken, Path trustedCertificates) {
-    this(server, batches, rowsPerBatch, authToken, trustedCertificates, Duration.ZERO);
+  public DemoOptions(URI server, int batches, int rowsPerBatch, ClientSecurity security) {
+    this(server, batches, rowsPerBatch, security, Duration.ZERO);
   }
 
   public DemoOptions {
+    security = security == null ? ClientSecurity.NONE : security;
     if (warmup == null || warmup.isNegative()) {
       throw new IllegalArgumentException("--warmup must be 0 or more: " + warmup);
     }
@@ -46,11 +41,11 @@ public record DemoOptions(
 
   /** A copy whose embedded server warms up for {@code budget} before it listens (0: none). */
   public DemoOptions withWarmup(Duration budget) {
-    return new DemoOptions(server, batches, rowsPerBatch, authToken, trustedCertificates, budget);
+    return new DemoOptions(server, batches, rowsPerBatch, security, budget);
   }
 
   /** The original demo on an embedded server. */
   public static DemoOptions defaults() {
-    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, null, null);
+    return new DemoOptions(null, DEFAULT_BATCHES, DEFAULT_ROWS_PER_BATCH, ClientSecurity.NONE);
   }
 }

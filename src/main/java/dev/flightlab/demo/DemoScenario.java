@@ -89,10 +89,7 @@ public final class DemoScenario {
 
   private int runAgainst(URI server, BufferAllocator allocator, NettyTransport transport)
       throws Exception {
-    ClientOptions clientOptions = ClientOptions.of(server).withAuthToken(options.authToken());
-    if (options.trustedCertificates() != null) {
-      clientOptions = clientOptions.withTrustedCertificates(options.trustedCertificates());
-    }
+    ClientOptions clientOptions = options.security().options(server);
     try (FlightLabClient client = FlightLabClient.connect(clientOptions, allocator, transport)) {
       log.info("Flight client initialized, connecting to " + server);
       upload(client, USER_SESSIONS, DemoTables.userSessions(client.allocator(), nowSeconds()));

@@ -8,8 +8,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,8 +23,9 @@ import org.apache.arrow.flight.impl.Flight;
 
 /**
  * Admits a Flight call only with accepted credentials: a bearer token (configured, or issued by the
- * basic-auth handshake) or basic-auth user and password; a read-only one may not upload (DoPut,
- * DoExchange) nor run the actions that change the store (drop, clear).
+ * basic-auth handshake) or basic-auth user and password; a read-only one may not upload (DoPut) nor
+ * run the actions that change the store (drop, clear). DoExchange only echoes what it is sent, so
+ * read-only credentials may use it.
  *
  * <p>The Handshake with {@code authorization: Basic ...} answers, when the user is accepted, with
  * an {@code authorization: Bearer ...} header that every later call may carry, as Arrow's {@code
@@ -40,7 +39,8 @@ final class CallAuthenticator implements ServerInterceptor {
   /** The actions that change the store: refused to read-only credentials. */
   static final Set<String> WRITE_ACTIONS = Set.of("drop", "clear");
 
-  private static final Set<String> UPLOADS = Set.of("DoPut", "DoExchange");
+  /** The calls that write to the store; DoExchange echoes and stores nothing. */
+  private static final Set<String> UPLOADS = Set.of("DoPut");
 
   /** Bearer tokens the handshake issued, remembered (least recently used first out). */
   private static final int MAX_ISSUED_TOKENS = 10_000;
@@ -183,17 +183,7 @@ final class CallAuthenticator implements ServerInterceptor {
   }
 
   private <ReqT, RespT> void refuse(ServerCall<ReqT, RespT> call, String method, Refusal r) {
-    SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    String host;
-    String peer;
-    if (address instanceof InetSocketAddress inet) {
-      host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-      peer = host + ":" + inet.getPort();
-    } else {
-      peer = String.valueOf(address);
-      host = peer;
-    }
-    refusals.refused(host, peer, method, r.reason);
+    refusals.refused(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), method, r.reason);
     call.close(r.status, new Metadata());
   }
 

@@ -126,7 +126,8 @@ public final class FlightLabServer implements AutoCloseable {
     // settings are those FlightServer.Builder would make.
     NettyServerBuilder netty =
         NettyServerBuilder.forAddress(bind)
-            // Refused from the gRPC length prefix, before any of the message is buffered.
+            // Refused from the gRPC length prefix, before any of the message is buffered;
+            // MessageSizeLimit words the answer.
             .maxInboundMessageSize((int) limits.maxMessageBytes())
             .maxInboundMetadataSize(1 << 20)
             .maxConnectionIdle(limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -163,16 +164,26 @@ public final class FlightLabServer implements AutoCloseable {
                             RequestHeaders.KEY, new RequestHeaders.Factory()),
                         new ServerInterceptorAdapter.KeyFactory<>(
                             FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
-    // Global interceptors run last added first: the gate, then authentication, then Arrow's.
+    // Global interceptors run last added first: the message size limit, the connection limit,
+    // the gate, then authentication, then Arrow's.
+    RefusalLog refusals = new RefusalLog();
     if (!credentials.isEmpty()) {
-      netty.intercept(new CallAuthenticator(credentials, new RefusalLog()));
+      netty.intercept(new CallAuthenticator(credentials, refusals));
     }
     netty.intercept(gate);
+    netty.intercept(new ConnectionLimit(transport));
+    // Outermost, so that it holds the call every handler and interceptor sees.
+    MessageSizeLimit messageSize = new MessageSizeLimit(limits.maxMessageBytes(), refusals);
+    netty.addStreamTracerFactory(messageSize);
+    netty.intercept(messageSize);
     TransportSettings.tune(netty);
     transport.configure(netty, options.unixSocket() != null);
     transport.limitConnections(limits.maxConnections());
     if (sslContext != null) {
       netty.sslContext(sslContext);
+      transport.onHandshakeRefused(
+          (remote, cause) ->
+              refusals.refused(remote, "TLS handshake", ServerTls.refusalReason(cause)));
     }
     this.grpcServer = netty.build();
   }

@@ -1,5 +1,7 @@
 package dev.flightlab.server;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -36,6 +38,18 @@ final class RefusalLog {
   RefusalLog(long intervalNanos, LongSupplier clock) {
     this.intervalNanos = intervalNanos;
     this.clock = clock;
+  }
+
+  /** Records one refusal of a peer at {@code address} (see below). */
+  void refused(SocketAddress address, String method, String reason) {
+    if (address instanceof InetSocketAddress inet) {
+      String host =
+          inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+      refused(host, host + ":" + inet.getPort(), method, reason);
+    } else {
+      String peer = String.valueOf(address);
+      refused(peer, peer, method, reason);
+    }
   }
 
   /**

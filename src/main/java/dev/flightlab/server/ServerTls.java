@@ -2,6 +2,7 @@ package dev.flightlab.server;
 
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -151,5 +152,56 @@ final class ServerTls {
     static PrivateKey privateKey(File file) throws Exception {
       return toPrivateKey(file, null);
     }
+  }
+
+  /**
+   * Why a client's TLS handshake failed, for the log: never what the client sent (Netty's message
+   * for bytes that are not TLS shows them in hex, and a plaintext gRPC client's first bytes can
+   * hold its token).
+   */
+  static String refusalReason(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof NotSslRecordException) {
+        return "not TLS (a plaintext client on the TLS port?)";
+      }
+    }
+    // OpenSSL's engine wraps the trust manager's refusal ("General OpenSslEngine problem"): the
+    // reason is in a cause, so every message of the chain is read, the innermost shown.
+    String message = "";
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        message = t.getMessage();
+        all.append(message).append('\n');
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    String lower = all.toString().toLowerCase(java.util.Locale.ROOT);
+    // A client offers only a certificate whose issuer the server names as acceptable, so one
+    // signed by another CA usually arrives as no certificate at all.
+    if (lower.contains("peer_did_not_return_a_certificate")
+        || lower.contains("empty client certificate chain")
+        || lower.contains("null cert chain")
+        || lower.contains("peer not authenticated")
+        || lower.contains("certificate_required")) {
+      return "the client presented no certificate signed by --tls-client-ca";
+    }
+    if (lower.contains("certificate_verify_failed")
+        || lower.contains("certificate verify failed")
+        || lower.contains("pkix path")
+        || lower.contains("certification path")) {
+      return "the client's certificate is not signed by --tls-client-ca";
+    }
+    int alert = lower.indexOf("received fatal alert: ");
+    if (alert >= 0) {
+      String name = lower.substring(alert + "received fatal alert: ".length()).split("\\s")[0];
+      return "the client ended the handshake ("
+          + name
+          + ": it may not trust the server's certificate)";
+    }
+    String shown = message.length() > 200 ? message.substring(0, 200) + "..." : message;
+    return "TLS handshake failed" + (shown.isEmpty() ? "" : ": " + shown);
   }
 }

@@ -46,6 +46,7 @@ public final class DatasetStore implements AutoCloseable {
 
   private final BufferAllocator allocator;
   private final BufferAllocator inFlight;
+  private final StorePeak peak;
   private final long memoryLimitBytes;
   private final Clock clock;
   private final Map<DatasetPath, Dataset> datasets = new ConcurrentHashMap<>();
@@ -95,7 +96,9 @@ public final class DatasetStore implements AutoCloseable {
     this.memoryLimitBytes = memoryLimitBytes;
     this.clock = clock;
     // The limit is the allocator's own: a buffer that would pass it is refused before it exists.
-    this.allocator = parent.newChildAllocator("store", 0, memoryLimitBytes);
+    this.peak = new StorePeak(parent.getListener());
+    this.allocator = parent.newChildAllocator("store", peak, 0, memoryLimitBytes);
+    peak.attach(allocator);
     this.inFlight = allocator.newChildAllocator("in-flight", 0, Long.MAX_VALUE);
     if (dataDir == null) {
       this.dataDir = null;
@@ -353,7 +356,7 @@ public final class DatasetStore implements AutoCloseable {
         rows,
         body,
         allocator.getAllocatedMemory(),
-        allocator.getPeakMemoryAllocation(),
+        peak.peak(),
         memoryLimitBytes,
         uploadsInProgress.get(),
         disk,
@@ -385,6 +388,7 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   void checkMemoryLimit(DatasetPath path) {
+    peak.sample();
     if (allocator.getAllocatedMemory() > memoryLimitBytes) {
       throw overMemoryLimit(path);
     }

@@ -393,6 +393,14 @@ public final class BatchValidator {
         throw invalid(name, "view " + i + " has negative length " + size);
       }
       if (size <= 12) {
+        // As Arrow C++'s full validation: the bytes after an inline value are zero.
+        for (int b = 4 + size; b < 16; b++) {
+          if (MemoryUtil.getByte(address + i * 16 + b) != 0) {
+            throw invalid(
+                name,
+                "view " + i + " is inline with length " + size + " but its padding is not zero");
+          }
+        }
         continue;
       }
       int index = MemoryUtil.getInt(address + i * 16 + 8);
@@ -412,6 +420,10 @@ public final class BatchValidator {
                 + ") is past the end of its "
                 + data[index].readableBytes()
                 + "-byte data buffer");
+      }
+      if (MemoryUtil.getInt(address + i * 16 + 4) != data[index].getInt(offset)) {
+        throw invalid(
+            name, "view " + i + "'s prefix is not the first 4 bytes of its out-of-line data");
       }
     }
   }

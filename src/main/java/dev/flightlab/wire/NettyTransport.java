@@ -8,6 +8,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,13 +29,20 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * The Netty event loops and channels under flightlab's gRPC server and client, set up so that
@@ -122,6 +131,15 @@ public final class NettyTransport implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong refusedConnections =
       new java.util.concurrent.atomic.AtomicLong();
   private volatile int maxConnections = Integer.MAX_VALUE;
+
+  // Told of each accepted connection whose TLS handshake fails; null for none.
+  private volatile BiConsumer<SocketAddress, Throwable> handshakeRefusals;
+
+  private static final AttributeKey<Boolean> HANDSHAKE_WATCHED =
+      AttributeKey.valueOf("flightlab-handshake-watched");
+
+  // Connections accepted over the cap, by peer address, until they close.
+  private final Map<SocketAddress, Channel> refusing = new ConcurrentHashMap<>();
 
   // False for a client on a server's loop: the server stops that loop, not the client.
   private final boolean ownsWorkers;
@@ -291,16 +309,56 @@ public final class NettyTransport implements AutoCloseable {
   }
 
   /**
-   * Caps the connections a server transport keeps open at once: one accepted past the cap is closed
-   * at once (its client sees UNAVAILABLE). Call before the server starts.
+   * Caps the connections a server transport keeps open at once. A TCP connection accepted past the
+   * cap is kept just long enough to be told why: {@link #refuses} names it, so that the server can
+   * answer its calls with a status and then {@link #closeRefused} it; it is closed after {@link
+   * #REFUSAL_GRACE} whatever happens. Past {@link #MAX_REFUSING} of those, or on a Unix domain
+   * socket (whose peers have no address of their own), a connection is closed as it is accepted.
+   * Call before the server starts.
    */
   public void limitConnections(int max) {
     this.maxConnections = max;
   }
 
+  /** The most connections over the cap kept open at once to be told why. */
+  static final int MAX_REFUSING = 64;
+
+  /** How long a connection over the cap is kept open at most. */
+  static final Duration REFUSAL_GRACE = Duration.ofSeconds(5);
+
+  /**
+   * Tells {@code listener} of every connection whose TLS handshake fails (no client certificate,
+   * one not trusted, bytes that are not TLS), with the peer's address and the failure. Call before
+   * the server starts.
+   */
+  public void onHandshakeRefused(BiConsumer<SocketAddress, Throwable> listener) {
+    this.handshakeRefusals = listener;
+  }
+
+  /** The cap {@link #limitConnections} set. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** Accepted connections open now. */
   public int acceptedConnections() {
     return acceptedOpen.get();
+  }
+
+  /** True when {@code remote} is the address of a connection accepted over the cap. */
+  public boolean refuses(SocketAddress remote) {
+    return remote != null && !refusing.isEmpty() && refusing.containsKey(remote);
+  }
+
+  /**
+   * Closes the connection over the cap from {@code remote} once what is queued on it has been
+   * written (gRPC sends GOAWAY, waits for the call in progress, then closes).
+   */
+  public void closeRefused(SocketAddress remote) {
+    Channel channel = remote == null ? null : refusing.get(remote);
+    if (channel != null) {
+      channel.eventLoop().execute(channel::close);
+    }
   }
 
   /** On the listening channel: prepares each accepted connection before it is registered. */
@@ -312,10 +370,18 @@ public final class NettyTransport implements AutoCloseable {
         if (acceptedOpen.incrementAndGet() > maxConnections) {
           acceptedOpen.decrementAndGet();
           refusedConnections.incrementAndGet();
-          accepted.unsafe().closeForcibly();
-          return;
+          SocketAddress remote = accepted.remoteAddress();
+          if (!(remote instanceof InetSocketAddress) || refusing.size() >= MAX_REFUSING) {
+            accepted.unsafe().closeForcibly();
+            return;
+          }
+          refusing.put(remote, accepted);
+          accepted.closeFuture().addListener(f -> refusing.remove(remote, accepted));
+          ctx.executor()
+              .schedule(() -> accepted.close(), REFUSAL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+          accepted.closeFuture().addListener(f -> acceptedOpen.decrementAndGet());
         }
-        accepted.closeFuture().addListener(f -> acceptedOpen.decrementAndGet());
         prepare(accepted);
       }
       ctx.fireChannelRead(msg);
@@ -343,6 +409,54 @@ public final class NettyTransport implements AutoCloseable {
   }
 
   /**
+   * At a connection's first read, while the TLS handshake is under way, hands a failed handshake to
+   * {@link #onHandshakeRefused}'s listener (gRPC only logs it at FINE).
+   */
+  private void watchHandshake(Channel connection) {
+    BiConsumer<SocketAddress, Throwable> listener = handshakeRefusals;
+    if (listener == null || connection.hasAttr(HANDSHAKE_WATCHED)) {
+      return;
+    }
+    SslHandler ssl = connection.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return;
+    }
+    connection.attr(HANDSHAKE_WATCHED).set(Boolean.TRUE);
+    SocketAddress remote = connection.remoteAddress();
+    ssl.handshakeFuture()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                listener.accept(remote, f.cause());
+              }
+            });
+  }
+
+  private static final FlushBeforeReset FLUSH_BEFORE_RESET = new FlushBeforeReset();
+
+  /**
+   * Behind gRPC's HTTP/2 handler, where gRPC's queued commands pass on their way to it: flushes
+   * what the stream has queued before a server stream is reset.
+   *
+   * <p>gRPC ends a call whose message it cannot take (over the largest size) with a
+   * CancelServerStreamCommand, and once response headers are out that is a bare RST_STREAM. The
+   * server's own trailers, queued just before it (see server's MessageSizeLimit), would sit in
+   * Netty's flow controller behind the stream's last DATA until the next flush, and the reset drops
+   * whatever is still queued there: the client would see CANCELLED instead of the status. Flushing
+   * first sends the trailers ahead of the reset.
+   */
+  @ChannelHandler.Sharable
+  private static final class FlushBeforeReset extends ChannelOutboundHandlerAdapter {
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg.getClass().getSimpleName().equals("CancelServerStreamCommand")) {
+        ctx.flush();
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
+  /**
    * Sets the composite cumulator on gRPC's HTTP/2 handler at the first read that finds it in the
    * pipeline (after the TLS handshake, with TLS), sends the peer a SETTINGS frame raising the
    * largest frame it may send to {@link #maxFrameBytesFor}, then leaves the pipeline.
@@ -355,9 +469,11 @@ public final class NettyTransport implements AutoCloseable {
   private final class CumulatorInstaller extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      watchHandshake(ctx.channel());
       GrpcHttp2ConnectionHandler grpc = ctx.pipeline().get(GrpcHttp2ConnectionHandler.class);
       if (grpc != null) {
         grpc.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        ctx.pipeline().addAfter(ctx.pipeline().context(grpc).name(), null, FLUSH_BEFORE_RESET);
         int frameBytes = maxFrameBytesFor(ctx.channel());
         if (frameBytes != Http2CodecUtil.DEFAULT_MAX_FRAME_SIZE) {
           ChannelHandlerContext grpcContext = ctx.pipeline().context(grpc);

@@ -28,7 +28,11 @@ class BenchFlagsTest {
     assertMapsOneToOne(BenchCommand.class, BenchOptions.class);
   }
 
-  /** Flags (fields with @Option or @ArgGroup) and components: same names, same types. */
+  /**
+   * Flags (fields with @Option or @ArgGroup) and components: same names, same types. The shared
+   * client security flags ({@link ClientSecurityFlags}) stand for the components that the group's
+   * methods of those names read from them.
+   */
   private static void assertMapsOneToOne(Class<?> flags, Class<?> record)
       throws NoSuchFieldException {
     Set<String> components =
@@ -39,12 +43,33 @@ class BenchFlagsTest {
         Arrays.stream(flags.getDeclaredFields())
             .filter(
                 f -> f.isAnnotationPresent(Option.class) || f.isAnnotationPresent(ArgGroup.class))
+            .filter(f -> f.getType() != ClientSecurityFlags.class)
             .map(Field::getName)
             .collect(Collectors.toSet());
+    Set<String> fromSecurity = new java.util.HashSet<>();
+    if (Arrays.stream(flags.getDeclaredFields())
+        .anyMatch(f -> f.getType() == ClientSecurityFlags.class)) {
+      for (RecordComponent c : record.getRecordComponents()) {
+        try {
+          java.lang.reflect.Method m = flags.getDeclaredMethod(c.getName());
+          assertThat(m.getReturnType())
+              .as(flags.getName() + "." + m.getName())
+              .isEqualTo(c.getType());
+          fromSecurity.add(c.getName());
+        } catch (NoSuchMethodException e) {
+          // a flag of its own
+        }
+      }
+      assertThat(fromSecurity).as("components read from the security flags").isNotEmpty();
+      fields.addAll(fromSecurity);
+    }
     assertThat(fields)
         .as("the flags of %s against the components of %s", flags.getName(), record.getName())
         .containsExactlyInAnyOrderElementsOf(components);
     for (RecordComponent c : record.getRecordComponents()) {
+      if (fromSecurity.contains(c.getName())) {
+        continue;
+      }
       Field f = flags.getDeclaredField(c.getName());
       if (f.isAnnotationPresent(ArgGroup.class)) {
         assertMapsOneToOne(f.getType(), c.getType());

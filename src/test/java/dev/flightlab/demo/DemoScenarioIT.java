@@ -2,6 +2,7 @@ package dev.flightlab.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flightlab.client.ClientSecurity;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
 import dev.flightlab.server.ServerOptions;
@@ -105,7 +106,8 @@ class DemoScenarioIT {
     CollectingLog log = new CollectingLog();
     try (RootAllocator allocator = new RootAllocator()) {
       int exit =
-          new DemoScenario(new DemoOptions(null, BATCHES, ROWS, null, null), log).run(allocator);
+          new DemoScenario(new DemoOptions(null, BATCHES, ROWS, ClientSecurity.NONE), log)
+              .run(allocator);
       assertThat(exit).isZero();
       assertThat(allocator.getAllocatedMemory()).isZero();
     }
@@ -125,7 +127,8 @@ class DemoScenarioIT {
     CollectingLog log = new CollectingLog();
     try (RootAllocator allocator = new RootAllocator()) {
       DemoOptions options =
-          new DemoOptions(null, BATCHES, ROWS, null, null).withWarmup(Duration.ofMillis(1));
+          new DemoOptions(null, BATCHES, ROWS, ClientSecurity.NONE)
+              .withWarmup(Duration.ofMillis(1));
       assertThat(new DemoScenario(options, log).run(allocator)).isZero();
       assertThat(allocator.getAllocatedMemory()).isZero();
     }
@@ -152,7 +155,7 @@ class DemoScenarioIT {
       }
       try (RootAllocator allocator = new RootAllocator()) {
         int exit =
-            new DemoScenario(new DemoOptions(fx.uri(), BATCHES, ROWS, null, null), log)
+            new DemoScenario(new DemoOptions(fx.uri(), BATCHES, ROWS, ClientSecurity.NONE), log)
                 .run(allocator);
         assertThat(exit).isZero();
         assertThat(allocator.getAllocatedMemory()).isZero();
@@ -180,7 +183,9 @@ class DemoScenarioIT {
     try (ServerFixture fx = ServerFixture.start(ServerOptions.ephemeral().withAuthToken("t0k"));
         RootAllocator allocator = new RootAllocator()) {
       int exit =
-          new DemoScenario(new DemoOptions(fx.uri(), 2, 100, "t0k", null), log).run(allocator);
+          new DemoScenario(
+                  new DemoOptions(fx.uri(), 2, 100, ClientSecurity.NONE.withAuthToken("t0k")), log)
+              .run(allocator);
       assertThat(exit).isZero();
       assertThat(log.errors).isEmpty();
       assertThat(log.info).contains("Successful do_put operations: 2 of 2");

@@ -28,6 +28,7 @@ import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.ipc.message.ArrowBodyCompression;
 import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -35,6 +36,7 @@ import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.UnionMode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -1087,6 +1089,373 @@ class FaultSuiteIT {
       throw new AssertionError(e);
     }
     return out[0];
+  }
+
+  // ---------------------------------------------------------------- views, unions, run ends
+
+  private static final Schema UTF8_VIEWS =
+      new Schema(List.of(Field.nullable("v", ArrowType.Utf8View.INSTANCE)));
+  private static final Schema BINARY_VIEWS =
+      new Schema(List.of(Field.nullable("b", ArrowType.BinaryView.INSTANCE)));
+  private static final String LONG_VALUE = "a value longer than twelve";
+
+  private static Schema union(UnionMode mode) {
+    return new Schema(
+        List.of(
+            new Field(
+                "u",
+                FieldType.nullable(new ArrowType.Union(mode, new int[] {5, 7})),
+                List.of(
+                    Field.nullable("i", new ArrowType.Int(32, true)),
+                    Field.nullable("l", new ArrowType.Int(64, true))))));
+  }
+
+  private static final Schema RUN_ENDS =
+      new Schema(
+          List.of(
+              new Field(
+                  "r",
+                  FieldType.notNullable(ArrowType.RunEndEncoded.INSTANCE),
+                  List.of(
+                      Field.notNullable("run_ends", new ArrowType.Int(32, true)),
+                      Field.nullable("values", new ArrowType.Int(64, true))))));
+
+  private static Schema listView(ArrowType type) {
+    return new Schema(
+        List.of(
+            new Field(
+                "lv",
+                FieldType.nullable(type),
+                List.of(Field.nullable("item", new ArrowType.Int(32, true))))));
+  }
+
+  /** One 16-byte view: inline ({@code size <= 12}, bytes after the length) or a reference. */
+  private static byte[] view(int size, byte[] inline, int bufferIndex, int offset) {
+    ByteBuffer bb = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    bb.putInt(size);
+    if (size <= 12 && size >= 0) {
+      bb.put(inline);
+    } else {
+      bb.put(inline, 0, 4).putInt(8, bufferIndex).putInt(12, offset);
+    }
+    return bb.array();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  /** A two-row view batch: "hi" inline, then {@code second}, over one data buffer. */
+  private byte[] viewBatch(byte[] second, long variadicCount) {
+    byte[] data = LONG_VALUE.getBytes(StandardCharsets.UTF_8);
+    ArrowRecordBatch b =
+        new ArrowRecordBatch(
+            2,
+            List.of(node(2, 0)),
+            List.of(
+                empty(),
+                buf(concat(view(2, "hi".getBytes(StandardCharsets.UTF_8), 0, 0), second)),
+                buf(data)),
+            NoCompressionCodec.DEFAULT_BODY_COMPRESSION,
+            List.of(variadicCount),
+            true);
+    b.getBuffers().forEach(ArrowBuf::close);
+    return batch(b);
+  }
+
+  private static byte[] longView(int size, String prefix, int index, int offset) {
+    return view(size, prefix.getBytes(StandardCharsets.UTF_8), index, offset);
+  }
+
+  private byte[] unionBatch(ArrowFieldNode unionNode, int[] typeIds, int... offsets) {
+    List<ArrowBuf> buffers = new ArrayList<>();
+    byte[] types = new byte[typeIds.length];
+    for (int i = 0; i < typeIds.length; i++) {
+      types[i] = (byte) typeIds[i];
+    }
+    buffers.add(buf(types));
+    boolean dense = offsets.length > 0;
+    if (dense) {
+      buffers.add(ints(offsets));
+    }
+    buffers.addAll(List.of(empty(), ints(42), empty(), longs(43)));
+    return batch(
+        crafted(typeIds.length, List.of(unionNode, node(1, 0), node(1, 0)), buffers, null));
+  }
+
+  private byte[] runEndBatch(
+      int length, ArrowFieldNode runEndsNode, ArrowBuf validity, int... ends) {
+    return batch(
+        crafted(
+            length,
+            List.of(node(length, 0), runEndsNode, node(2, 0)),
+            List.of(validity, ints(ends), empty(), longs(10, 20)),
+            null));
+  }
+
+  private byte[] listViewBatch(ArrowBuf offsets, ArrowBuf sizes) {
+    return batch(
+        crafted(
+            2,
+            List.of(node(2, 0), node(3, 0)),
+            List.of(empty(), offsets, sizes, empty(), ints(1, 2, 3)),
+            null));
+  }
+
+  /**
+   * Faults in the layouts Arrow C++ validates beyond offsets: views, unions, run ends, list views.
+   */
+  @TestFactory
+  Stream<DynamicTest> viewUnionRunEndAndListViewFaults() {
+    List<Object[]> cases = new ArrayList<>();
+    // name, schema, batch, words
+    cases.add(
+        new Object[] {
+          "utf8_view pointing past its variadic buffer",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "a va", 0, 10), 1),
+          "past the end of its 26-byte data buffer"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view with a buffer index past the variadic buffers",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "a va", 1, 0), 1),
+          "points at data buffer 1 of 1"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view with a negative buffer index",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "a va", -1, 0), 1),
+          "points at data buffer -1 of 1"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view with a negative offset",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "a va", 0, -4), 1),
+          "(-4+26) is past the end"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view out of line whose prefix is not its data's",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "zzzz", 0, 0), 1),
+          "prefix"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view inline with padding that is not zero",
+          UTF8_VIEWS,
+          (Supplier<byte[]>)
+              () ->
+                  viewBatch(
+                      view(3, "abc\0\0\0\0\0\0\0\0x".getBytes(StandardCharsets.UTF_8), 0, 0), 1),
+          "padding"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view with a negative length",
+          UTF8_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(-5, "a va", 0, 0), 1),
+          "negative length -5"
+        });
+    cases.add(
+        new Object[] {
+          "utf8_view with more variadic buffers than the batch holds",
+          UTF8_VIEWS,
+          (Supplier<byte[]>)
+              () -> viewBatch(view(2, "hi".getBytes(StandardCharsets.UTF_8), 0, 0), 3),
+          "variadic buffer count 3"
+        });
+    cases.add(
+        new Object[] {
+          "binary_view pointing past its variadic buffer",
+          BINARY_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "a va", 0, 1), 1),
+          "past the end of its 26-byte data buffer"
+        });
+    cases.add(
+        new Object[] {
+          "binary_view out of line whose prefix is not its data's",
+          BINARY_VIEWS,
+          (Supplier<byte[]>) () -> viewBatch(longView(LONG_VALUE.length(), "A VA", 0, 0), 1),
+          "prefix"
+        });
+    cases.add(
+        new Object[] {
+          "dense union type id not declared",
+          union(UnionMode.Dense),
+          (Supplier<byte[]>) () -> unionBatch(node(2, 0), new int[] {5, 3}, 0, 0),
+          "slot 1 has type id 3, not one of the union's"
+        });
+    cases.add(
+        new Object[] {
+          "sparse union type id not declared",
+          union(UnionMode.Sparse),
+          (Supplier<byte[]>) () -> unionBatch(node(1, 0), new int[] {6}),
+          "slot 0 has type id 6"
+        });
+    cases.add(
+        new Object[] {
+          "dense union offset past its child",
+          union(UnionMode.Dense),
+          (Supplier<byte[]>) () -> unionBatch(node(2, 0), new int[] {5, 7}, 0, 1),
+          "slot 1 has offset 1 outside its child's 1 values"
+        });
+    cases.add(
+        new Object[] {
+          "dense union negative offset",
+          union(UnionMode.Dense),
+          (Supplier<byte[]>) () -> unionBatch(node(2, 0), new int[] {5, 7}, -1, 0),
+          "slot 0 has offset -1"
+        });
+    cases.add(
+        new Object[] {
+          "union with a null count",
+          union(UnionMode.Dense),
+          (Supplier<byte[]>) () -> unionBatch(node(2, 1), new int[] {5, 7}, 0, 0),
+          "null count must be 0"
+        });
+    cases.add(
+        new Object[] {
+          "sparse union child shorter than the union",
+          union(UnionMode.Sparse),
+          (Supplier<byte[]>) () -> unionBatch(node(2, 0), new int[] {5, 7}),
+          "fewer than its sparse union's 2"
+        });
+    cases.add(
+        new Object[] {
+          "run ends not strictly increasing",
+          RUN_ENDS,
+          (Supplier<byte[]>) () -> runEndBatch(5, node(2, 0), empty(), 3, 3),
+          "rise strictly (run 1)"
+        });
+    cases.add(
+        new Object[] {
+          "last run end short of the length",
+          RUN_ENDS,
+          (Supplier<byte[]>) () -> runEndBatch(5, node(2, 0), empty(), 2, 4),
+          "last run end 4 is short of length 5"
+        });
+    cases.add(
+        new Object[] {
+          "first run end zero",
+          RUN_ENDS,
+          (Supplier<byte[]>) () -> runEndBatch(5, node(2, 0), empty(), 0, 5),
+          "positive"
+        });
+    cases.add(
+        new Object[] {
+          "nulls in run ends",
+          RUN_ENDS,
+          (Supplier<byte[]>) () -> runEndBatch(5, node(2, 1), buf(new byte[] {0x01}), 2, 5),
+          "run ends must not be null"
+        });
+    cases.add(
+        new Object[] {
+          "more runs than values",
+          RUN_ENDS,
+          (Supplier<byte[]>)
+              () ->
+                  batch(
+                      crafted(
+                          5,
+                          List.of(node(5, 0), node(2, 0), node(1, 0)),
+                          List.of(empty(), ints(2, 5), empty(), longs(10)),
+                          null)),
+          "has 2 runs but only 1 values"
+        });
+    cases.add(
+        new Object[] {
+          "list view offset+size past its child",
+          listView(ArrowType.ListView.INSTANCE),
+          (Supplier<byte[]>) () -> listViewBatch(ints(0, 2), ints(1, 2)),
+          "list view 1 (2+2) is outside its child's 3"
+        });
+    cases.add(
+        new Object[] {
+          "list view negative size",
+          listView(ArrowType.ListView.INSTANCE),
+          (Supplier<byte[]>) () -> listViewBatch(ints(0, 1), ints(1, -1)),
+          "list view 1 (1+-1)"
+        });
+    cases.add(
+        new Object[] {
+          "list view negative offset",
+          listView(ArrowType.ListView.INSTANCE),
+          (Supplier<byte[]>) () -> listViewBatch(ints(-1, 1), ints(1, 1)),
+          "list view 0 (-1+1)"
+        });
+    cases.add(
+        new Object[] {
+          "large list view offset+size past its child",
+          listView(ArrowType.LargeListView.INSTANCE),
+          (Supplier<byte[]>) () -> listViewBatch(longs(0, 3), longs(1, 1)),
+          "list view 1 (3+1) is outside its child's 3"
+        });
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Object[] c : cases) {
+      String name = (String) c[0];
+      Schema schema = (Schema) c[1];
+      @SuppressWarnings("unchecked")
+      Supplier<byte[]> batch = (Supplier<byte[]>) c[2];
+      String words = (String) c[3];
+      tests.add(
+          test(
+              name,
+              () ->
+                  check(
+                      () -> put("/typed", "replace", schema("/typed", schema), batch.get()),
+                      Status.Code.INVALID_ARGUMENT,
+                      words)));
+    }
+    // Two on DoExchange too: nothing invalid is echoed.
+    for (int i : new int[] {4, 12}) {
+      Object[] c = cases.get(i);
+      @SuppressWarnings("unchecked")
+      Supplier<byte[]> batch = (Supplier<byte[]>) c[2];
+      tests.add(
+          test(
+              "exchange: " + c[0],
+              () ->
+                  check(
+                      () ->
+                          raw.call(
+                              "DoExchange",
+                              MethodType.BIDI_STREAMING,
+                              List.of(schema(null, (Schema) c[1]), batch.get()),
+                              null),
+                      Status.Code.INVALID_ARGUMENT,
+                      (String) c[3])));
+    }
+    return tests.stream();
+  }
+
+  /** The same layouts, valid: accepted, so that the faults above fail for their own rule. */
+  @Test
+  void validViewsUnionsRunEndsAndListViewsAreAccepted() {
+    Object[][] valid = {
+      {UTF8_VIEWS, viewBatch(longView(LONG_VALUE.length(), "a va", 0, 0), 1)},
+      {BINARY_VIEWS, viewBatch(longView(LONG_VALUE.length() - 2, "valu", 0, 2), 1)},
+      {union(UnionMode.Dense), unionBatch(node(2, 0), new int[] {5, 7}, 0, 0)},
+      {union(UnionMode.Sparse), unionBatch(node(1, 0), new int[] {7})},
+      {RUN_ENDS, runEndBatch(5, node(2, 0), empty(), 2, 5)},
+      {listView(ArrowType.ListView.INSTANCE), listViewBatch(ints(0, 1), ints(1, 2))},
+      {listView(ArrowType.LargeListView.INSTANCE), listViewBatch(longs(2, 0), longs(1, 3))},
+    };
+    for (int i = 0; i < valid.length; i++) {
+      String path = "/typed-ok-" + i;
+      RawFlight.Outcome o =
+          put(path, "replace", schema(path, (Schema) valid[i][0]), (byte[]) valid[i][1]);
+      assertThat(o.status().getCode()).as(valid[i][0] + " " + o.status()).isEqualTo(Status.Code.OK);
+      fx.store().drop(dev.flightlab.wire.DatasetPath.parse(path));
+    }
   }
 
   // ---------------------------------------------------------------- what must still work

@@ -4,6 +4,8 @@ import static dev.flightlab.testing.FlightAssertions.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
@@ -16,6 +18,7 @@ import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.PutMode;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** A server with --tls-client-ca answers only clients presenting a certificate its CA signed. */
 class MutualTlsIT {
@@ -141,6 +145,92 @@ class MutualTlsIT {
     assertThat(run.exit()).isEqualTo(dev.flightlab.cli.Main.EXIT_USAGE);
     assertThat(run.errLines()).hasSize(1);
     assertThat(run.err()).contains(stray.toString(), serverPair.certificate().toString());
+  }
+
+  /** The refusal log's lines while {@code body} runs. */
+  private static List<String> refusalLines(ThrowingRunnable body) throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(RefusalLog.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      body.run();
+      // The handshake's end reaches the server's log a moment after the client gives up.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (appender.list.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(200);
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void aHandshakeWithoutACertificateIsLoggedOncePerPeerNamingPeerAndReason() throws Exception {
+    List<String> lines =
+        refusalLines(
+            () -> {
+              for (int i = 0; i < 3; i++) {
+                try (FlightLabClient c = FlightLabClient.connect(trusting(), allocator)) {
+                  assertStatus(() -> c.list(null), FlightStatusCode.UNAVAILABLE);
+                }
+              }
+            });
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith("Refused TLS handshake from 127.0.0.1:")
+        .endsWith(": the client presented no certificate signed by --tls-client-ca");
+  }
+
+  /** A Java client offers no certificate the server's CA list does not name: it sends none. */
+  @Test
+  void aHandshakeWithACertificateFromAnotherCaIsLoggedNamingTheReason() throws Exception {
+    Path otherDir = dir.resolve("other");
+    java.nio.file.Files.createDirectories(otherDir);
+    Pair stranger = TestCertificates.authority("another-ca", otherDir).client("stranger");
+    List<String> lines =
+        refusalLines(
+            () -> {
+              try (FlightLabClient c =
+                  FlightLabClient.connect(
+                      trusting().withClientCertificate(stranger.certificate(), stranger.key()),
+                      allocator)) {
+                assertStatus(() -> c.list(null), FlightStatusCode.UNAVAILABLE);
+              }
+            });
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith("Refused TLS handshake from 127.0.0.1:")
+        .endsWith(": the client presented no certificate signed by --tls-client-ca");
+  }
+
+  @Test
+  void plaintextToTheTlsPortIsLoggedWithoutWhatItSent() throws Exception {
+    String secret = "plaintext-s3cret-token";
+    List<String> lines =
+        refusalLines(
+            () -> {
+              try (FlightLabClient c =
+                  FlightLabClient.connect(
+                      ClientOptions.of(URI.create("grpc://127.0.0.1:" + server.port()))
+                          .withAuthToken(secret),
+                      allocator)) {
+                assertStatus(() -> c.list(null), FlightStatusCode.UNAVAILABLE);
+              }
+            });
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0))
+        .startsWith("Refused TLS handshake from 127.0.0.1:")
+        .contains("not TLS")
+        .doesNotContain(secret)
+        .doesNotContain("50524920"); // the hex of "PRI " that Netty's exception would show
   }
 
   private static String[] concat(String[]... parts) {
