@@ -1,11 +1,13 @@
 package dev.flightlab.bench;
 
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.wire.IpcCompression;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Everything {@code flightlab bench} can be told, in groups; each group holds its own defaults
@@ -73,7 +75,7 @@ public record BenchOptions(
         && op != Op.SEED
         && target.dataset() == null
         && !data.schema().equals(SchemaSpec.DEFAULT_SPEC)) {
-      SchemaSpec.parse(data.schema());
+      checkStandIns(op, transfer.client(), SchemaSpec.parse(data.schema()));
     }
     if (transfer.compression().enabled()) {
       checkCompression(op, transfer.client());
@@ -105,6 +107,22 @@ public record BenchOptions(
       for (Map<String, String> point : Sweep.grid(sweeps)) {
         unswept.at(point);
       }
+    }
+  }
+
+  /**
+   * Fails for workloads that read batches through Arrow Java's FlightStream when the schema holds a
+   * type it cannot read (32- and 64-bit decimals): DoExchange, and downloads with Arrow's client.
+   */
+  static void checkStandIns(Op op, ClientKind client, Schema schema) {
+    String standIn = IpcSchemas.firstStandIn(schema);
+    if (standIn == null) {
+      return;
+    }
+    boolean arrowReads = client != ClientKind.FLIGHTLAB && op != Op.PUT && op != Op.METADATA;
+    if (arrowReads) {
+      throw new IllegalArgumentException(
+          standIn + ", which Arrow Java 19's FlightStream cannot read: use --client flightlab");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.data.ListElements;
 import java.util.Arrays;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Checksums {
       BufferAllocator allocator) {
     long h = 0x9E3779B97F4A7C15L;
     long rows = 0;
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+    try (VectorSchemaRoot root = IpcSchemas.createRoot(schema, allocator)) {
       VectorLoader loader = new VectorLoader(root);
       List<FieldVector> columns = root.getFieldVectors();
       for (ArrowRecordBatch batch : batches) {

@@ -3,6 +3,7 @@ package dev.flightlab.bench;
 import dev.flightlab.client.ExchangeOutcome;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.wire.IpcCompression;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -106,7 +107,7 @@ final class ExchangeDriver {
     BatchSet set = data.data();
     try (FlightClient.ExchangeReaderWriter call =
             client.flight().doExchange(descriptor, client.options());
-        VectorSchemaRoot root = VectorSchemaRoot.create(set.schema(), client.allocator())) {
+        VectorSchemaRoot root = IpcSchemas.createRoot(set.schema(), client.allocator())) {
       Future<Void> reader = readers.submit(() -> readEchoes(call.getReader(), echoes));
       FlightClient.ClientStreamListener writer = call.getWriter();
       writer.start(root, set.dictionaries());

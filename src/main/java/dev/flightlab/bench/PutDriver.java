@@ -2,6 +2,7 @@ package dev.flightlab.bench;
 
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
 import java.nio.ByteBuffer;
@@ -123,7 +124,7 @@ final class PutDriver {
         };
     BatchSet set = data.data();
     IpcCompression.CountingCodec codec = null;
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(set.schema(), client.allocator())) {
+    try (VectorSchemaRoot root = IpcSchemas.createRoot(set.schema(), client.allocator())) {
       FlightClient.ClientStreamListener stream =
           client.flight().startPut(path, root, set.dictionaries(), acks, client.options());
       // The batches stay unchanged until the run ends, so gRPC may send them in place.

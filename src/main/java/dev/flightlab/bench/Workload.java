@@ -163,6 +163,7 @@ abstract class Workload implements AutoCloseable {
               ReadOptions.defaults().withBatchRows(options.data().batchRows()),
               ctx.allocator());
       restoreWriterIndexes(shared);
+      BenchOptions.checkStandIns(options.op(), options.transfer().client(), shared.schema());
       for (int s = 0; s < streamCount; s++) {
         streams.add(new StreamData(shared, false, ctx.allocator()));
       }

@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightInfoReader;
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.data.ValueFormatter;
 import dev.flightlab.files.DataFiles;
 import dev.flightlab.files.FileFormat;
@@ -157,7 +158,7 @@ final class GetCommand implements Callable<Integer> {
     boolean ended = false;
     try (FlightInfoReader reader = c.reader(info, 1, IpcCompression.NONE)) {
       VectorSchemaRoot root = reader.getVectorSchemaRoot();
-      out.println("Schema: " + root.getSchema());
+      out.println("Schema: " + IpcSchemas.describe(root.getSchema()));
       out.println(
           String.join("\t", root.getSchema().getFields().stream().map(f -> f.getName()).toList()));
       ValueFormatter formatter = new ValueFormatter(reader);

@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
 import java.util.concurrent.Callable;
@@ -41,7 +42,7 @@ final class InfoCommand implements Callable<Integer> {
       if (schema != null) {
         out.println("Schema:");
         for (Field f : schema.getFields()) {
-          out.println("  " + f);
+          out.println("  " + IpcSchemas.describe(f));
         }
         if (!schema.getCustomMetadata().isEmpty()) {
           out.println("  metadata: " + schema.getCustomMetadata());

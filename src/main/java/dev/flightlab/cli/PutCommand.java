@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.files.DataFileException;
 import dev.flightlab.files.DataFiles;
 import dev.flightlab.files.DictionarySnapshot;
@@ -170,7 +171,9 @@ final class PutCommand implements Callable<Integer> {
             .startPut(
                 dataset.toDescriptor(),
                 root,
-                reader,
+                // Arrow's writer asks the dictionaries their value types: true types, not
+                // stand-ins.
+                IpcSchemas.trueValueTypes(reader),
                 acks,
                 c.options(FlightLabClient.putModeOption(mode)));
     put.setUseZeroCopy(true);

@@ -3,6 +3,7 @@ package dev.flightlab.client;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.InboundFlightData;
 import dev.flightlab.wire.IpcCompression;
@@ -102,7 +103,7 @@ final class Downloader implements AutoCloseable {
               } else {
                 try (batch) {
                   if (decompressed == null) {
-                    decompressed = VectorSchemaRoot.create(out.schema(), connection.allocator);
+                    decompressed = IpcSchemas.createRoot(out.schema(), connection.allocator);
                   }
                   new VectorLoader(decompressed, CommonsCompressionFactory.INSTANCE).load(batch);
                   out.add(decompressed, metadata);

@@ -2,6 +2,7 @@ package dev.flightlab.client;
 
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.wire.FlightMethods;
 import dev.flightlab.wire.InboundFlightData;
 import dev.flightlab.wire.IpcCompression;
@@ -308,7 +309,7 @@ final class Exchanger implements AutoCloseable {
         batch = null;
       } else {
         if (decompressed == null) {
-          decompressed = VectorSchemaRoot.create(received.schema(), allocator);
+          decompressed = IpcSchemas.createRoot(received.schema(), allocator);
         }
         new VectorLoader(decompressed, CommonsCompressionFactory.INSTANCE).load(batch);
         received.add(decompressed, metadata);

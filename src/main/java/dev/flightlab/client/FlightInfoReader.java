@@ -1,5 +1,6 @@
 package dev.flightlab.client;
 
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.wire.InboundFlightData;
 import dev.flightlab.wire.IpcCompression;
 import io.grpc.Status;
@@ -16,6 +17,7 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.grpc.StatusUtils;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -47,6 +49,7 @@ public final class FlightInfoReader extends ArrowReader {
   private final Deque<Part> open = new ArrayDeque<>();
   private int nextToOpen;
   private Schema schema;
+  private final IpcSchemas.TrueTypedRoot trueRoot = new IpcSchemas.TrueTypedRoot();
   private long bodyBytes;
   private boolean closed;
 
@@ -169,8 +172,24 @@ public final class FlightInfoReader extends ArrowReader {
       }
       first.schemaSeen = true;
       schema = message.schema();
-      return schema;
+      // Arrow's reader makes the vectors: stand-ins where it has none (IpcSchemas).
+      return IpcSchemas.forVectors(schema);
     }
+  }
+
+  /**
+   * Dictionaries whose values hold stand-ins get marked vectors (Arrow's reader drops the mark).
+   */
+  @Override
+  protected void initialize() throws IOException {
+    super.initialize();
+    dictionaries = IpcSchemas.withStandInDictionaries(schema, dictionaries, allocator);
+  }
+
+  /** The root, with the true types in its schema where its vectors are stand-ins. */
+  @Override
+  public VectorSchemaRoot getVectorSchemaRoot() throws IOException {
+    return trueRoot.of(super.getVectorSchemaRoot());
   }
 
   @Override
@@ -180,6 +199,7 @@ public final class FlightInfoReader extends ArrowReader {
       Part part = open.peekFirst();
       if (part == null) {
         if (nextToOpen == endpoints.size()) {
+          trueRoot.sync(super.getVectorSchemaRoot());
           return false;
         }
         openMore();
@@ -229,6 +249,7 @@ public final class FlightInfoReader extends ArrowReader {
             ArrowRecordBatch batch = message.recordBatch();
             // loadRecordBatch closes the batch; the root holds its own references to the buffers.
             loadRecordBatch(batch);
+            trueRoot.sync(super.getVectorSchemaRoot());
             part.batchesRead = true;
             return true;
           }

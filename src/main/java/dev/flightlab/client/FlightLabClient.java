@@ -20,7 +20,6 @@ import java.util.function.LongConsumer;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallOption;
-import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -227,7 +226,7 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** The FlightInfo for any descriptor (a path or a command), as the server answers it. */
   public FlightInfo info(FlightDescriptor descriptor) {
-    return connection.flight.getInfo(descriptor, options());
+    return MetadataCalls.getInfo(connection, descriptor, options());
   }
 
   /** The call option that selects a put mode (REPLACE sends nothing: it is the default). */
@@ -475,23 +474,18 @@ public final class FlightLabClient implements AutoCloseable {
 
   /** Lists flights whose path lies under {@code prefix} (all when null or empty). */
   public List<FlightInfo> list(String prefix) {
-    Criteria criteria =
-        prefix == null || prefix.isEmpty()
-            ? Criteria.ALL
-            : new Criteria(prefix.getBytes(StandardCharsets.UTF_8));
-    List<FlightInfo> out = new ArrayList<>();
-    connection.flight.listFlights(criteria, options()).forEach(out::add);
-    return out;
+    byte[] criteria = prefix == null ? new byte[0] : prefix.getBytes(StandardCharsets.UTF_8);
+    return MetadataCalls.listFlights(connection, criteria, options());
   }
 
   /** GetFlightInfo for {@code path}. */
   public FlightInfo info(DatasetPath path) {
-    return connection.flight.getInfo(path.toDescriptor(), options());
+    return MetadataCalls.getInfo(connection, path.toDescriptor(), options());
   }
 
   /** GetSchema for {@code path}. */
   public Schema schema(DatasetPath path) {
-    return connection.flight.getSchema(path.toDescriptor(), options()).getSchema();
+    return MetadataCalls.getSchema(connection, path.toDescriptor(), options());
   }
 
   /** Runs an action and returns its results' bodies as UTF-8 strings. */

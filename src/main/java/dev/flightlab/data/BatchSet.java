@@ -123,7 +123,7 @@ public final class BatchSet implements AutoCloseable {
    */
   public long ipcStreamBytes(BufferAllocator allocator) {
     CountingChannel counter = new CountingChannel();
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+    try (VectorSchemaRoot root = IpcSchemas.createRoot(schema, allocator);
         ArrowStreamWriter writer = new ArrowStreamWriter(root, dictionaries, counter)) {
       VectorLoader loader = new VectorLoader(root);
       writer.start();

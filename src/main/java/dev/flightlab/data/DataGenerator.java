@@ -218,7 +218,7 @@ public final class DataGenerator {
       BufferAllocator allocator) {
     GeneratorOptions valueOptions = options.withNullFraction(0).withCardinality(0);
     BatchWriter writer = new BatchWriter(valueOptions, allocator, Map.of(), -1 - encoding.getId());
-    FieldVector vector = valueField.createVector(allocator);
+    FieldVector vector = IpcSchemas.createVector(valueField, allocator);
     try {
       long salt = mix(options.seed() ^ DICTIONARY_SALT) + GOLDEN * encoding.getId();
       writer.write(valueField, size, salt);
@@ -310,7 +310,6 @@ public final class DataGenerator {
     STRUCT,
     DICTIONARY,
     FLOAT16,
-    DECIMAL256,
     DATE64,
     TIME32,
     TIME64,
@@ -361,13 +360,7 @@ public final class DataGenerator {
             return Kind.FLOAT16;
         }
       case Decimal:
-        if (((ArrowType.Decimal) type).getBitWidth() == 128) {
-          return Kind.DECIMAL;
-        }
-        if (((ArrowType.Decimal) type).getBitWidth() == 256) {
-          return Kind.DECIMAL256;
-        }
-        break;
+        return Kind.DECIMAL;
       case Date:
         return ((ArrowType.Date) type).getUnit() == DateUnit.DAY ? Kind.DATE32 : Kind.DATE64;
       case Time:
@@ -605,7 +598,7 @@ public final class DataGenerator {
         unitsPerSecond = unitsPerSecond(((ArrowType.Time) type).getUnit());
       } else if (kind == Kind.DURATION) {
         unitsPerSecond = unitsPerSecond(((ArrowType.Duration) type).getUnit());
-      } else if (kind == Kind.DECIMAL || kind == Kind.DECIMAL256) {
+      } else if (kind == Kind.DECIMAL) {
         // one digit short of the precision: Arrow Java's DecimalVector.validateScalars rejects a
         // value whose precision equals the type's (DecimalUtility.checkPrecisionAndScaleNoThrow)
         int precision = ((ArrowType.Decimal) type).getPrecision();
@@ -614,7 +607,9 @@ public final class DataGenerator {
       long width =
           kind == Kind.FIXED_SIZE_BINARY
               ? ((ArrowType.FixedSizeBinary) type).getByteWidth()
-              : byteWidth(kind);
+              : kind == Kind.DECIMAL
+                  ? ((ArrowType.Decimal) type).getBitWidth() / 8
+                  : byteWidth(kind);
       ArrowBuf data = allocate(kind == Kind.BOOL ? (count + 7L) / 8 : count * width);
       long decimalBound = pow10(decimalDigits);
       long epochUnits = EPOCH_SECONDS * unitsPerSecond;
@@ -669,8 +664,15 @@ public final class DataGenerator {
           case DECIMAL:
             for (int j = 0; j < n; j++) {
               long unscaled = raw[j] % decimalBound;
-              data.setLong((index + j) * 16, unscaled); // little-endian low word
-              data.setLong((index + j) * 16 + 8, unscaled >> 63); // sign extension
+              long at = (index + j) * width;
+              if (width == 4) {
+                data.setInt(at, (int) unscaled); // decimal32: at most 8 digits
+              } else {
+                data.setLong(at, unscaled); // little-endian low word
+                for (long word = 8; word < width; word += 8) {
+                  data.setLong(at + word, unscaled >> 63); // sign extension
+                }
+              }
             }
             break;
           case DATE32:
@@ -686,16 +688,6 @@ public final class DataGenerator {
           case FLOAT16:
             for (int j = 0; j < n; j++) {
               data.setShort((index + j) * 2, Float16.toFloat16((float) (toDouble(raw[j]) / 1000)));
-            }
-            break;
-          case DECIMAL256:
-            for (int j = 0; j < n; j++) {
-              long unscaled = raw[j] % decimalBound;
-              long at = (index + j) * 32;
-              data.setLong(at, unscaled); // little-endian low word
-              data.setLong(at + 8, unscaled >> 63); // sign extension
-              data.setLong(at + 16, unscaled >> 63);
-              data.setLong(at + 24, unscaled >> 63);
             }
             break;
           case DATE64:
@@ -1014,8 +1006,6 @@ public final class DataGenerator {
       case DECIMAL:
       case INTERVAL_MONTH_DAY_NANO:
         return 16;
-      case DECIMAL256:
-        return 32;
       default:
         return 8;
     }

@@ -35,7 +35,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * spec   := field ("," field)*
  * field  := [name ":"] type ["x" N]          N &gt;= 1 repeats the field N times
  * type   := bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64
- *         | float16 | float32 | float64 | decimal128(P,S) | decimal256(P,S)
+ *         | float16 | float32 | float64
+ *         | decimal32(P,S) | decimal64(P,S) | decimal128(P,S) | decimal256(P,S)
  *         | utf8 | large_utf8 | utf8_view | binary | large_binary | binary_view
  *         | fixed_size_binary(N) | date32 | date64 | time32(s|ms) | time64(us|ns)
  *         | timestamp(UNIT[,TZ])               UNIT is s, ms, us or ns; TZ an IANA zone or offset
@@ -572,7 +573,7 @@ public final class SchemaSpec {
               : leaf(ArrowType.Binary.INSTANCE);
         case "date32":
           return leaf(new ArrowType.Date(DateUnit.DAY));
-        case "decimal128":
+        case "decimal32", "decimal64", "decimal128", "decimal256":
           return parseDecimal(word, start);
         case "timestamp":
           return parseTimestamp(word, start);
@@ -599,8 +600,6 @@ public final class SchemaSpec {
           return leaf(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE));
         case "double":
           return leaf(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE));
-        case "decimal256":
-          return parseDecimal256(word, start);
         case "utf8_view":
         case "string_view":
           return leaf(ArrowType.Utf8View.INSTANCE);
@@ -839,23 +838,6 @@ public final class SchemaSpec {
           unitText);
     }
 
-    private Node parseDecimal256(String word, int start) {
-      int open = expect('(', word, start);
-      List<int[]> args = readArguments(start, open);
-      if (args.size() != 2) {
-        throw error("decimal256 takes (precision,scale), not", start, src.substring(start, pos));
-      }
-      int precision = intArgument(args.get(0), "precision", "decimal256");
-      int scale = intArgument(args.get(1), "scale", "decimal256");
-      if (precision < 1 || precision > 76) {
-        throw error("decimal256 precision must be 1..76, not", args.get(0)[0]);
-      }
-      if (scale < 0 || scale > precision) {
-        throw error("decimal256 scale must be 0..precision, not", args.get(1)[0]);
-      }
-      return leaf(new ArrowType.Decimal(precision, scale, 256));
-    }
-
     private void expectComma(String form, int typeAt, int open) {
       skipWhitespace();
       if (atEnd()) {
@@ -867,21 +849,30 @@ public final class SchemaSpec {
       pos++;
     }
 
+    /** decimal32/64/128/256(P,S): P within Arrow's bounds for the width, 0 <= S <= P. */
     private Node parseDecimal(String word, int start) {
+      int bits = Integer.parseInt(word.substring("decimal".length()));
+      int maxPrecision =
+          switch (bits) {
+            case 32 -> 9;
+            case 64 -> 18;
+            case 128 -> 38;
+            default -> 76;
+          };
       int open = expect('(', word, start);
       List<int[]> args = readArguments(start, open);
       if (args.size() != 2) {
-        throw error("decimal128 takes (precision,scale), not", start, src.substring(start, pos));
+        throw error(word + " takes (precision,scale), not", start, src.substring(start, pos));
       }
-      int precision = intArgument(args.get(0), "precision");
-      int scale = intArgument(args.get(1), "scale");
-      if (precision < 1 || precision > 38) {
-        throw error("decimal128 precision must be 1..38, not", args.get(0)[0]);
+      int precision = intArgument(args.get(0), word + " precision");
+      int scale = intArgument(args.get(1), word + " scale");
+      if (precision < 1 || precision > maxPrecision) {
+        throw error(word + " precision must be 1.." + maxPrecision + ", not", args.get(0)[0]);
       }
       if (scale < 0 || scale > precision) {
-        throw error("decimal128 scale must be 0..precision, not", args.get(1)[0]);
+        throw error(word + " scale must be 0..precision, not", args.get(1)[0]);
       }
-      return leaf(new ArrowType.Decimal(precision, scale, 128));
+      return leaf(new ArrowType.Decimal(precision, scale, bits));
     }
 
     private Node parseTimestamp(String word, int start) {
@@ -958,7 +949,7 @@ public final class SchemaSpec {
     private int intArgument(int[] arg, String what) {
       String t = text(arg);
       if (!t.matches("[0-9]{1,9}")) {
-        throw error("decimal128 " + what + " must be a number, not", arg[0], t);
+        throw error(what + " must be a number, not", arg[0], t);
       }
       return Integer.parseInt(t);
     }

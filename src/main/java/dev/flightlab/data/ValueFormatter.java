@@ -98,6 +98,9 @@ public final class ValueFormatter {
       }
       case Binary, LargeBinary, BinaryView -> pythonBytes((byte[]) vector.getObject(index));
       case FixedSizeBinary -> {
+        if (IpcSchemas.standInType(field).orElse(null) instanceof ArrowType.Decimal d) {
+          yield pythonDecimal(narrowDecimal(d, vector, index), nested);
+        }
         byte[] bytes = (byte[]) vector.getObject(index);
         String extension = field.getMetadata().get("ARROW:extension:name");
         if ("arrow.uuid".equals(extension) && bytes.length == 16) {
@@ -105,10 +108,7 @@ public final class ValueFormatter {
         }
         yield pythonBytes(bytes);
       }
-      case Decimal -> {
-        String s = ((BigDecimal) vector.getObject(index)).toString();
-        yield nested ? "Decimal('" + s + "')" : s;
-      }
+      case Decimal -> pythonDecimal((BigDecimal) vector.getObject(index), nested);
       case Date -> date((ArrowType.Date) type, (FieldVector) vector, index, nested);
       case Time -> time((ArrowType.Time) type, (FieldVector) vector, index, nested);
       case Timestamp -> timestamp((ArrowType.Timestamp) type, (FieldVector) vector, index, nested);
@@ -146,6 +146,20 @@ public final class ValueFormatter {
       return format(dense.getVectorByType(typeId), dense.getOffset(index), mode);
     }
     return format(((UnionVector) vector).getVector(index), index, mode);
+  }
+
+  /** A 32- or 64-bit decimal, kept in a FixedSizeBinary stand-in ({@link IpcSchemas}). */
+  private static BigDecimal narrowDecimal(ArrowType.Decimal type, ValueVector vector, int index) {
+    long unscaled =
+        type.getBitWidth() == 32
+            ? dataBuffer(vector).getInt(index * 4L)
+            : dataBuffer(vector).getLong(index * 8L);
+    return BigDecimal.valueOf(unscaled, type.getScale());
+  }
+
+  /** Python's str() of a decimal.Decimal, or its repr inside a list, struct or map. */
+  private static String pythonDecimal(BigDecimal value, boolean nested) {
+    return nested ? "Decimal('" + value + "')" : value.toString();
   }
 
   private static ArrowBuf dataBuffer(ValueVector vector) {

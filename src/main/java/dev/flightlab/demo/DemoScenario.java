@@ -5,6 +5,7 @@ import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
 import dev.flightlab.warmup.ServerWarmup;
@@ -113,7 +114,8 @@ public final class DemoScenario {
     for (FlightInfo info : flights) {
       String path = String.join("/", info.getDescriptor().getPath());
       log.info("  Found Flight: '" + path + "'");
-      log.info("    Schema: " + info.getSchemaOptional().map(Object::toString).orElse("(none)"));
+      log.info(
+          "    Schema: " + info.getSchemaOptional().map(IpcSchemas::describe).orElse("(none)"));
       log.info("    Total records: " + info.getRecords());
       log.info("    Total bytes: " + info.getBytes());
       for (FlightEndpoint e : info.getEndpoints()) {
@@ -127,7 +129,7 @@ public final class DemoScenario {
   private void fetch(FlightLabClient client) {
     try (BatchSet table = client.get(DAILY_SALES)) {
       log.info("Successfully retrieved " + table.rowCount() + " rows from '" + DAILY_SALES + "'.");
-      try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), client.allocator())) {
+      try (VectorSchemaRoot root = IpcSchemas.createRoot(table.schema(), client.allocator())) {
         VectorLoader loader = new VectorLoader(root);
         for (var batch : table.batches()) {
           loader.load(batch);

@@ -1,6 +1,7 @@
 package dev.flightlab.files;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +9,8 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.Footer;
@@ -17,12 +20,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.ArrowWriter;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
-import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Reads and writes Arrow IPC files (random access, also Feather v2) and streams, batch by batch.
@@ -72,14 +74,19 @@ public final class ArrowFiles {
     try {
       ArrowReader reader;
       if (layout == FileFormat.ARROW_FILE) {
-        checkBlocks(path, channel, head.size());
-        reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE);
+        long footerStart = checkBlocks(path, channel, head.size());
+        if (IpcSchemas.hasStandIns(footerSchema(path, channel, head.size()))) {
+          // Arrow Java's file reader cannot read these types: the file's messages read as the
+          // stream they are (Arrow IPC files hold one, after the 8-byte magic).
+          channel.position(FileSignatures.ARROW_MAGIC.length + 2);
+          reader =
+              new StandInReader(
+                  new CheckedMessageReader(path, channel, allocator, footerStart), allocator);
+        } else {
+          reader = new ArrowFileReader(channel, allocator, CommonsCompressionFactory.INSTANCE);
+        }
       } else {
-        reader =
-            new ArrowStreamReader(
-                new CheckedMessageReader(path, channel, allocator),
-                allocator,
-                CommonsCompressionFactory.INSTANCE);
+        reader = new StandInReader(new CheckedMessageReader(path, channel, allocator), allocator);
       }
       return new Checked(path, layout, reader, allocator);
     } catch (IOException | RuntimeException e) {
@@ -119,8 +126,9 @@ public final class ArrowFiles {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator);
-        ArrowWriter writer = newWriter(format, root, table.dictionaries(), channel)) {
+        VectorSchemaRoot root = IpcSchemas.createRoot(table.schema(), allocator);
+        ArrowWriter writer =
+            newWriter(format, root, IpcSchemas.trueValueTypes(table.dictionaries()), channel)) {
       VectorLoader loader = new VectorLoader(root);
       writer.start();
       for (ArrowRecordBatch batch : table.batches()) {
@@ -155,8 +163,10 @@ public final class ArrowFiles {
     long batches = 0;
     try (ArrowWriter writer =
         format == Format.FILE
-            ? new DeltaFileWriter(root, source, new Unclosed(channel), file, allocator)
-            : new ArrowStreamWriter(root, source, new Unclosed(channel))) {
+            ? new DeltaFileWriter(
+                root, IpcSchemas.trueValueTypes(source), new Unclosed(channel), file, allocator)
+            : new ArrowStreamWriter(
+                root, IpcSchemas.trueValueTypes(source), new Unclosed(channel))) {
       writer.start();
       while (more) {
         EmptyBatches.reallocateIfEmpty(root);
@@ -200,7 +210,41 @@ public final class ArrowFiles {
    * Checks every block the footer of an Arrow IPC file lists against the file's size: the reader
    * allocates each block's stated length before reading it.
    */
-  private static void checkBlocks(Path path, FileChannel channel, long size) throws IOException {
+  private static long checkBlocks(Path path, FileChannel channel, long size) throws IOException {
+    ByteBuffer footerBytes = footerBytes(path, channel, size);
+    long footerStart = size - FileSignatures.ARROW_MAGIC.length - 4 - footerBytes.limit();
+    List<ArrowBlock> dictionaries = new ArrayList<>();
+    List<ArrowBlock> batches = new ArrayList<>();
+    try {
+      Footer footer = Footer.getRootAsFooter(footerBytes);
+      for (int i = 0; i < footer.dictionariesLength(); i++) {
+        dictionaries.add(block(footer.dictionaries(i)));
+      }
+      for (int i = 0; i < footer.recordBatchesLength(); i++) {
+        batches.add(block(footer.recordBatches(i)));
+      }
+    } catch (RuntimeException e) {
+      throw DataFileException.atOffset(
+          path, footerStart, "the Arrow IPC footer is damaged: " + e.getMessage());
+    }
+    int index = 0;
+    for (ArrowBlock block : dictionaries) {
+      checkBlock(path, "dictionary batch " + index++, block, footerStart);
+    }
+    index = 0;
+    for (ArrowBlock block : batches) {
+      checkBlock(path, "record batch " + index++, block, footerStart);
+    }
+    return footerStart;
+  }
+
+  private static ArrowBlock block(org.apache.arrow.flatbuf.Block b) {
+    return new ArrowBlock(b.offset(), b.metaDataLength(), b.bodyLength());
+  }
+
+  /** An Arrow IPC file's footer flatbuffer, its length checked. */
+  private static ByteBuffer footerBytes(Path path, FileChannel channel, long size)
+      throws IOException {
     int magic = FileSignatures.ARROW_MAGIC.length;
     ByteBuffer lengthBytes = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
     readFully(path, channel, lengthBytes, size - magic - 4);
@@ -213,20 +257,17 @@ public final class ArrowFiles {
     ByteBuffer footerBytes = ByteBuffer.allocate(footerLength);
     readFully(path, channel, footerBytes, footerStart);
     footerBytes.flip();
-    ArrowFooter footer;
+    return footerBytes;
+  }
+
+  /** The schema in an Arrow IPC file's footer, read by {@link IpcSchemas}. */
+  private static Schema footerSchema(Path path, FileChannel channel, long size) throws IOException {
+    ByteBuffer footer = footerBytes(path, channel, size);
     try {
-      footer = new ArrowFooter(Footer.getRootAsFooter(footerBytes));
+      return IpcSchemas.readFooter(footer);
     } catch (RuntimeException e) {
-      throw DataFileException.atOffset(
-          path, footerStart, "the Arrow IPC footer is damaged: " + e.getMessage());
-    }
-    int index = 0;
-    for (ArrowBlock block : footer.getDictionaries()) {
-      checkBlock(path, "dictionary batch " + index++, block, footerStart);
-    }
-    index = 0;
-    for (ArrowBlock block : footer.getRecordBatches()) {
-      checkBlock(path, "record batch " + index++, block, footerStart);
+      throw DataFileException.of(
+          path, "the schema of this Arrow IPC file cannot be read: " + e.getMessage(), e);
     }
   }
 

@@ -24,10 +24,18 @@ final class CheckedMessageReader extends MessageChannelReader {
 
   CheckedMessageReader(Path file, FileChannel channel, BufferAllocator allocator)
       throws IOException {
+    this(file, channel, allocator, channel.size());
+  }
+
+  /**
+   * Reads messages from the channel's position up to {@code end} (an Arrow IPC file's messages end
+   * where its footer begins).
+   */
+  CheckedMessageReader(Path file, FileChannel channel, BufferAllocator allocator, long end) {
     super(new ReadChannel(channel), allocator);
     this.file = file;
     this.channel = channel;
-    this.size = channel.size();
+    this.size = end;
   }
 
   @Override

@@ -116,7 +116,7 @@ public final class DataFiles {
       for (long id : DictionarySnapshot.dictionaryIds(root.getSchema())) {
         Dictionary d = reader.lookup(id);
         // The batch set takes the dictionary's buffers: the reader frees its own vectors on close.
-        var transfer = d.getVector().getTransferPair(allocator);
+        var transfer = d.getVector().getTransferPair(d.getVector().getField(), allocator);
         transfer.transfer();
         out.dictionary(new Dictionary((FieldVector) transfer.getTo(), d.getEncoding()));
       }

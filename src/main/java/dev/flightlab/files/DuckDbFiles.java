@@ -1,5 +1,6 @@
 package dev.flightlab.files;
 
+import dev.flightlab.data.IpcSchemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +220,7 @@ final class DuckDbFiles {
               || type instanceof ArrowType.Decimal d && d.getBitWidth() != 128
               || type instanceof ArrowType.Union;
       if (unsupported) {
-        return "column '" + prefix + f.getName() + "' is " + type;
+        return "column '" + prefix + f.getName() + "' is " + IpcSchemas.typeName(type);
       }
       String child = unsupportedColumn(f.getChildren(), prefix + f.getName() + ".");
       if (child != null) {

@@ -57,7 +57,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
           new ActionType(
               "stats",
               "Store statistics as JSON: datasets, rows, bytes, memory used, peak and limit."),
-          new ActionType("health", "Liveness as JSON: status, uptime, datasets."));
+          new ActionType("health", "Liveness as JSON: status, uptime, datasets."),
+          new ActionType(
+              "ping", "Readiness probe of Arrow's Flight benchmark: answers the bytes ok."));
 
   private final BufferAllocator allocator;
   private final DatasetStore store;
@@ -226,6 +228,12 @@ public final class DatasetProducer extends NoOpFlightProducer {
   @Override
   public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
     try {
+      if (action.getType().equals("ping")) {
+        // Arrow's arrow-flight-benchmark waits for this answer (perf_server.cc's) before it starts.
+        listener.onNext(new Result("ok".getBytes(StandardCharsets.UTF_8)));
+        listener.onCompleted();
+        return;
+      }
       ObjectNode out = Json.MAPPER.createObjectNode();
       switch (action.getType()) {
         case "drop" -> {
@@ -272,7 +280,9 @@ public final class DatasetProducer extends NoOpFlightProducer {
         default ->
             throw CallStatus.UNIMPLEMENTED
                 .withDescription(
-                    "Unknown action '" + action.getType() + "' (known: drop, clear, stats, health)")
+                    "Unknown action '"
+                        + action.getType()
+                        + "' (known: drop, clear, stats, health, ping)")
                 .toRuntimeException();
       }
       listener.onNext(new Result(Json.MAPPER.writeValueAsBytes(out)));

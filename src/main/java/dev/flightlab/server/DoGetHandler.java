@@ -1,5 +1,6 @@
 package dev.flightlab.server;
 
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.store.Dataset;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.store.StoredBatch;
@@ -145,7 +146,7 @@ final class DoGetHandler implements Runnable {
     this.dataset = dataset;
     this.batches = batches;
     this.codec = codec;
-    this.root = codec == null ? null : VectorSchemaRoot.create(dataset.memorySchema(), allocator);
+    this.root = codec == null ? null : IpcSchemas.createRoot(dataset.memorySchema(), allocator);
     this.loader = root == null ? null : new VectorLoader(root);
   }
 

@@ -116,6 +116,15 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     if (session != null) {
       throw Statuses.invalid(what + ": a second schema message");
     }
+    Flight.FlightDescriptor unrepresentable = message.unrepresentableDescriptor();
+    if (unrepresentable != null) {
+      throw Statuses.invalid(
+          "DoPut: a descriptor of type "
+              + (unrepresentable.getTypeValue() == 0
+                  ? "UNKNOWN (0)"
+                  : unrepresentable.getTypeValue())
+              + " names no dataset: use a path descriptor");
+    }
     DatasetPath path;
     try {
       path = DatasetPath.fromDescriptor(message.descriptor());

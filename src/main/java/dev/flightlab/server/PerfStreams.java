@@ -169,8 +169,9 @@ final class PerfStreams {
   }
 
   /**
-   * A DoPut that reads the upload of a Perf descriptor and keeps nothing, echoing any app_metadata
-   * as Arrow's perf server does; any other upload goes to {@link DoPutHandler}, unchanged.
+   * A DoPut that reads a benchmark upload ({@link PerfProtocol#isBenchmarkUpload}) and keeps
+   * nothing, echoing any app_metadata as Arrow's perf server does; any other upload goes to {@link
+   * DoPutHandler}, unchanged.
    */
   static StreamObserver<InboundFlightData> doPut(
       StreamObserver<Flight.PutResult> observer, DatasetStore store, BufferAllocator allocator) {
@@ -183,7 +184,7 @@ final class PerfStreams {
       @Override
       public void onNext(InboundFlightData message) {
         if (perf == null) {
-          perf = PerfProtocol.commandOf(message.descriptor()) != null;
+          perf = PerfProtocol.isBenchmarkUpload(message);
         }
         if (!perf) {
           stored.onNext(message);
@@ -215,7 +216,7 @@ final class PerfStreams {
           // Never into gRPC (UNKNOWN): the client hears the status; the rest is read and dropped.
           failed = true;
           observer.onError(
-              StatusUtils.toGrpcException(Statuses.toFlight(e, "DoPut (Perf command)")));
+              StatusUtils.toGrpcException(Statuses.toFlight(e, "DoPut (Arrow benchmark upload)")));
         }
       }
 
@@ -235,7 +236,7 @@ final class PerfStreams {
         if (failed) {
           return;
         }
-        log.debug("DoPut (Perf command): {} rows read and discarded", rows);
+        log.debug("DoPut (Arrow benchmark upload): {} rows read and discarded", rows);
         observer.onCompleted();
       }
     };

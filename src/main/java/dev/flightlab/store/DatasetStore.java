@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import dev.flightlab.data.IpcSchemas;
 import dev.flightlab.memory.Allocators;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.OutboundStream;
@@ -500,9 +501,9 @@ public final class DatasetStore implements AutoCloseable {
               "Append to '"
                   + path
                   + "' has a different schema: dataset has "
-                  + current.memorySchema()
+                  + IpcSchemas.describe(current.memorySchema())
                   + ", upload has "
-                  + memorySchema)
+                  + IpcSchemas.describe(memorySchema))
           .toRuntimeException();
     }
   }

@@ -1,5 +1,6 @@
 package dev.flightlab.store;
 
+import dev.flightlab.data.IpcSchemas;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
@@ -43,7 +44,6 @@ import org.apache.arrow.vector.ipc.message.ArrowFooter;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * Segment files: the batches of one committed upload as an Arrow IPC file (readable by any Arrow
@@ -89,7 +89,7 @@ final class SegmentFormat {
     List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
     Set<Long> used = new HashSet<>();
     for (org.apache.arrow.vector.types.pojo.Field f : memorySchema.getFields()) {
-      fields.add(DictionaryUtility.toMessageFormat(f, provider, used));
+      fields.add(IpcSchemas.toMessageFormat(f, provider, used));
     }
     return new Schema(fields, memorySchema.getCustomMetadata());
   }
@@ -198,6 +198,28 @@ final class SegmentFormat {
     return map(channel, size, allocator, MAX_CHUNK_BYTES);
   }
 
+  /** A footer's dictionary or record batch blocks. */
+  private static List<ArrowBlock> blocks(Footer footer, boolean dictionaries) {
+    int n = dictionaries ? footer.dictionariesLength() : footer.recordBatchesLength();
+    List<ArrowBlock> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      org.apache.arrow.flatbuf.Block b =
+          dictionaries ? footer.dictionaries(i) : footer.recordBatches(i);
+      out.add(new ArrowBlock(b.offset(), b.metaDataLength(), b.bodyLength()));
+    }
+    return out;
+  }
+
+  /** A footer's custom metadata, as Arrow Java's ArrowFooter reads it. */
+  private static Map<String, String> metadataOf(Footer footer) {
+    Map<String, String> out = new HashMap<>();
+    for (int i = 0; i < footer.customMetadataLength(); i++) {
+      org.apache.arrow.flatbuf.KeyValue kv = footer.customMetadata(i);
+      out.put(kv.key(), kv.value());
+    }
+    return out;
+  }
+
   /**
    * Like {@link #map(FileChannel, long, BufferAllocator)}, in regions of at most {@code
    * chunkBytes}.
@@ -217,16 +239,22 @@ final class SegmentFormat {
     }
     int footerLength = tail.getInt(0);
     long footerStart = size - MAGIC.length - 4 - footerLength;
+    ByteBuffer footerBytes = read(channel, footerStart, footerLength);
+    // The blocks as Arrow Java reads them; the schema read by IpcSchemas (narrow decimals too).
     ArrowFooter footer =
-        new ArrowFooter(Footer.getRootAsFooter(read(channel, footerStart, footerLength)));
-    Schema schema = footer.getSchema();
+        new ArrowFooter(
+            new Schema(List.of()),
+            blocks(Footer.getRootAsFooter(footerBytes), true),
+            blocks(Footer.getRootAsFooter(footerBytes), false),
+            metadataOf(Footer.getRootAsFooter(footerBytes)));
+    Schema schema = IpcSchemas.readFooter(footerBytes);
     List<AutoCloseable> built = new ArrayList<>();
     List<ArrowBuf> chunks = new ArrayList<>();
     try {
       Map<Long, Dictionary> dictionaries = new HashMap<>();
       List<org.apache.arrow.vector.types.pojo.Field> fields = new ArrayList<>();
       for (org.apache.arrow.vector.types.pojo.Field f : schema.getFields()) {
-        fields.add(DictionaryUtility.toMemoryFormat(f, allocator, dictionaries));
+        fields.add(IpcSchemas.toMemoryFormat(f, allocator, dictionaries));
       }
       dictionaries.values().forEach(d -> built.add(d.getVector()));
       Schema memorySchema = new Schema(fields, schema.getCustomMetadata());

@@ -162,7 +162,7 @@ public final class WriteSession implements AutoCloseable {
           .toRuntimeException();
     }
     FieldVector source = values.getVector();
-    TransferPair transfer = source.getTransferPair(allocator);
+    TransferPair transfer = source.getTransferPair(source.getField(), allocator);
     transfer.transfer();
     StoredDictionary stored =
         new StoredDictionary(
@@ -292,7 +292,7 @@ public final class WriteSession implements AutoCloseable {
         copy.setValueCount(0);
       } else {
         // Slices the dictionary's buffers into this session's allocator (no copy).
-        TransferPair split = vector.getTransferPair(allocator);
+        TransferPair split = vector.getTransferPair(vector.getField(), allocator);
         split.splitAndTransfer(0, vector.getValueCount());
         copy = (FieldVector) split.getTo();
       }

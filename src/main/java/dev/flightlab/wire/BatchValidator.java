@@ -138,7 +138,11 @@ public final class BatchValidator {
           Duration,
           Interval,
           FixedSizeBinary -> {
-        fixedWidth(name, length, nulls, bitWidth(type));
+        if (type instanceof ArrowType.Decimal d && d.getBitWidth() < 128) {
+          narrowDecimals(name, d, length, nulls);
+        } else {
+          fixedWidth(name, length, nulls, bitWidth(type));
+        }
         return length;
       }
       case Utf8, Binary -> {
@@ -285,6 +289,40 @@ public final class BatchValidator {
       throw tooSmall(name, "data", need, data.readableBytes());
     }
     return data;
+  }
+
+  /**
+   * A decimal32 or decimal64 column: its buffers as any fixed-width column's, and each valid value
+   * within its precision, as Arrow C++'s ValidateFull checks ("Decimal value ... does not fit in
+   * precision of ...").
+   */
+  private void narrowDecimals(String name, ArrowType.Decimal type, long length, long nulls) {
+    ArrowBuf bitmap = validity(name, length, nulls);
+    ArrowBuf data = next(name);
+    int bytes = type.getBitWidth() / 8;
+    if (data.readableBytes() < length * bytes) {
+      throw tooSmall(name, "data", length * bytes, data.readableBytes());
+    }
+    long bound = 1;
+    for (int i = 0; i < type.getPrecision(); i++) {
+      bound *= 10;
+    }
+    for (long i = 0; i < length; i++) {
+      long value = bytes == 4 ? data.getInt(i * 4) : data.getLong(i * 8);
+      if ((value >= bound || value <= -bound) && !isNull(bitmap, i)) {
+        throw invalid(
+            name,
+            "decimal value "
+                + value
+                + " does not fit in precision of decimal"
+                + type.getBitWidth()
+                + "("
+                + type.getPrecision()
+                + ", "
+                + type.getScale()
+                + ")");
+      }
+    }
   }
 
   /** Checks an offsets buffer; returns the last offset (0 for an empty array). */

@@ -1,6 +1,7 @@
 package dev.flightlab.wire;
 
 import com.google.protobuf.CodedInputStream;
+import dev.flightlab.data.IpcSchemas;
 import io.grpc.HasByteBuffer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -31,7 +33,6 @@ import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * One FlightData message as read off the wire: the body and app_metadata are copied once, straight
@@ -47,6 +48,7 @@ public final class InboundFlightData implements AutoCloseable {
   private static final int CHUNK = 64 * 1024;
 
   private final FlightDescriptor descriptor;
+  private final Flight.FlightDescriptor unrepresentableDescriptor;
   private final MessageMetadataResult header;
   private final ArrowBuf appMetadata;
   private final ArrowBuf body;
@@ -56,12 +58,22 @@ public final class InboundFlightData implements AutoCloseable {
   private boolean closed;
 
   private InboundFlightData(
-      FlightDescriptor descriptor,
+      Flight.FlightDescriptor received,
       MessageMetadataResult header,
       ArrowBuf appMetadata,
       ArrowBuf body,
       FlightRuntimeException error) {
-    this.descriptor = descriptor;
+    boolean representable =
+        received != null
+            && (received.getType() == Flight.FlightDescriptor.DescriptorType.PATH
+                || received.getType() == Flight.FlightDescriptor.DescriptorType.CMD);
+    this.descriptor =
+        !representable
+            ? null
+            : received.getType() == Flight.FlightDescriptor.DescriptorType.CMD
+                ? FlightDescriptor.command(received.getCmd().toByteArray())
+                : FlightDescriptor.path(received.getPathList());
+    this.unrepresentableDescriptor = received == null || representable ? null : received;
     this.header = header;
     this.appMetadata = appMetadata;
     this.body = body;
@@ -92,7 +104,7 @@ public final class InboundFlightData implements AutoCloseable {
    * deliver the half-close, so the handler reports it instead.
    */
   public static InboundFlightData receive(InputStream stream, BufferAllocator allocator) {
-    FlightDescriptor descriptor = null;
+    Flight.FlightDescriptor descriptor = null;
     MessageMetadataResult header = null;
     ArrowBuf appMetadata = null;
     ArrowBuf body = null;
@@ -220,9 +232,14 @@ public final class InboundFlightData implements AutoCloseable {
     }
   }
 
-  private static FlightDescriptor descriptor(byte[] bytes) {
+  /**
+   * Parses a descriptor as protobuf: of any type, since Arrow C++'s {@code FlightDescriptor{}} is
+   * of type UNKNOWN, which Arrow Java's FlightDescriptor cannot hold (see {@link
+   * #unrepresentableDescriptor()}).
+   */
+  private static Flight.FlightDescriptor descriptor(byte[] bytes) {
     try {
-      return FlightDescriptor.deserialize(ByteBuffer.wrap(bytes));
+      return Flight.FlightDescriptor.parseFrom(bytes);
     } catch (IOException | RuntimeException e) {
       // Protobuf checks that every path segment is UTF-8 (proto3 strings).
       throw new InvalidFlightDataException(
@@ -331,9 +348,20 @@ public final class InboundFlightData implements AutoCloseable {
     }
   }
 
-  /** The descriptor (first message of a DoPut or DoExchange), or null. */
+  /**
+   * The descriptor (first message of a DoPut or DoExchange), or null: none sent, or one that {@link
+   * #unrepresentableDescriptor()} holds.
+   */
   public FlightDescriptor descriptor() {
     return descriptor;
+  }
+
+  /**
+   * The descriptor as received when its type is neither PATH nor CMD (UNKNOWN, or a number this
+   * protocol version does not define), which Arrow Java's FlightDescriptor cannot hold; else null.
+   */
+  public Flight.FlightDescriptor unrepresentableDescriptor() {
+    return unrepresentableDescriptor;
   }
 
   /** The IPC message type: one of {@link MessageHeader}'s constants (NONE without a header). */
@@ -376,7 +404,8 @@ public final class InboundFlightData implements AutoCloseable {
       throw new InvalidFlightDataException("the schema flatbuffer is malformed");
     }
     try {
-      return MessageSerializer.deserializeSchema(header);
+      // Arrow Java reads no 32- or 64-bit decimals; IpcSchemas does, checked as Arrow C++ checks.
+      return IpcSchemas.read(header.getMessage());
     } catch (RuntimeException e) {
       throw new InvalidFlightDataException("the schema cannot be read: " + describe(e));
     }
@@ -413,7 +442,7 @@ public final class InboundFlightData implements AutoCloseable {
     Schema schema = schema();
     List<Field> fields = new ArrayList<>();
     for (Field f : schema.getFields()) {
-      fields.add(DictionaryUtility.toMemoryFormat(f, allocator, dictionaries));
+      fields.add(IpcSchemas.toMemoryFormat(f, allocator, dictionaries));
     }
     return new Schema(fields, schema.getCustomMetadata());
   }

@@ -2,6 +2,7 @@ package dev.flightlab.wire;
 
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.Batches;
+import dev.flightlab.data.IpcSchemas;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * A batch set encoded as the messages of one outbound Flight stream: the schema message (dictionary
@@ -93,7 +93,7 @@ public final class OutboundStream {
     Set<Long> used = new HashSet<>();
     List<Field> fields = new ArrayList<>();
     for (Field f : memorySchema.getFields()) {
-      fields.add(DictionaryUtility.toMessageFormat(f, dictionaries, used));
+      fields.add(IpcSchemas.toMessageFormat(f, dictionaries, used));
     }
     return new Schema(fields, memorySchema.getCustomMetadata());
   }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
@@ -28,14 +29,16 @@ public final class PerfProtocol {
   /** Most endpoints one Perf command may ask for. */
   public static final int MAX_STREAMS = 4096;
 
-  /** The data every Perf stream carries, as Arrow's perf server: int64 columns a, b, c, d. */
+  /**
+   * The data every Perf stream carries, as Arrow's perf server: nullable int64 columns a, b, c, d.
+   */
   public static final Schema SCHEMA =
       new Schema(List.of(int64("a"), int64("b"), int64("c"), int64("d")));
 
   private PerfProtocol() {}
 
   private static Field int64(String name) {
-    return new Field(name, FieldType.notNullable(new ArrowType.Int(64, true)), null);
+    return new Field(name, FieldType.nullable(new ArrowType.Int(64, true)), null);
   }
 
   /**
@@ -207,6 +210,17 @@ public final class PerfProtocol {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether a DoPut whose first message is {@code first} is an upload of Arrow's benchmark, to be
+   * read and discarded: a Perf command descriptor (as {@code flightlab bench --protocol arrow-perf}
+   * sends), or an empty descriptor of type UNKNOWN (Arrow C++'s {@code FlightDescriptor{}}, as
+   * {@code arrow-flight-benchmark -test_put} sends), which names no dataset.
+   */
+  public static boolean isBenchmarkUpload(InboundFlightData first) {
+    return commandOf(first.descriptor()) != null
+        || Flight.FlightDescriptor.getDefaultInstance().equals(first.unrepresentableDescriptor());
   }
 
   private static IllegalArgumentException unexpected(String message, int tag) {

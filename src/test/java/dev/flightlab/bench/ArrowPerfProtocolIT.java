@@ -81,6 +81,11 @@ class ArrowPerfProtocolIT {
     Perf perf = new Perf(3, 5000, 1000);
     FlightInfo info = raw.getInfo(perf.toDescriptor());
     assertThat(info.getSchemaOptional()).contains(PerfProtocol.SCHEMA);
+    // Arrow's perf server: field("a", int64()) and so on, nullable.
+    assertThat(PerfProtocol.SCHEMA.getFields())
+        .extracting(f -> f.getName() + ":" + f.getType() + (f.isNullable() ? "?" : ""))
+        .containsExactly(
+            "a:Int(64, true)?", "b:Int(64, true)?", "c:Int(64, true)?", "d:Int(64, true)?");
     assertThat(info.getRecords()).isEqualTo(15000);
     assertThat(info.getEndpoints()).hasSize(3);
     assertThat(raw.getSchema(perf.toDescriptor()).getSchema()).isEqualTo(PerfProtocol.SCHEMA);

@@ -61,6 +61,24 @@ class OptionsTest {
   }
 
   @Test
+  void narrowDecimalsMoveWithFlightlabsClientOnly() {
+    DataOptions decimals =
+        BenchOptions.DEFAULTS.data().withSchema("decimal32(7,2),decimal64(18,4)");
+    BenchOptions put = BenchOptions.DEFAULTS.with(Op.PUT).with(decimals);
+    assertThat(put.with(Op.GET).op()).isEqualTo(Op.GET);
+    assertThat(put.with(Op.ROUNDTRIP).op()).isEqualTo(Op.ROUNDTRIP);
+    assertThat(put.with(Op.EXCHANGE).op()).isEqualTo(Op.EXCHANGE);
+    assertThatThrownBy(
+            () -> put.with(Op.EXCHANGE).with(TransferOptions.DEFAULTS.withClient(ClientKind.ARROW)))
+        .hasMessage(
+            "column 'c0' is decimal32(7, 2), which Arrow Java 19's FlightStream cannot read: use"
+                + " --client flightlab");
+    assertThatThrownBy(
+            () -> put.with(Op.GET).with(TransferOptions.DEFAULTS.withClient(ClientKind.ARROW)))
+        .hasMessageContaining("FlightStream cannot read");
+  }
+
+  @Test
   void fewerStreamsThanConnectionsLowersTheConnections() {
     BenchOptions o = BenchOptions.DEFAULTS.with(new ConcurrencyOptions(4, 4));
     assertThat(o.at(Map.of("streams", "2")).concurrency().connections()).isEqualTo(2);

@@ -196,10 +196,10 @@ class ClientCommandsIT {
   void actionsListsTheServersActions() {
     Run run = client("actions");
     assertThat(run.exit()).isZero();
-    assertThat(run.outLines()).hasSize(4);
+    assertThat(run.outLines()).hasSize(5);
     assertThat(run.outLines())
         .extracting(l -> l.split("\\s+")[0])
-        .containsExactly("drop", "clear", "stats", "health");
+        .containsExactly("drop", "clear", "stats", "health", "ping");
   }
 
   @Test

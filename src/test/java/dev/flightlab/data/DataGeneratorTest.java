@@ -20,6 +20,7 @@ import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.Decimal256Vector;
 import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -700,6 +701,32 @@ class DataGeneratorTest {
     assertThat(min[1]).isEqualTo(Byte.MIN_VALUE);
     assertThat(max[1]).isEqualTo(Byte.MAX_VALUE);
     assertThat(floatSigns).containsExactly(true, true);
+  }
+
+  @Test
+  void decimalsOfEveryWidthFitTheirPrecision() {
+    String spec = "decimal32(7,2),decimal64(18,4),decimal256(40,3)";
+    boolean[] signs = new boolean[2];
+    try (BatchSet data = generate(spec, 5_000, 2_000, DEFAULTS);
+        VectorSchemaRoot root = IpcSchemas.createRoot(data.schema(), allocator)) {
+      assertThat(root.getSchema()).isEqualTo(SchemaSpec.parse(spec));
+      VectorLoader loader = new VectorLoader(root);
+      for (ArrowRecordBatch batch : data.batches()) {
+        loader.load(batch);
+        FieldVector d32 = root.getVector(0);
+        FieldVector d64 = root.getVector(1);
+        Decimal256Vector d256 = (Decimal256Vector) root.getVector(2);
+        for (int i = 0; i < root.getRowCount(); i++) {
+          int v32 = d32.getDataBuffer().getInt(i * 4L);
+          assertThat(Math.abs((long) v32)).isLessThan(10_000_000L);
+          signs[v32 < 0 ? 0 : 1] = true;
+          assertThat(Math.abs(d64.getDataBuffer().getLong(i * 8L)))
+              .isLessThan(1_000_000_000_000_000_000L);
+          assertThat(d256.getObject(i).scale()).isEqualTo(3);
+        }
+      }
+    }
+    assertThat(signs).containsExactly(true, true);
   }
 
   @Test

@@ -47,6 +47,9 @@ class SchemaSpecTest {
     assertThat(only("float64").getType())
         .isEqualTo(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE));
     assertThat(only("decimal128(10,2)").getType()).isEqualTo(new ArrowType.Decimal(10, 2, 128));
+    assertThat(only("decimal32(7,2)").getType()).isEqualTo(new ArrowType.Decimal(7, 2, 32));
+    assertThat(only("decimal64(18,4)").getType()).isEqualTo(new ArrowType.Decimal(18, 4, 64));
+    assertThat(only("decimal256(76,10)").getType()).isEqualTo(new ArrowType.Decimal(76, 10, 256));
     assertThat(only("utf8").getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
     assertThat(only("large_utf8").getType()).isEqualTo(ArrowType.LargeUtf8.INSTANCE);
     assertThat(only("binary").getType()).isEqualTo(ArrowType.Binary.INSTANCE);
@@ -321,6 +324,7 @@ class SchemaSpecTest {
         "int64x4",
         "bool,int8,int16,int32,int64,uint8,uint16,uint32,uint64,float32,float64",
         "decimal128(38,10),utf8,large_utf8,binary,date32",
+        "decimal32(7,2),decimal64(18,4),decimal256(40,3),list<decimal32(5,1)>",
         "timestamp(s),timestamp(ms,UTC),timestamp(us,Europe/Paris),timestamp(ns,-03:00)",
         "a:int64,b:int64,c2:int64,c0:utf8",
         "x_0:int32,x_1:int32,x_2:utf8,x_3:int32",
@@ -367,6 +371,9 @@ class SchemaSpecTest {
         "decimal128(10,11)|scale must be 0..precision, not '11' at position 15",
         "decimal128(10)|decimal128 takes (precision,scale), not 'decimal128(10)' at position 1",
         "decimal128(a,2)|precision must be a number, not 'a' at position 12",
+        "decimal32(10,2)|decimal32 precision must be 1..9, not '10' at position 11",
+        "decimal64(19,2)|decimal64 precision must be 1..18, not '19' at position 11",
+        "decimal256(77,2)|decimal256 precision must be 1..76, not '77' at position 12",
         "decimal128(10,2|unclosed 'decimal128(' at position 1",
         "timestamp|timestamp needs '(' but found end of spec at position 10",
         "timestamp(xs)|unit must be s, ms, us or ns, not 'xs' at position 11",

@@ -51,7 +51,8 @@ class ValueFormatterTest {
 
   /** Formats the first value of a one-value vector of {@code type}, written raw by {@code fill}. */
   private String first(ArrowType type, int width, Consumer<org.apache.arrow.memory.ArrowBuf> fill) {
-    try (FieldVector v = new Field("v", FieldType.nullable(type), null).createVector(allocator)) {
+    try (FieldVector v =
+        IpcSchemas.createVector(new Field("v", FieldType.nullable(type), null), allocator)) {
       v.setInitialCapacity(1);
       v.allocateNew();
       fill.accept(v.getDataBuffer());
@@ -263,6 +264,35 @@ class ValueFormatterTest {
     assertThat(first(new ArrowType.Decimal(38, 10, 128), 16, b -> b.setZero(0, 16)))
         .isEqualTo("0E-10");
     assertThat(new BigDecimal("-0.01").toString()).isEqualTo("-0.01");
+  }
+
+  @Test
+  void narrowDecimalsAsPythonDecimals() {
+    assertThat(ofInt(new ArrowType.Decimal(7, 2, 32), 1234567)).isEqualTo("12345.67");
+    assertThat(ofInt(new ArrowType.Decimal(9, 0, 32), -999_999_999)).isEqualTo("-999999999");
+    assertThat(ofLong(new ArrowType.Decimal(18, 5, 64), 123456789012345678L))
+        .isEqualTo("1234567890123.45678");
+    assertThat(ofLong(new ArrowType.Decimal(18, 7, 64), 1)).isEqualTo("1E-7");
+  }
+
+  @Test
+  void decimalsInsideListsAsPythonReprs() {
+    Field item = new Field("item", FieldType.nullable(new ArrowType.Decimal(6, 2, 32)), null);
+    Field list = new Field("l", FieldType.nullable(ArrowType.List.INSTANCE), List.of(item));
+    try (ListVector v = (ListVector) IpcSchemas.createVector(list, allocator)) {
+      v.allocateNew();
+      v.startNewValue(0);
+      FieldVector values = (FieldVector) v.getDataVector();
+      values.setInitialCapacity(2);
+      values.allocateNew();
+      values.getDataBuffer().setInt(0, 125);
+      values.getValidityBuffer().setByte(0, 1);
+      values.setValueCount(2);
+      v.endValue(0, 2);
+      v.setValueCount(1);
+      // pyarrow: str(pa.scalar([Decimal("1.25"), None], pa.list_(pa.decimal32(6, 2))))
+      assertThat(formatter.format(v, 0)).isEqualTo("[Decimal('1.25'), None]");
+    }
   }
 
   @Test

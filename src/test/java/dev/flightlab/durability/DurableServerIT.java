@@ -62,6 +62,25 @@ class DurableServerIT {
   }
 
   @Test
+  void decimal32And64ComeBackAfterARestartWithTheirTypes() throws Exception {
+    DatasetPath path = DatasetPath.parse("/durable/decimals");
+    try (ServerFixture fx = start(64L << 20);
+        BatchSet table = Tables.narrowDecimals(fx.allocator(), 3000, 1000)) {
+      fx.client().put(path, table, PutMode.REPLACE);
+    }
+    try (ServerFixture fx = start(64L << 20);
+        BatchSet expected = Tables.narrowDecimals(fx.allocator(), 3000, 1000)) {
+      assertThat(fx.client().schema(path)).isEqualTo(expected.schema());
+      try (BatchSet got = fx.client().get(path)) {
+        Tables.assertSameTable(expected, got, fx.allocator());
+      }
+      // Append after the restart checks the upload's schema against the loaded one.
+      fx.client().put(path, expected, PutMode.APPEND);
+      assertThat(fx.client().info(path).getRecords()).isEqualTo(6000);
+    }
+  }
+
+  @Test
   void aDatasetLargerThanTheMemoryLimitIsStoredAndServed() throws Exception {
     long limit = 1L << 20;
     try (ServerFixture fx = start(limit)) {

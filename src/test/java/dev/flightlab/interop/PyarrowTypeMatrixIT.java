@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightInfo;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -37,7 +36,8 @@ class PyarrowTypeMatrixIT {
             "each passing case stored once, each known gap nothing",
             () -> {
               List<String> listed = new ArrayList<>();
-              for (FlightInfo info : server.fixture().rawClient().listFlights(Criteria.ALL)) {
+              // flightlab's client: Arrow Java's cannot read a FlightInfo with a decimal32.
+              for (FlightInfo info : server.fixture().client().list(null)) {
                 listed.add(String.join("/", info.getDescriptor().getPath()));
               }
               Set<String> passed =

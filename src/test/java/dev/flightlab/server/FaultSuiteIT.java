@@ -1078,6 +1078,143 @@ class FaultSuiteIT {
                     "64")));
   }
 
+  /** A one-column schema of a decimal of {@code bits} bits. */
+  private static Schema decimal(int precision, int scale, int bits) {
+    return new Schema(List.of(Field.nullable("d", new ArrowType.Decimal(precision, scale, bits))));
+  }
+
+  /** A one-column batch of {@code rows} rows, no nulls, over the data buffer given. */
+  private byte[] decimalBatch(int rows, ArrowBuf data) {
+    return batch(crafted(rows, List.of(node(rows, 0)), List.of(empty(), data), null));
+  }
+
+  /**
+   * decimal32 and decimal64 (which Arrow Java cannot read, kept as bytes here) are checked as Arrow
+   * C++ checks them: precision within the width's bounds, buffers long enough, values within the
+   * precision; the status names the dataset, the field and the rule.
+   */
+  @TestFactory
+  Stream<DynamicTest> narrowDecimalFaults() {
+    String path = "/dec";
+    return Stream.of(
+        test(
+            "decimal32 data buffer too short",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, decimal(7, 2, 32)),
+                            decimalBatch(3, ints(1, 2))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "DoPut '/dec'",
+                    "column 'd'",
+                    "data")),
+        test(
+            "decimal64 data buffer too short",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, decimal(18, 2, 64)),
+                            decimalBatch(2, ints(1, 2))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "DoPut '/dec'",
+                    "column 'd'",
+                    "data")),
+        test(
+            "decimal32 value outside its precision",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, decimal(3, 1, 32)),
+                            decimalBatch(2, ints(999, 1000))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "DoPut '/dec'",
+                    "column 'd'",
+                    "decimal value 1000 does not fit in precision of decimal32(3, 1)")),
+        test(
+            "decimal64 value outside its precision",
+            () ->
+                check(
+                    () ->
+                        put(
+                            path,
+                            "replace",
+                            schema(path, decimal(18, 0, 64)),
+                            decimalBatch(1, longs(-1_000_000_000_000_000_000L))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "DoPut '/dec'",
+                    "does not fit in precision of decimal64(18, 0)")),
+        test(
+            "decimal32 precision 10",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, decimal(10, 2, 32))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "DoPut '/dec'",
+                    "field 'd': decimal32 precision out of range [1, 9]: 10")),
+        test(
+            "decimal64 precision 19",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, decimal(19, 2, 64))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "field 'd': decimal64 precision out of range [1, 18]: 19")),
+        test(
+            "decimal of 48 bits",
+            () ->
+                check(
+                    () -> put(path, "replace", schema(path, decimal(5, 2, 48))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "field 'd': a 48-bit decimal")),
+        test(
+            "append of decimal64 to decimal32",
+            () -> {
+              assertThat(
+                      put(
+                              "/dec32",
+                              "replace",
+                              schema("/dec32", decimal(7, 2, 32)),
+                              decimalBatch(1, ints(5)))
+                          .status()
+                          .getCode())
+                  .isEqualTo(Status.Code.OK);
+              try {
+                check(
+                    () ->
+                        put(
+                            "/dec32",
+                            "append",
+                            schema("/dec32", decimal(7, 2, 64)),
+                            decimalBatch(1, longs(5))),
+                    Status.Code.INVALID_ARGUMENT,
+                    "Append to '/dec32' has a different schema: dataset has Schema<d: decimal32(7, 2)>,"
+                        + " upload has Schema<d: decimal64(7, 2)>");
+                assertThat(
+                        put(
+                                "/dec32",
+                                "append",
+                                schema("/dec32", decimal(7, 2, 32)),
+                                decimalBatch(2, ints(-5, 9_999_999)))
+                            .status()
+                            .getCode())
+                    .isEqualTo(Status.Code.OK);
+                assertThat(
+                        fx.store().info(dev.flightlab.wire.DatasetPath.parse("/dec32")).rowCount())
+                    .isEqualTo(3);
+              } finally {
+                fx.store().drop(dev.flightlab.wire.DatasetPath.parse("/dec32"));
+              }
+            }));
+  }
+
   /** Serialised on a thread with a large stack: Arrow Java recurses once per level. */
   private static byte[] deepSchemaMessage(String path, int depth) {
     byte[][] out = new byte[1][];

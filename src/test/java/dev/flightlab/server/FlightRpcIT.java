@@ -13,13 +13,16 @@ import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.PutMode;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.List;
+import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -144,11 +147,11 @@ class FlightRpcIT {
   }
 
   @Test
-  void listActionsNamesDropClearStatsAndHealth() {
+  void listActionsNamesDropClearStatsHealthAndPing() {
     List<ActionType> actions = fx.client().listActions();
     assertThat(actions)
         .extracting(ActionType::getType)
-        .containsExactly("drop", "clear", "stats", "health");
+        .containsExactly("drop", "clear", "stats", "health", "ping");
     assertThat(actions).allSatisfy(a -> assertThat(a.getDescription()).isNotBlank());
   }
 
@@ -205,6 +208,14 @@ class FlightRpcIT {
     assertThat(stats.path("jvm_jit_compile_nanos").asLong())
         .isPositive()
         .isLessThanOrEqualTo(JvmTimes.jitCompileNanos());
+  }
+
+  @Test
+  void pingAnswersOkAsArrowsPerfServer() {
+    // arrow-flight-benchmark waits for exactly this before it starts (perf_server.cc's answer).
+    Iterator<Result> results = fx.rawClient().doAction(new Action("ping"));
+    assertThat(results.next().getBody()).asString(StandardCharsets.UTF_8).isEqualTo("ok");
+    assertThat(results.hasNext()).isFalse();
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.flightlab.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.data.IpcSchemas;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +112,7 @@ public final class Tables {
   /** The values of column {@code column} across all batches, as strings (null stays null). */
   public static List<String> column(BatchSet table, String column, BufferAllocator allocator) {
     List<String> out = new ArrayList<>();
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator)) {
+    try (VectorSchemaRoot root = IpcSchemas.createRoot(table.schema(), allocator)) {
       VectorLoader loader = new VectorLoader(root);
       for (ArrowRecordBatch b : table.batches()) {
         loader.load(b);
@@ -131,7 +132,7 @@ public final class Tables {
   public static List<String> decodedColumn(
       BatchSet table, String column, BufferAllocator allocator) {
     List<String> out = new ArrayList<>();
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator)) {
+    try (VectorSchemaRoot root = IpcSchemas.createRoot(table.schema(), allocator)) {
       VectorLoader loader = new VectorLoader(root);
       for (int b = 0; b < table.batches().size(); b++) {
         loader.load(table.batches().get(b));
@@ -156,13 +157,30 @@ public final class Tables {
    * the same batch boundaries, equal vectors in every batch (types by {@link TypeEqualsVisitor},
    * values by {@link VectorEqualsVisitor}), the same app_metadata and the same dictionaries.
    */
+  /**
+   * A generated table with the decimals Arrow Java has no vectors for (decimal32, decimal64) at the
+   * top level, in a list and in a struct, in batches of {@code rowsPerBatch} rows.
+   */
+  public static BatchSet narrowDecimals(BufferAllocator allocator, long rows, int rowsPerBatch) {
+    return dev.flightlab.data.DataGenerator.generate(
+        dev.flightlab.data.SchemaSpec.parse(NARROW_DECIMALS),
+        rows,
+        rowsPerBatch,
+        dev.flightlab.data.GeneratorOptions.defaults(),
+        allocator);
+  }
+
+  /** The schema spec of {@link #narrowDecimals}. */
+  public static final String NARROW_DECIMALS =
+      "d32:decimal32(7,2),d64:decimal64(18,4),l:list<decimal32(5,1)>,s:struct<a:decimal64(12,3),b:int8>";
+
   public static void assertSameTable(
       BatchSet expected, BatchSet actual, BufferAllocator allocator) {
     assertThat(actual.schema()).as("schema").isEqualTo(expected.schema());
     assertThat(rowCounts(actual)).as("rows per batch").isEqualTo(rowCounts(expected));
     assertThat(metadata(actual)).as("app_metadata per batch").isEqualTo(metadata(expected));
-    try (VectorSchemaRoot want = VectorSchemaRoot.create(expected.schema(), allocator);
-        VectorSchemaRoot got = VectorSchemaRoot.create(actual.schema(), allocator)) {
+    try (VectorSchemaRoot want = IpcSchemas.createRoot(expected.schema(), allocator);
+        VectorSchemaRoot got = IpcSchemas.createRoot(actual.schema(), allocator)) {
       VectorLoader wantLoader = new VectorLoader(want);
       VectorLoader gotLoader = new VectorLoader(got);
       for (int b = 0; b < expected.batches().size(); b++) {
