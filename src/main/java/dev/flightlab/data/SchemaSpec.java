@@ -157,7 +157,8 @@ public final class SchemaSpec {
     return new Describer(
             id -> {
               Dictionary d = dictionaries == null ? null : dictionaries.lookup(id);
-              return d == null ? null : d.getVector().getField();
+              // a stand-in dictionary (decimal32/64 values) is described by its true type
+              return d == null ? null : IpcSchemas.original(d.getVector().getField());
             })
         .fields(schema.getFields());
   }
