@@ -61,7 +61,7 @@ final class GetWorkload extends Workload {
       return new DataInfo(
           "dataset " + path,
           "-",
-          SchemaSpec.describe(set.schema()),
+          SchemaSpec.describe(set.schema(), set.dictionaries()),
           streamCount,
           counts[0] * streamCount,
           counts[1] * streamCount,

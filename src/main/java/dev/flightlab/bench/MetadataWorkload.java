@@ -3,11 +3,11 @@ package dev.flightlab.bench;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.data.SchemaWithDictionaries;
 import dev.flightlab.wire.DatasetPath;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.flight.FlightInfo;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * {@code --op metadata}: GetFlightInfo, then ListFlights, --metadata-calls times each per stream,
@@ -28,7 +28,7 @@ final class MetadataWorkload extends Workload {
   @Override
   DataInfo prepare() throws Exception {
     long start = System.nanoTime();
-    Schema schema = schema();
+    SchemaWithDictionaries schema = schema();
     int rows = (int) Math.min(ROWS, options.data().rows());
     PutDriver upload = new PutDriver(options.transfer());
     for (int s = 0; s < streamCount; s++) {

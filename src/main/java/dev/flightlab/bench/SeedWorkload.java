@@ -1,6 +1,7 @@
 package dev.flightlab.bench;
 
 import dev.flightlab.data.DemoTables;
+import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.wire.DatasetPath;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,8 @@ final class SeedWorkload extends Workload {
           new StreamData(
               DemoTables.benchmarkTable(ctx.allocator(), i, ROWS, ROWS), true, ctx.allocator()));
     }
-    DataInfo made = info("the original demo's tables", "-", DemoTables.BENCHMARK, 0);
+    DataInfo made =
+        info("the original demo's tables", "-", SchemaSpec.describe(DemoTables.BENCHMARK), 0);
     return new DataInfo(
         made.source(),
         "event_id:int64,event_type:utf8",

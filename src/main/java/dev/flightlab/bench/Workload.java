@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
+import dev.flightlab.data.SchemaWithDictionaries;
 import dev.flightlab.files.DataFiles;
 import dev.flightlab.files.ReadOptions;
 import dev.flightlab.jvm.JvmTimes;
@@ -18,7 +19,6 @@ import org.HdrHistogram.Histogram;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.ipc.message.ArrowBuffer;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * One workload at one point of the grid: prepares its data (untimed), then runs iterations.
@@ -143,9 +143,9 @@ abstract class Workload implements AutoCloseable {
     return path;
   }
 
-  /** The schema generated data has. */
-  protected final Schema schema() {
-    return SchemaSpec.parse(options.data().schema());
+  /** The schema generated data has, with its dictionaries' value types. */
+  protected final SchemaWithDictionaries schema() {
+    return SchemaSpec.parseWithDictionaries(options.data().schema());
   }
 
   /**
@@ -168,14 +168,18 @@ abstract class Workload implements AutoCloseable {
         streams.add(new StreamData(shared, false, ctx.allocator()));
       }
       long elapsed = System.nanoTime() - start;
-      return info("file " + options.data().dataFile(), "-", shared.schema(), elapsed);
+      return info(
+          "file " + options.data().dataFile(),
+          "-",
+          SchemaSpec.describe(shared.schema(), shared.dictionaries()),
+          elapsed);
     }
-    Schema schema = schema();
+    SchemaWithDictionaries schema = schema();
     for (int s = 0; s < streamCount; s++) {
       streams.add(generate(schema, s));
     }
     long elapsed = System.nanoTime() - start;
-    return info("generated", options.data().schema(), schema, elapsed);
+    return info("generated", options.data().schema(), SchemaSpec.describe(schema), elapsed);
   }
 
   /**
@@ -200,7 +204,7 @@ abstract class Workload implements AutoCloseable {
   }
 
   /** Stream {@code s}'s generated data. */
-  protected final StreamData generate(Schema schema, int s) {
+  protected final StreamData generate(SchemaWithDictionaries schema, int s) {
     BatchSet set =
         DataGenerator.generate(
             schema,
@@ -212,7 +216,7 @@ abstract class Workload implements AutoCloseable {
   }
 
   /** Describes the prepared streams. */
-  protected final DataInfo info(String source, String spec, Schema schema, long nanos) {
+  protected final DataInfo info(String source, String spec, String described, long nanos) {
     long rows = 0;
     long batches = 0;
     long logical = 0;
@@ -226,16 +230,7 @@ abstract class Workload implements AutoCloseable {
       stream += d.ipcStreamBytes;
     }
     return new DataInfo(
-        source,
-        spec,
-        SchemaSpec.describe(schema),
-        streams.size(),
-        rows,
-        batches,
-        logical,
-        ipc,
-        stream,
-        nanos);
+        source, spec, described, streams.size(), rows, batches, logical, ipc, stream, nanos);
   }
 
   /**

@@ -35,9 +35,11 @@ final class BenchFlags {
     @Option(
         names = "--schema",
         description =
-            "Schema spec of the generated data, e.g. int64x4, 'int64,utf8,float64',"
-                + " 'id:int64,tags:list<utf8>', 'decimal128(20,4)', 'timestamp(us,UTC)',"
-                + " 'dictionary<utf8>'. Default: ${DEFAULT-VALUE}.")
+            "Schema spec of the generated data, any Arrow type (docs/schema-spec.md), e.g."
+                + " int64x4, 'int64,utf8,float64', 'id:int64,tags:list<utf8>',"
+                + " 'decimal256(40,4)', 'timestamp(us,UTC)', 'utf8_view', 'map<utf8,int64>',"
+                + " 'run_end_encoded<int16,utf8>', 'dictionary<int64,int8>'."
+                + " Default: ${DEFAULT-VALUE}.")
     String schema = DataOptions.DEFAULTS.schema();
 
     @Option(names = "--rows", description = "Rows per stream. Default: ${DEFAULT-VALUE}.")

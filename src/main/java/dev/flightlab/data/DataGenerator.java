@@ -9,11 +9,18 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.Float16;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.UnionMode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -31,13 +38,19 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * null, not the values themselves. Buffers are written directly (no per-value vector calls) and
  * wrapped in {@link ArrowRecordBatch}es.
  *
- * <p>Values: integers cover their type's whole range; floats are uniform in [-10^6, 10^6); decimals
- * have up to min(precision - 1, 18) digits (at least 1) of either sign; dates and timestamps lie in
- * the year before {@link #EPOCH_SECONDS} (fixed, not the clock); utf8 values are ASCII letters,
- * digits, '-' and '_'; binary values are arbitrary bytes; lists hold 0..{@link #MAX_LIST_LENGTH}
- * elements (mean 4); dictionary fields get uniform int32 indices into a dictionary of distinct utf8
- * values, built once per field and shared by all batches. With a cardinality N &gt; 0 each column
- * draws its values from N keys fixed per column (so at most N distinct values, across all batches).
+ * <p>Values: integers cover their type's whole range; floats are uniform in [-10^6, 10^6) (float16
+ * in [-1000, 1000)); decimals have up to min(precision - 1, 18) digits (at least 1) of either sign;
+ * dates and timestamps lie in the year before {@link #EPOCH_SECONDS} (fixed, not the clock; date64
+ * at midnight); times anywhere in the day; durations within a year either way; intervals have
+ * -120..120 months, -365..365 days and the day's milliseconds or nanoseconds; utf8 values (of every
+ * kind) are ASCII letters, digits, '-' and '_'; binary values (of every kind, fixed-size too) are
+ * arbitrary bytes; view values of up to 12 bytes lie inline, longer ones in one data buffer; lists
+ * of every kind and maps hold 0..{@link #MAX_LIST_LENGTH} elements (mean 4); union slots pick a
+ * member uniformly; run-end encoded fields have runs of 1..{@link #MAX_RUN_LENGTH} values;
+ * dictionary fields get uniform indices into a dictionary of distinct utf8 values (or, with {@link
+ * SchemaWithDictionaries}, of values of any type, drawn as above without nulls), built once per
+ * field and shared by all batches. With a cardinality N &gt; 0 each leaf column draws its values
+ * from N keys fixed per column (so at most N distinct values, across all batches).
  */
 public final class DataGenerator {
   /** Dates and timestamps lie in the year before this instant, 2025-01-01T00:00:00Z. */
@@ -45,6 +58,12 @@ public final class DataGenerator {
 
   /** The most elements a generated list value holds; lengths are uniform in 0..this. */
   public static final int MAX_LIST_LENGTH = 8;
+
+  /** The longest run of a generated run-end encoded field; run lengths are uniform in 1..this. */
+  public static final int MAX_RUN_LENGTH = 8;
+
+  /** A view value of up to this many bytes lies inside its view (Arrow's columnar format). */
+  private static final int VIEW_INLINE_BYTES = 12;
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final long NULL_SALT = 0x5DEECE66DL;
@@ -85,6 +104,21 @@ public final class DataGenerator {
       GeneratorOptions options,
       BufferAllocator allocator) {
     Objects.requireNonNull(schema, "schema");
+    return generate(SchemaWithDictionaries.of(schema), rows, batchRows, options, allocator);
+  }
+
+  /**
+   * Like {@link #generate(Schema, long, int, GeneratorOptions, BufferAllocator)}, with each
+   * dictionary's values of the type {@code spec} names ({@link SchemaSpec#parseWithDictionaries}).
+   */
+  public static BatchSet generate(
+      SchemaWithDictionaries spec,
+      long rows,
+      int batchRows,
+      GeneratorOptions options,
+      BufferAllocator allocator) {
+    Objects.requireNonNull(spec, "spec");
+    Schema schema = spec.schema();
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(allocator, "allocator");
     if (rows < 0) {
@@ -96,7 +130,8 @@ public final class DataGenerator {
     BatchSet.Builder out = BatchSet.builder(schema);
     try {
       Map<Long, Integer> dictionarySizes = new HashMap<>();
-      addDictionaries(schema.getFields(), options, allocator, out, dictionarySizes);
+      addDictionaries(
+          schema.getFields(), spec.dictionaryValues(), options, allocator, out, dictionarySizes);
       long batchCount = (rows + batchRows - 1) / batchRows;
       for (long b = 0; b < batchCount; b++) {
         int n = (int) Math.min(batchRows, rows - b * batchRows);
@@ -129,7 +164,7 @@ public final class DataGenerator {
         writer.write(fields.get(i), rows, childSalt(mix(options.seed()), i));
       }
       // the batch retains every buffer; the finally block drops the writer's own references
-      return new ArrowRecordBatch(rows, writer.nodes, writer.buffers);
+      return writer.batch(rows);
     } finally {
       writer.releaseBuffers();
     }
@@ -148,6 +183,7 @@ public final class DataGenerator {
 
   private static void addDictionaries(
       List<Field> fields,
+      Map<Long, Field> values,
       GeneratorOptions options,
       BufferAllocator allocator,
       BatchSet.Builder out,
@@ -157,11 +193,45 @@ public final class DataGenerator {
       if (encoding != null && !sizes.containsKey(encoding.getId())) {
         int size = dictionarySize(field, encoding, options);
         sizes.put(encoding.getId(), size);
+        Field valueField = values.get(encoding.getId());
+        FieldVector vector =
+            valueField == null || valueField.getType() instanceof ArrowType.Utf8
+                ? dictionaryVector(field, encoding, size, options, allocator)
+                : valueVector(valueField, encoding, size, options, allocator);
         // the builder owns the dictionary's vector from here on
-        out.dictionary(
-            new Dictionary(dictionaryVector(field, encoding, size, options, allocator), encoding));
+        out.dictionary(new Dictionary(vector, encoding));
       }
-      addDictionaries(field.getChildren(), options, allocator, out, sizes);
+      addDictionaries(field.getChildren(), values, options, allocator, out, sizes);
+    }
+  }
+
+  /**
+   * {@code size} values of {@code valueField}'s type, drawn as one batch of a column of their own
+   * (no nulls, no cardinality limit: null indices stand for nulls, and the dictionary's size is the
+   * limit).
+   */
+  private static FieldVector valueVector(
+      Field valueField,
+      DictionaryEncoding encoding,
+      int size,
+      GeneratorOptions options,
+      BufferAllocator allocator) {
+    GeneratorOptions valueOptions = options.withNullFraction(0).withCardinality(0);
+    BatchWriter writer = new BatchWriter(valueOptions, allocator, Map.of(), -1 - encoding.getId());
+    FieldVector vector = IpcSchemas.createVector(valueField, allocator);
+    try {
+      long salt = mix(options.seed() ^ DICTIONARY_SALT) + GOLDEN * encoding.getId();
+      writer.write(valueField, size, salt);
+      try (ArrowRecordBatch batch = writer.batch(size)) {
+        // the loader retains the batch's buffers into the vector
+        new VectorLoader(new VectorSchemaRoot(List.of(vector))).load(batch);
+      }
+      return vector;
+    } catch (RuntimeException | Error e) {
+      vector.close();
+      throw e;
+    } finally {
+      writer.releaseBuffers();
     }
   }
 
@@ -238,7 +308,27 @@ public final class DataGenerator {
     BINARY,
     LIST,
     STRUCT,
-    DICTIONARY
+    DICTIONARY,
+    FLOAT16,
+    DATE64,
+    TIME32,
+    TIME64,
+    DURATION,
+    INTERVAL_YEAR_MONTH,
+    INTERVAL_DAY_TIME,
+    INTERVAL_MONTH_DAY_NANO,
+    FIXED_SIZE_BINARY,
+    LARGE_BINARY,
+    UTF8_VIEW,
+    BINARY_VIEW,
+    LARGE_LIST,
+    LIST_VIEW,
+    LARGE_LIST_VIEW,
+    FIXED_SIZE_LIST,
+    MAP,
+    SPARSE_UNION,
+    DENSE_UNION,
+    RUN_END_ENCODED
   }
 
   private static Kind kindOf(Field field) {
@@ -267,16 +357,49 @@ public final class DataGenerator {
           case DOUBLE:
             return Kind.FLOAT64;
           default:
-            break;
+            return Kind.FLOAT16;
         }
-        break;
       case Decimal:
         return Kind.DECIMAL;
       case Date:
-        if (((ArrowType.Date) type).getUnit() == DateUnit.DAY) {
-          return Kind.DATE32;
+        return ((ArrowType.Date) type).getUnit() == DateUnit.DAY ? Kind.DATE32 : Kind.DATE64;
+      case Time:
+        return ((ArrowType.Time) type).getBitWidth() == 32 ? Kind.TIME32 : Kind.TIME64;
+      case Duration:
+        return Kind.DURATION;
+      case Interval:
+        switch (((ArrowType.Interval) type).getUnit()) {
+          case YEAR_MONTH:
+            return Kind.INTERVAL_YEAR_MONTH;
+          case DAY_TIME:
+            return Kind.INTERVAL_DAY_TIME;
+          default:
+            return Kind.INTERVAL_MONTH_DAY_NANO;
         }
-        break;
+      case FixedSizeBinary:
+        return Kind.FIXED_SIZE_BINARY;
+      case LargeBinary:
+        return Kind.LARGE_BINARY;
+      case Utf8View:
+        return Kind.UTF8_VIEW;
+      case BinaryView:
+        return Kind.BINARY_VIEW;
+      case LargeList:
+        return Kind.LARGE_LIST;
+      case ListView:
+        return Kind.LIST_VIEW;
+      case LargeListView:
+        return Kind.LARGE_LIST_VIEW;
+      case FixedSizeList:
+        return Kind.FIXED_SIZE_LIST;
+      case Map:
+        return Kind.MAP;
+      case Union:
+        return ((ArrowType.Union) type).getMode() == UnionMode.Sparse
+            ? Kind.SPARSE_UNION
+            : Kind.DENSE_UNION;
+      case RunEndEncoded:
+        return Kind.RUN_END_ENCODED;
       case Timestamp:
         return Kind.TIMESTAMP;
       case Utf8:
@@ -300,6 +423,7 @@ public final class DataGenerator {
   private static final class BatchWriter {
     final List<ArrowFieldNode> nodes = new ArrayList<>();
     final List<ArrowBuf> buffers = new ArrayList<>();
+    final List<Long> variadicBufferCounts = new ArrayList<>();
     private final GeneratorOptions options;
     private final BufferAllocator allocator;
     private final Map<Long, Integer> dictionarySizes;
@@ -317,6 +441,19 @@ public final class DataGenerator {
       this.dictionarySizes = dictionarySizes;
       this.batchIndex = batchIndex;
       this.strings = new StringGen(options.stringLength());
+    }
+
+    /** What was written, as a batch of {@code rows} rows retaining every buffer. */
+    ArrowRecordBatch batch(int rows) {
+      return variadicBufferCounts.isEmpty()
+          ? new ArrowRecordBatch(rows, nodes, buffers)
+          : new ArrowRecordBatch(
+              rows,
+              nodes,
+              buffers,
+              NoCompressionCodec.DEFAULT_BODY_COMPRESSION,
+              variadicBufferCounts,
+              true);
     }
 
     void releaseBuffers() {
@@ -341,19 +478,52 @@ public final class DataGenerator {
     void write(Field field, int count, long salt) {
       Kind kind = kindOf(field);
       long streamSeed = mix(salt ^ mix(batchIndex + GOLDEN));
+      SplittableRandom random = new SplittableRandom(streamSeed);
+      switch (kind) {
+        case SPARSE_UNION:
+        case DENSE_UNION:
+          // no validity bitmap: a union's nulls are its members' nulls
+          nodes.add(new ArrowFieldNode(count, 0));
+          writeUnion(field, kind == Kind.DENSE_UNION, count, random, salt);
+          return;
+        case RUN_END_ENCODED:
+          // no buffers of its own: nulls are null values
+          nodes.add(new ArrowFieldNode(count, 0));
+          writeRunEndEncoded(field, count, random, salt);
+          return;
+        default:
+          break;
+      }
       ArrowBuf validity = allocate((count + 7L) / 8);
       boolean hasNulls = field.isNullable() && options.nullFraction() > 0;
       int nullCount = writeValidity(validity, count, hasNulls, streamSeed);
       nodes.add(new ArrowFieldNode(count, nullCount));
-      SplittableRandom random = new SplittableRandom(streamSeed);
       switch (kind) {
         case UTF8:
         case LARGE_UTF8:
         case BINARY:
+        case LARGE_BINARY:
           writeVariableWidth(kind, count, streamSeed, salt, hasNulls ? validity : null);
           break;
+        case UTF8_VIEW:
+        case BINARY_VIEW:
+          writeViews(kind, count, streamSeed, salt, hasNulls ? validity : null);
+          break;
         case LIST:
-          writeList(field, count, random, salt, hasNulls ? validity : null);
+        case LARGE_LIST:
+        case LIST_VIEW:
+        case LARGE_LIST_VIEW:
+        case MAP:
+          writeList(field, kind, count, random, salt, hasNulls ? validity : null);
+          break;
+        case FIXED_SIZE_LIST:
+          {
+            long total = (long) count * ((ArrowType.FixedSizeList) field.getType()).getListSize();
+            if (total > Integer.MAX_VALUE) {
+              throw tooManyElements(field);
+            }
+            write(field.getChildren().get(0), (int) total, childSalt(salt, 0));
+          }
           break;
         case STRUCT:
           for (int c = 0; c < field.getChildren().size(); c++) {
@@ -424,6 +594,10 @@ public final class DataGenerator {
       int decimalDigits = 0;
       if (kind == Kind.TIMESTAMP) {
         unitsPerSecond = unitsPerSecond((ArrowType.Timestamp) type);
+      } else if (kind == Kind.TIME32 || kind == Kind.TIME64) {
+        unitsPerSecond = unitsPerSecond(((ArrowType.Time) type).getUnit());
+      } else if (kind == Kind.DURATION) {
+        unitsPerSecond = unitsPerSecond(((ArrowType.Duration) type).getUnit());
       } else if (kind == Kind.DECIMAL) {
         // one digit short of the precision: Arrow Java's DecimalVector.validateScalars rejects a
         // value whose precision equals the type's (DecimalUtility.checkPrecisionAndScaleNoThrow)
@@ -431,12 +605,17 @@ public final class DataGenerator {
         decimalDigits = Math.max(1, Math.min(18, precision - 1));
       }
       long width =
-          kind == Kind.DECIMAL ? ((ArrowType.Decimal) type).getBitWidth() / 8 : byteWidth(kind);
+          kind == Kind.FIXED_SIZE_BINARY
+              ? ((ArrowType.FixedSizeBinary) type).getByteWidth()
+              : kind == Kind.DECIMAL
+                  ? ((ArrowType.Decimal) type).getBitWidth() / 8
+                  : byteWidth(kind);
       ArrowBuf data = allocate(kind == Kind.BOOL ? (count + 7L) / 8 : count * width);
       long decimalBound = pow10(decimalDigits);
       long epochUnits = EPOCH_SECONDS * unitsPerSecond;
       long yearUnits = DAYS_PER_YEAR * SECONDS_PER_DAY * unitsPerSecond;
       long epochDays = EPOCH_SECONDS / SECONDS_PER_DAY;
+      long dayUnits = SECONDS_PER_DAY * unitsPerSecond;
       for (int base = 0; base < count; base += CHUNK) {
         int n = Math.min(CHUNK, count - base);
         fillRaw(n, random, salt);
@@ -506,6 +685,57 @@ public final class DataGenerator {
               data.setLong((index + j) * 8, epochUnits - Math.floorMod(raw[j], yearUnits));
             }
             break;
+          case FLOAT16:
+            for (int j = 0; j < n; j++) {
+              data.setShort((index + j) * 2, Float16.toFloat16((float) (toDouble(raw[j]) / 1000)));
+            }
+            break;
+          case DATE64:
+            for (int j = 0; j < n; j++) {
+              long days = epochDays - Math.floorMod(raw[j], 365);
+              data.setLong((index + j) * 8, days * SECONDS_PER_DAY * 1000);
+            }
+            break;
+          case TIME32:
+            for (int j = 0; j < n; j++) {
+              data.setInt((index + j) * 4, (int) Math.floorMod(raw[j], dayUnits));
+            }
+            break;
+          case TIME64:
+            for (int j = 0; j < n; j++) {
+              data.setLong((index + j) * 8, Math.floorMod(raw[j], dayUnits));
+            }
+            break;
+          case DURATION:
+            for (int j = 0; j < n; j++) {
+              data.setLong((index + j) * 8, Math.floorMod(raw[j], 2 * yearUnits) - yearUnits);
+            }
+            break;
+          case INTERVAL_YEAR_MONTH:
+            for (int j = 0; j < n; j++) {
+              data.setInt((index + j) * 4, months(raw[j]));
+            }
+            break;
+          case INTERVAL_DAY_TIME:
+            for (int j = 0; j < n; j++) {
+              data.setInt((index + j) * 8, days(raw[j]));
+              data.setInt((index + j) * 8 + 4, (int) Math.floorMod(mix(raw[j]), 86_400_000L));
+            }
+            break;
+          case INTERVAL_MONTH_DAY_NANO:
+            for (int j = 0; j < n; j++) {
+              data.setInt((index + j) * 16, months(raw[j]));
+              data.setInt((index + j) * 16 + 4, days(raw[j]));
+              data.setLong(
+                  (index + j) * 16 + 8,
+                  Math.floorMod(mix(raw[j]), SECONDS_PER_DAY * 1_000_000_000));
+            }
+            break;
+          case FIXED_SIZE_BINARY:
+            for (int j = 0; j < n; j++) {
+              strings.writeBytes(raw[j], data, (index + j) * width, (int) width);
+            }
+            break;
           default:
             throw new IllegalStateException("not fixed-width: " + kind);
         }
@@ -535,29 +765,179 @@ public final class DataGenerator {
       }
     }
 
+    /** Lists, large lists, list views, large list views and maps: 0..8 elements per slot. */
     private void writeList(
-        Field field, int count, SplittableRandom random, long salt, ArrowBuf validity) {
-      ArrowBuf offsets = allocate((count + 1L) * 4);
+        Field field, Kind kind, int count, SplittableRandom random, long salt, ArrowBuf validity) {
+      boolean large = kind == Kind.LARGE_LIST || kind == Kind.LARGE_LIST_VIEW;
+      boolean view = kind == Kind.LIST_VIEW || kind == Kind.LARGE_LIST_VIEW;
+      int width = large ? 8 : 4;
+      ArrowBuf offsets = allocate((view ? count : count + 1L) * width);
+      ArrowBuf sizes = view ? allocate((long) count * width) : null;
       long total = 0;
-      offsets.setInt(0, 0);
+      if (!view) {
+        putOffset(offsets, 0, width, 0);
+      }
       for (int i = 0; i < count; i++) {
         int length = random.nextInt(MAX_LIST_LENGTH + 1);
-        if (validity == null || isValid(validity, i)) {
-          total += length;
+        if (validity != null && !isValid(validity, i)) {
+          length = 0;
         }
+        if (view) {
+          putOffset(offsets, i, width, total);
+          putOffset(sizes, i, width, length);
+        }
+        total += length;
         if (total > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException(
-              "list field '" + field.getName() + "' would exceed 2^31 elements in one batch");
+          throw tooManyElements(field);
         }
-        offsets.setInt((i + 1L) * 4, (int) total);
+        if (!view) {
+          putOffset(offsets, i + 1L, width, total);
+        }
       }
       write(field.getChildren().get(0), (int) total, childSalt(salt, 0));
     }
 
+    private static void putOffset(ArrowBuf buf, long index, int width, long value) {
+      if (width == 4) {
+        buf.setInt(index * 4, (int) value);
+      } else {
+        buf.setLong(index * 8, value);
+      }
+    }
+
+    private IllegalArgumentException tooManyElements(Field field) {
+      return new IllegalArgumentException(
+          field.getType()
+              + " field '"
+              + field.getName()
+              + "' would exceed 2^31 elements in one batch; use smaller batches");
+    }
+
+    /** Members drawn uniformly per slot; type ids from the union's type (0..n-1 from a spec). */
+    private void writeUnion(
+        Field field, boolean dense, int count, SplittableRandom random, long salt) {
+      List<Field> members = field.getChildren();
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException(
+            "cannot generate union field '" + field.getName() + "' without members");
+      }
+      int[] typeIds = ((ArrowType.Union) field.getType()).getTypeIds();
+      ArrowBuf types = allocate(count);
+      ArrowBuf offsets = dense ? allocate(count * 4L) : null;
+      int[] lengths = new int[members.size()];
+      for (int i = 0; i < count; i++) {
+        int m = random.nextInt(members.size());
+        types.setByte(i, typeIds == null ? m : typeIds[m]);
+        if (dense) {
+          offsets.setInt(i * 4L, lengths[m]);
+        }
+        lengths[m]++;
+      }
+      for (int c = 0; c < members.size(); c++) {
+        write(members.get(c), dense ? lengths[c] : count, childSalt(salt, c));
+      }
+    }
+
+    /** Runs of 1..{@link #MAX_RUN_LENGTH} equal values (mean 4.5); the last run is cut at count. */
+    private void writeRunEndEncoded(Field field, int count, SplittableRandom random, long salt) {
+      Field runEndsField = field.getChildren().get(0);
+      int width = ((ArrowType.Int) runEndsField.getType()).getBitWidth() / 8;
+      long maxEnd = width == 2 ? Short.MAX_VALUE : width == 4 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+      if (count > maxEnd) {
+        throw new IllegalArgumentException(
+            "run-end encoded field '"
+                + field.getName()
+                + "' with int"
+                + width * 8
+                + " run ends holds at most "
+                + maxEnd
+                + " rows per batch, not "
+                + count
+                + "; use smaller batches");
+      }
+      int[] ends = new int[Math.max(count, 1)];
+      int runs = 0;
+      for (int end = 0; end < count; ) {
+        end = Math.min(count, end + 1 + random.nextInt(MAX_RUN_LENGTH));
+        ends[runs++] = end;
+      }
+      ArrowBuf validity = allocate((runs + 7L) / 8);
+      writeValidity(validity, runs, false, 0);
+      nodes.add(new ArrowFieldNode(runs, 0));
+      ArrowBuf data = allocate((long) runs * width);
+      for (int r = 0; r < runs; r++) {
+        switch (width) {
+          case 2:
+            data.setShort(r * 2L, (short) ends[r]);
+            break;
+          case 4:
+            data.setInt(r * 4L, ends[r]);
+            break;
+          default:
+            data.setLong(r * 8L, ends[r]);
+        }
+      }
+      write(field.getChildren().get(1), runs, childSalt(salt, 1));
+    }
+
+    /**
+     * utf8_view and binary_view: values of up to 12 bytes inline in their 16-byte view, longer ones
+     * in one data buffer the view points into (the same values utf8 and binary get).
+     */
+    private void writeViews(Kind kind, int count, long streamSeed, long salt, ArrowBuf validity) {
+      boolean binary = kind == Kind.BINARY_VIEW;
+      SplittableRandom random = new SplittableRandom(streamSeed);
+      long total = 0;
+      for (int i = 0; i < count; i++) {
+        long key = nextRaw(random, salt);
+        int length = strings.length(key);
+        if ((validity == null || isValid(validity, i)) && length > VIEW_INLINE_BYTES) {
+          total += length;
+        }
+      }
+      if (total > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "a batch of "
+                + count
+                + " view values averaging "
+                + options.stringLength()
+                + " bytes exceeds 2 GiB; use smaller batches");
+      }
+      ArrowBuf views = allocate(count * 16L);
+      views.setZero(0, count * 16L);
+      ArrowBuf data = total > 0 ? allocate(total) : null;
+      variadicBufferCounts.add(data == null ? 0L : 1L);
+      random = new SplittableRandom(streamSeed);
+      long offset = 0;
+      for (int i = 0; i < count; i++) {
+        long key = nextRaw(random, salt);
+        if (validity != null && !isValid(validity, i)) {
+          continue;
+        }
+        int length = strings.length(key);
+        long view = i * 16L;
+        views.setInt(view, length);
+        boolean inline = length <= VIEW_INLINE_BYTES;
+        ArrowBuf target = inline ? views : data;
+        long at = inline ? view + 4 : offset;
+        if (binary) {
+          strings.writeBytes(key, target, at, length);
+        } else {
+          strings.writeText(key, target, at, length);
+        }
+        if (!inline) {
+          views.setInt(view + 4, data.getInt(offset)); // the value's first four bytes
+          views.setInt(view + 8, 0); // data buffer 0
+          views.setInt(view + 12, (int) offset);
+          offset += length;
+        }
+      }
+    }
+
     private void writeVariableWidth(
         Kind kind, int count, long streamSeed, long salt, ArrowBuf validity) {
-      boolean large = kind == Kind.LARGE_UTF8;
-      boolean binary = kind == Kind.BINARY;
+      boolean large = kind == Kind.LARGE_UTF8 || kind == Kind.LARGE_BINARY;
+      boolean binary = kind == Kind.BINARY || kind == Kind.LARGE_BINARY;
       // pass 1: the data size, from the same draws pass 2 makes
       SplittableRandom random = new SplittableRandom(streamSeed);
       long total = 0;
@@ -615,20 +995,38 @@ public final class DataGenerator {
       case INT8:
         return 1;
       case INT16:
+      case FLOAT16:
         return 2;
       case INT32:
       case FLOAT32:
       case DATE32:
+      case TIME32:
+      case INTERVAL_YEAR_MONTH:
         return 4;
       case DECIMAL:
+      case INTERVAL_MONTH_DAY_NANO:
         return 16;
       default:
         return 8;
     }
   }
 
+  /** An interval's months: -120..120 (ten years either way). */
+  private static int months(long raw) {
+    return (int) Math.floorMod(raw, 241) - 120;
+  }
+
+  /** An interval's days: -365..365, from other bits than {@link #months}. */
+  private static int days(long raw) {
+    return (int) Math.floorMod(raw >>> 16, 731) - 365;
+  }
+
   private static long unitsPerSecond(ArrowType.Timestamp type) {
-    switch (type.getUnit()) {
+    return unitsPerSecond(type.getUnit());
+  }
+
+  private static long unitsPerSecond(TimeUnit unit) {
+    switch (unit) {
       case SECOND:
         return 1;
       case MILLISECOND:

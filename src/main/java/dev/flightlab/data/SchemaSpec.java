@@ -4,15 +4,21 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.IntervalUnit;
 import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.UnionMode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -29,24 +35,37 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * spec   := field ("," field)*
  * field  := [name ":"] type ["x" N]          N &gt;= 1 repeats the field N times
  * type   := bool | int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64
- *         | float32 | float64 | decimal32(P,S) | decimal64(P,S) | decimal128(P,S)
- *         | decimal256(P,S) | utf8 | large_utf8 | binary | date32
+ *         | float16 | float32 | float64
+ *         | decimal32(P,S) | decimal64(P,S) | decimal128(P,S) | decimal256(P,S)
+ *         | utf8 | large_utf8 | utf8_view | binary | large_binary | binary_view
+ *         | fixed_size_binary(N) | date32 | date64 | time32(s|ms) | time64(us|ns)
  *         | timestamp(UNIT[,TZ])               UNIT is s, ms, us or ns; TZ an IANA zone or offset
- *         | list&lt;type&gt;
+ *         | duration(UNIT) | interval(year_month|day_time|month_day_nano)
+ *         | list&lt;type&gt; | large_list&lt;type&gt; | list_view&lt;type&gt; | large_list_view&lt;type&gt;
+ *         | fixed_size_list&lt;type,N&gt; | map&lt;type,type&gt;
  *         | struct&lt;field ("," field)*&gt;
- *         | dictionary&lt;utf8&gt;                   int32 indices
+ *         | sparse_union&lt;field ("," field)*&gt; | dense_union&lt;field ("," field)*&gt;
+ *         | run_end_encoded&lt;[int16|int32|int64,]type&gt;     int32 run ends by default
+ *         | dictionary&lt;type[,int8|int16|int32|int64]&gt;      int32 indices by default
  * </pre>
  *
- * <p>Aliases: {@code boolean} = bool, {@code string} = utf8, {@code large_string} = large_utf8.
- * Commas inside {@code <>} or {@code ()} belong to the nested type, not to the field list.
+ * <p>Aliases (pyarrow's names and spellings): {@code boolean} = bool, {@code string} = utf8, {@code
+ * large_string} = large_utf8, {@code string_view} = utf8_view, {@code halffloat} = float16, {@code
+ * float} = float32, {@code double} = float64, {@code binary(N)} = fixed_size_binary(N), {@code
+ * year_month_interval}, {@code day_time_interval} and {@code month_day_nano_interval} =
+ * interval(...), {@code ree} = run_end_encoded. Commas inside {@code <>} or {@code ()} belong to
+ * the nested type, not to the field list.
  *
  * <p>Names: a field without a name is called {@code c<i>}, {@code i} being its position in its
- * field list (top level or one struct) after repeats are expanded; so {@code int64x4} is c0..c3. A
- * named, repeated field {@code p:float64x3} becomes p_0, p_1, p_2. Names must be unique within a
- * field list. Every field is nullable. A list's child is called {@code item}. Dictionary fields
- * have the in-memory form: the field's type is the int32 index type and its {@link
+ * field list (top level, one struct or one union) after repeats are expanded; so {@code int64x4} is
+ * c0..c3. A named, repeated field {@code p:float64x3} becomes p_0, p_1, p_2. Names must be unique
+ * within a field list. Every field is nullable but a map's entries and keys and a run-end encoded
+ * field's run ends (Arrow requires those). Children are named as pyarrow names them: {@code item}
+ * in lists, {@code entries}, {@code key}, {@code value} in maps, {@code run_ends} and {@code
+ * values} in run-end encoded fields. A union's type ids are 0..n-1 in member order. Dictionary
+ * fields have the in-memory form: the field's type is the index type and its {@link
  * DictionaryEncoding} (ids 0, 1, 2... in field order, not ordered) names the dictionary, whose
- * values are utf8.
+ * value field {@link #parseWithDictionaries} returns beside the schema.
  *
  * <p>Errors are {@link IllegalArgumentException}s naming the bad token and its 1-based character
  * position, e.g. {@code unknown type 'int65' at position 7 in 'int64,int65'}.
@@ -61,6 +80,27 @@ public final class SchemaSpec {
   /** The name given to a list's child field. */
   public static final String LIST_ITEM_NAME = "item";
 
+  /** The name of a map's entries field, as pyarrow and Arrow Java name it. */
+  public static final String MAP_ENTRIES_NAME = "entries";
+
+  /** The name of a map's key field. */
+  public static final String MAP_KEY_NAME = "key";
+
+  /** The name of a map's value field. */
+  public static final String MAP_VALUE_NAME = "value";
+
+  /** The name of a run-end encoded field's run ends. */
+  public static final String RUN_ENDS_NAME = "run_ends";
+
+  /** The name of a run-end encoded field's values. */
+  public static final String RUN_END_VALUES_NAME = "values";
+
+  /** The largest N of {@code fixed_size_binary(N)} and {@code fixed_size_list<T,N>}. */
+  public static final int MAX_FIXED_SIZE = 1 << 20;
+
+  /** The most members a union holds: its type ids are 0..127. */
+  public static final int MAX_UNION_MEMBERS = 128;
+
   private static final Pattern REPEAT = Pattern.compile("(.*?)[xX]([0-9]+)");
   private static final String DELIMITERS = ",:<>()";
 
@@ -72,8 +112,20 @@ public final class SchemaSpec {
    * @throws IllegalArgumentException naming the bad token and its position
    */
   public static Schema parse(String spec) {
+    return parseWithDictionaries(spec).schema();
+  }
+
+  /**
+   * Parses a schema spec into its in-memory schema and the value field of each of its dictionaries,
+   * which the in-memory schema does not hold.
+   *
+   * @throws IllegalArgumentException naming the bad token and its position
+   */
+  public static SchemaWithDictionaries parseWithDictionaries(String spec) {
     Objects.requireNonNull(spec, "spec");
-    return new Schema(new Parser(spec).parseSpec());
+    Parser parser = new Parser(spec);
+    List<Field> fields = parser.parseSpec();
+    return new SchemaWithDictionaries(new Schema(fields), parser.dictionaryValues);
   }
 
   /**
@@ -81,93 +133,188 @@ public final class SchemaSpec {
    * parse(describe(s))} equals {@code s} for every schema {@link #parse} returns.
    *
    * <p>Default names ({@code c<i>}) are left out and runs of equal types collapse to {@code xN}.
-   * Dictionary fields render as {@code dictionary<utf8>} (an in-memory schema does not hold the
-   * value type; utf8 is the only one specs produce). Types outside the grammar render as Arrow's
-   * own {@code toString()}, and names holding whitespace or one of {@code ,:<>()} are written as
-   * they are; neither parses back.
+   * Dictionary fields render as {@code dictionary<utf8>} (with their index type unless int32): an
+   * in-memory schema does not hold the value type; {@link #describe(SchemaWithDictionaries)} and
+   * {@link #describe(Schema, DictionaryProvider)} render it. Types outside the grammar render as
+   * Arrow's own {@code toString()}, and names holding whitespace or one of {@code ,:<>()} are
+   * written as they are; neither parses back.
    */
   public static String describe(Schema schema) {
-    return describeFields(schema.getFields());
+    return new Describer(id -> null).fields(schema.getFields());
   }
 
-  private static String describeFields(List<Field> fields) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < fields.size()) {
-      String type = describeType(fields.get(i));
-      String name = fields.get(i).getName();
-      int run = 1;
-      String spec;
-      if (name.equals(defaultName(i))) {
-        while (i + run < fields.size()
-            && fields.get(i + run).getName().equals(defaultName(i + run))
-            && describeType(fields.get(i + run)).equals(type)) {
-          run++;
-        }
-        spec = run > 1 ? type + "x" + run : type;
-      } else if (name.endsWith("_0") && name.length() > 2) {
-        String base = name.substring(0, name.length() - 2);
-        while (i + run < fields.size()
-            && fields.get(i + run).getName().equals(base + "_" + run)
-            && describeType(fields.get(i + run)).equals(type)) {
-          run++;
-        }
-        spec = run > 1 ? base + ":" + type + "x" + run : name + ":" + type;
-      } else {
-        spec = name + ":" + type;
-      }
-      if (out.length() > 0) {
-        out.append(',');
-      }
-      out.append(spec);
-      i += run;
-    }
-    return out.toString();
+  /**
+   * A spec of {@code schema} with its dictionaries' value types: {@code
+   * parseWithDictionaries(describe(s))} equals {@code s} for every {@code s} that {@link
+   * #parseWithDictionaries} returns.
+   */
+  public static String describe(SchemaWithDictionaries schema) {
+    return new Describer(schema.dictionaryValues()::get).fields(schema.schema().getFields());
   }
 
-  private static String describeType(Field field) {
-    if (field.getDictionary() != null) {
-      return "dictionary<utf8>";
+  /** A spec of an in-memory schema whose dictionaries {@code dictionaries} holds (may be null). */
+  public static String describe(Schema schema, DictionaryProvider dictionaries) {
+    return new Describer(
+            id -> {
+              Dictionary d = dictionaries == null ? null : dictionaries.lookup(id);
+              // a stand-in dictionary (decimal32/64 values) is described by its true type
+              return d == null ? null : IpcSchemas.original(d.getVector().getField());
+            })
+        .fields(schema.getFields());
+  }
+
+  /** Renders fields as spec text, looking dictionary value fields up by id. */
+  private static final class Describer {
+    private final LongFunction<Field> dictionaryValues;
+
+    Describer(LongFunction<Field> dictionaryValues) {
+      this.dictionaryValues = dictionaryValues;
     }
-    ArrowType type = field.getType();
-    switch (type.getTypeID()) {
-      case Bool:
-        return "bool";
-      case Int:
-        ArrowType.Int i = (ArrowType.Int) type;
-        return (i.getIsSigned() ? "int" : "uint") + i.getBitWidth();
-      case FloatingPoint:
-        switch (((ArrowType.FloatingPoint) type).getPrecision()) {
-          case HALF:
-            return "float16";
-          case SINGLE:
-            return "float32";
-          default:
-            return "float64";
+
+    String fields(List<Field> fields) {
+      StringBuilder out = new StringBuilder();
+      int i = 0;
+      while (i < fields.size()) {
+        String type = type(fields.get(i));
+        String name = fields.get(i).getName();
+        int run = 1;
+        String spec;
+        if (name.equals(defaultName(i))) {
+          while (i + run < fields.size()
+              && fields.get(i + run).getName().equals(defaultName(i + run))
+              && type(fields.get(i + run)).equals(type)) {
+            run++;
+          }
+          spec = run > 1 ? type + "x" + run : type;
+        } else if (name.endsWith("_0") && name.length() > 2) {
+          String base = name.substring(0, name.length() - 2);
+          while (i + run < fields.size()
+              && fields.get(i + run).getName().equals(base + "_" + run)
+              && type(fields.get(i + run)).equals(type)) {
+            run++;
+          }
+          spec = run > 1 ? base + ":" + type + "x" + run : name + ":" + type;
+        } else {
+          spec = name + ":" + type;
         }
-      case Decimal:
-        ArrowType.Decimal d = (ArrowType.Decimal) type;
-        return "decimal" + d.getBitWidth() + "(" + d.getPrecision() + "," + d.getScale() + ")";
-      case Utf8:
-        return "utf8";
-      case LargeUtf8:
-        return "large_utf8";
-      case Binary:
-        return "binary";
-      case Date:
-        return ((ArrowType.Date) type).getUnit() == DateUnit.DAY ? "date32" : "date64";
-      case Timestamp:
-        ArrowType.Timestamp t = (ArrowType.Timestamp) type;
-        String unit = unitName(t.getUnit());
-        return t.getTimezone() == null
-            ? "timestamp(" + unit + ")"
-            : "timestamp(" + unit + "," + t.getTimezone() + ")";
-      case List:
-        return "list<" + describeType(field.getChildren().get(0)) + ">";
-      case Struct:
-        return "struct<" + describeFields(field.getChildren()) + ">";
+        if (out.length() > 0) {
+          out.append(',');
+        }
+        out.append(spec);
+        i += run;
+      }
+      return out.toString();
+    }
+
+    String type(Field field) {
+      DictionaryEncoding encoding = field.getDictionary();
+      if (encoding != null) {
+        Field values = dictionaryValues.apply(encoding.getId());
+        int bits = encoding.getIndexType().getBitWidth();
+        return "dictionary<"
+            + (values == null ? "utf8" : type(values))
+            + (bits == 32 ? "" : ",int" + bits)
+            + ">";
+      }
+      ArrowType type = field.getType();
+      switch (type.getTypeID()) {
+        case Bool:
+          return "bool";
+        case Int:
+          ArrowType.Int i = (ArrowType.Int) type;
+          return (i.getIsSigned() ? "int" : "uint") + i.getBitWidth();
+        case FloatingPoint:
+          switch (((ArrowType.FloatingPoint) type).getPrecision()) {
+            case HALF:
+              return "float16";
+            case SINGLE:
+              return "float32";
+            default:
+              return "float64";
+          }
+        case Decimal:
+          ArrowType.Decimal d = (ArrowType.Decimal) type;
+          return "decimal" + d.getBitWidth() + "(" + d.getPrecision() + "," + d.getScale() + ")";
+        case Utf8:
+          return "utf8";
+        case LargeUtf8:
+          return "large_utf8";
+        case Utf8View:
+          return "utf8_view";
+        case Binary:
+          return "binary";
+        case LargeBinary:
+          return "large_binary";
+        case BinaryView:
+          return "binary_view";
+        case FixedSizeBinary:
+          return "fixed_size_binary(" + ((ArrowType.FixedSizeBinary) type).getByteWidth() + ")";
+        case Date:
+          return ((ArrowType.Date) type).getUnit() == DateUnit.DAY ? "date32" : "date64";
+        case Time:
+          ArrowType.Time time = (ArrowType.Time) type;
+          return "time" + time.getBitWidth() + "(" + unitName(time.getUnit()) + ")";
+        case Timestamp:
+          ArrowType.Timestamp t = (ArrowType.Timestamp) type;
+          String unit = unitName(t.getUnit());
+          return t.getTimezone() == null
+              ? "timestamp(" + unit + ")"
+              : "timestamp(" + unit + "," + t.getTimezone() + ")";
+        case Duration:
+          return "duration(" + unitName(((ArrowType.Duration) type).getUnit()) + ")";
+        case Interval:
+          return "interval("
+              + ((ArrowType.Interval) type).getUnit().name().toLowerCase(Locale.ROOT)
+              + ")";
+        case List:
+          return "list<" + type(field.getChildren().get(0)) + ">";
+        case LargeList:
+          return "large_list<" + type(field.getChildren().get(0)) + ">";
+        case ListView:
+          return "list_view<" + type(field.getChildren().get(0)) + ">";
+        case LargeListView:
+          return "large_list_view<" + type(field.getChildren().get(0)) + ">";
+        case FixedSizeList:
+          return "fixed_size_list<"
+              + type(field.getChildren().get(0))
+              + ","
+              + ((ArrowType.FixedSizeList) type).getListSize()
+              + ">";
+        case Map:
+          List<Field> entry = field.getChildren().get(0).getChildren();
+          return "map<" + type(entry.get(0)) + "," + type(entry.get(1)) + ">";
+        case Struct:
+          return "struct<" + fields(field.getChildren()) + ">";
+        case Union:
+          ArrowType.Union union = (ArrowType.Union) type;
+          return (union.getMode() == UnionMode.Sparse ? "sparse_union<" : "dense_union<")
+              + fields(field.getChildren())
+              + ">";
+        case RunEndEncoded:
+          return "run_end_encoded<"
+              + type(field.getChildren().get(0))
+              + ","
+              + type(field.getChildren().get(1))
+              + ">";
+        default:
+          return type.toString();
+      }
+    }
+  }
+
+  /** The unit a spec names s, ms, us or ns (any case); null for anything else. */
+  private static TimeUnit timeUnit(String text) {
+    switch (text.toLowerCase(Locale.ROOT)) {
+      case "s":
+        return TimeUnit.SECOND;
+      case "ms":
+        return TimeUnit.MILLISECOND;
+      case "us":
+        return TimeUnit.MICROSECOND;
+      case "ns":
+        return TimeUnit.NANOSECOND;
       default:
-        return type.toString();
+        return null;
     }
   }
 
@@ -190,22 +337,42 @@ public final class SchemaSpec {
 
   /** A parsed type before it becomes a field: dictionary ids are assigned per expanded field. */
   private static final class Node {
-    final ArrowType type; // null for dictionary<utf8>
+    final ArrowType type; // the index type for a dictionary
     final List<Named> children;
+    final Node dictionaryValues; // null unless a dictionary
+    final boolean holdsDictionary; // this node or one below it is a dictionary
 
     Node(ArrowType type, List<Named> children) {
+      this(type, children, null);
+    }
+
+    Node(ArrowType type, List<Named> children, Node dictionaryValues) {
       this.type = type;
       this.children = children;
+      this.dictionaryValues = dictionaryValues;
+      this.holdsDictionary =
+          dictionaryValues != null || children.stream().anyMatch(c -> c.node.holdsDictionary);
     }
+  }
+
+  /** A child whose nullability Arrow fixes: map entries and keys, run ends. */
+  private static Named required(String name, Node node) {
+    return new Named(name, node, false);
   }
 
   private static final class Named {
     final String name;
     final Node node;
+    final boolean nullable;
 
     Named(String name, Node node) {
+      this(name, node, true);
+    }
+
+    Named(String name, Node node, boolean nullable) {
       this.name = name;
       this.node = node;
+      this.nullable = nullable;
     }
   }
 
@@ -214,6 +381,7 @@ public final class SchemaSpec {
     private final String src;
     private int pos;
     private long nextDictionaryId;
+    final Map<Long, Field> dictionaryValues = new LinkedHashMap<>();
 
     Parser(String src) {
       this.src = src;
@@ -227,22 +395,25 @@ public final class SchemaSpec {
       List<Named> fields = parseFieldList(-1, -1);
       List<Field> out = new ArrayList<>(fields.size());
       for (Named f : fields) {
-        out.add(toField(f.name, f.node));
+        out.add(toField(f));
       }
       return out;
     }
 
-    private Field toField(String name, Node node) {
-      if (node.type == null) {
-        ArrowType.Int index = new ArrowType.Int(32, true);
-        DictionaryEncoding encoding = new DictionaryEncoding(nextDictionaryId++, false, index);
-        return new Field(name, new FieldType(true, index, encoding), null);
+    private Field toField(Named named) {
+      Node node = named.node;
+      if (node.dictionaryValues != null) {
+        ArrowType.Int index = (ArrowType.Int) node.type;
+        long id = nextDictionaryId++;
+        DictionaryEncoding encoding = new DictionaryEncoding(id, false, index);
+        dictionaryValues.put(id, toField(new Named(named.name, node.dictionaryValues)));
+        return new Field(named.name, new FieldType(named.nullable, index, encoding), null);
       }
       List<Field> children = new ArrayList<>(node.children.size());
       for (Named c : node.children) {
-        children.add(toField(c.name, c.node));
+        children.add(toField(c));
       }
-      return new Field(name, FieldType.nullable(node.type), children);
+      return new Field(named.name, new FieldType(named.nullable, node.type, null), children);
     }
 
     /**
@@ -397,7 +568,10 @@ public final class SchemaSpec {
         case "large_string":
           return leaf(ArrowType.LargeUtf8.INSTANCE);
         case "binary":
-          return leaf(ArrowType.Binary.INSTANCE);
+          skipWhitespace();
+          return peek() == '('
+              ? leaf(new ArrowType.FixedSizeBinary(parseSize(word, start)))
+              : leaf(ArrowType.Binary.INSTANCE);
         case "date32":
           return leaf(new ArrowType.Date(DateUnit.DAY));
         case "decimal32", "decimal64", "decimal128", "decimal256":
@@ -419,18 +593,60 @@ public final class SchemaSpec {
             return new Node(ArrowType.Struct.INSTANCE, children);
           }
         case "dictionary":
-          {
-            int open = expect('<', word, start);
-            skipWhitespace();
-            int valueAt = pos;
-            Node value = parseNestedType();
-            if (!(value.type instanceof ArrowType.Utf8)) {
-              throw error(
-                  "dictionary values must be utf8, not", valueAt, src.substring(valueAt, pos));
-            }
-            expectClose('>', start, open);
-            return new Node(null, List.of());
-          }
+          return parseDictionary(word, start);
+        case "float16":
+        case "halffloat":
+          return leaf(new ArrowType.FloatingPoint(FloatingPointPrecision.HALF));
+        case "float":
+          return leaf(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE));
+        case "double":
+          return leaf(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE));
+        case "utf8_view":
+        case "string_view":
+          return leaf(ArrowType.Utf8View.INSTANCE);
+        case "large_binary":
+          return leaf(ArrowType.LargeBinary.INSTANCE);
+        case "binary_view":
+          return leaf(ArrowType.BinaryView.INSTANCE);
+        case "fixed_size_binary":
+          return leaf(new ArrowType.FixedSizeBinary(parseSize(word, start)));
+        case "date64":
+          return leaf(new ArrowType.Date(DateUnit.MILLISECOND));
+        case "time32":
+          return leaf(
+              new ArrowType.Time(
+                  parseUnit(word, start, TimeUnit.SECOND, TimeUnit.MILLISECOND), 32));
+        case "time64":
+          return leaf(
+              new ArrowType.Time(
+                  parseUnit(word, start, TimeUnit.MICROSECOND, TimeUnit.NANOSECOND), 64));
+        case "duration":
+          return leaf(new ArrowType.Duration(parseUnit(word, start, TimeUnit.values())));
+        case "interval":
+          return parseInterval(word, start);
+        case "year_month_interval":
+          return leaf(new ArrowType.Interval(IntervalUnit.YEAR_MONTH));
+        case "day_time_interval":
+          return leaf(new ArrowType.Interval(IntervalUnit.DAY_TIME));
+        case "month_day_nano_interval":
+          return leaf(new ArrowType.Interval(IntervalUnit.MONTH_DAY_NANO));
+        case "large_list":
+          return parseList(ArrowType.LargeList.INSTANCE, word, start);
+        case "list_view":
+          return parseList(ArrowType.ListView.INSTANCE, word, start);
+        case "large_list_view":
+          return parseList(ArrowType.LargeListView.INSTANCE, word, start);
+        case "fixed_size_list":
+          return parseFixedSizeList(word, start);
+        case "map":
+          return parseMap(word, start);
+        case "sparse_union":
+          return parseUnion(UnionMode.Sparse, word, start);
+        case "dense_union":
+          return parseUnion(UnionMode.Dense, word, start);
+        case "run_end_encoded":
+        case "ree":
+          return parseRunEndEncoded(word, start);
         default:
           Matcher m = REPEAT.matcher(word);
           if (m.matches() && !m.group(1).isEmpty() && isKnownType(m.group(1))) {
@@ -448,6 +664,190 @@ public final class SchemaSpec {
       } catch (IllegalArgumentException e) {
         return !e.getMessage().startsWith("unknown type");
       }
+    }
+
+    private Node parseList(ArrowType type, String word, int start) {
+      int open = expect('<', word, start);
+      Node child = parseNestedType();
+      expectClose('>', start, open);
+      return new Node(type, List.of(new Named(LIST_ITEM_NAME, child)));
+    }
+
+    private Node parseFixedSizeList(String word, int start) {
+      int open = expect('<', word, start);
+      Node child = parseNestedType();
+      expectComma(word + "<type,N>", start, open);
+      skipWhitespace();
+      int sizeAt = pos;
+      String size = readWord();
+      if (size.isEmpty()) {
+        throw error("expected a list size but found", sizeAt);
+      }
+      int n = sizeArgument(word, size, sizeAt);
+      expectClose('>', start, open);
+      return new Node(new ArrowType.FixedSizeList(n), List.of(new Named(LIST_ITEM_NAME, child)));
+    }
+
+    private Node parseMap(String word, int start) {
+      int open = expect('<', word, start);
+      Node key = parseNestedType();
+      expectComma("map<key,value>", start, open);
+      Node value = parseNestedType();
+      expectClose('>', start, open);
+      Node entries =
+          new Node(
+              ArrowType.Struct.INSTANCE,
+              List.of(required(MAP_KEY_NAME, key), new Named(MAP_VALUE_NAME, value)));
+      return new Node(new ArrowType.Map(false), List.of(required(MAP_ENTRIES_NAME, entries)));
+    }
+
+    private Node parseUnion(UnionMode mode, String word, int start) {
+      int open = expect('<', word, start);
+      List<Named> members = parseFieldList(start, open);
+      pos++; // the '>' parseFieldList stopped at
+      if (members.size() > MAX_UNION_MEMBERS) {
+        throw error(
+            word + " holds at most " + MAX_UNION_MEMBERS + " members, not " + members.size() + ":",
+            start,
+            src.substring(start, pos));
+      }
+      int[] typeIds = new int[members.size()];
+      for (int i = 0; i < typeIds.length; i++) {
+        typeIds[i] = i;
+      }
+      return new Node(new ArrowType.Union(mode, typeIds), members);
+    }
+
+    private Node parseRunEndEncoded(String word, int start) {
+      int open = expect('<', word, start);
+      skipWhitespace();
+      int firstAt = pos;
+      Node first = parseNestedType();
+      skipWhitespace();
+      Node runEnds = leaf(new ArrowType.Int(32, true));
+      Node values = first;
+      if (peek() == ',') {
+        pos++;
+        String runEndType = src.substring(firstAt, pos - 1).strip().toLowerCase(Locale.ROOT);
+        if (!(runEndType.equals("int16")
+            || runEndType.equals("int32")
+            || runEndType.equals("int64"))) {
+          throw error(
+              word + " run ends must be int16, int32 or int64, not",
+              firstAt,
+              src.substring(firstAt, pos - 1).strip());
+        }
+        runEnds = first;
+        values = parseNestedType();
+      }
+      expectClose('>', start, open);
+      return new Node(
+          ArrowType.RunEndEncoded.INSTANCE,
+          List.of(required(RUN_ENDS_NAME, runEnds), new Named(RUN_END_VALUES_NAME, values)));
+    }
+
+    private Node parseDictionary(String word, int start) {
+      int open = expect('<', word, start);
+      skipWhitespace();
+      int valueAt = pos;
+      Node value = parseNestedType();
+      if (value.holdsDictionary) {
+        throw error(
+            "dictionary values cannot hold a dictionary:", valueAt, src.substring(valueAt, pos));
+      }
+      skipWhitespace();
+      ArrowType.Int index = new ArrowType.Int(32, true);
+      if (peek() == ',') {
+        pos++;
+        skipWhitespace();
+        int indexAt = pos;
+        String indexType = readWord();
+        switch (indexType.toLowerCase(Locale.ROOT)) {
+          case "int8":
+            index = new ArrowType.Int(8, true);
+            break;
+          case "int16":
+            index = new ArrowType.Int(16, true);
+            break;
+          case "int32":
+            break;
+          case "int64":
+            index = new ArrowType.Int(64, true);
+            break;
+          default:
+            throw error("dictionary index type must be int8, int16, int32 or int64, not", indexAt);
+        }
+      }
+      expectClose('>', start, open);
+      return new Node(index, List.of(), value);
+    }
+
+    /** The N of {@code word(N)}. */
+    private int parseSize(String word, int start) {
+      int open = expect('(', word, start);
+      List<int[]> args = readArguments(start, open);
+      if (args.size() != 1) {
+        throw error(word + " takes (N), not", start, src.substring(start, pos));
+      }
+      return sizeArgument(word, text(args.get(0)), args.get(0)[0]);
+    }
+
+    private int sizeArgument(String word, String text, int at) {
+      if (!text.matches("[0-9]{1,9}")
+          || Integer.parseInt(text) < 1
+          || Integer.parseInt(text) > MAX_FIXED_SIZE) {
+        throw error(word + " size must be 1.." + MAX_FIXED_SIZE + ", not", at, text);
+      }
+      return Integer.parseInt(text);
+    }
+
+    /** The unit of {@code word(UNIT)}: one of {@code allowed}. */
+    private TimeUnit parseUnit(String word, int start, TimeUnit... allowed) {
+      int open = expect('(', word, start);
+      List<int[]> args = readArguments(start, open);
+      if (args.size() != 1) {
+        throw error(word + " takes (unit), not", start, src.substring(start, pos));
+      }
+      String unitText = text(args.get(0));
+      TimeUnit unit = timeUnit(unitText);
+      if (unit == null || !List.of(allowed).contains(unit)) {
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < allowed.length; i++) {
+          names.append(i == 0 ? "" : i == allowed.length - 1 ? " or " : ", ");
+          names.append(unitName(allowed[i]));
+        }
+        throw error(word + " unit must be " + names + ", not", args.get(0)[0], unitText);
+      }
+      return unit;
+    }
+
+    private Node parseInterval(String word, int start) {
+      int open = expect('(', word, start);
+      List<int[]> args = readArguments(start, open);
+      if (args.size() != 1) {
+        throw error("interval takes (unit), not", start, src.substring(start, pos));
+      }
+      String unitText = text(args.get(0));
+      for (IntervalUnit unit : IntervalUnit.values()) {
+        if (unit.name().equalsIgnoreCase(unitText)) {
+          return leaf(new ArrowType.Interval(unit));
+        }
+      }
+      throw error(
+          "interval unit must be year_month, day_time or month_day_nano, not",
+          args.get(0)[0],
+          unitText);
+    }
+
+    private void expectComma(String form, int typeAt, int open) {
+      skipWhitespace();
+      if (atEnd()) {
+        throw error("unclosed", typeAt, src.substring(typeAt, open + 1));
+      }
+      if (peek() != ',') {
+        throw error(form + " expects ',' but found", pos);
+      }
+      pos++;
     }
 
     /** decimal32/64/128/256(P,S): P within Arrow's bounds for the width, 0 <= S <= P. */
@@ -537,6 +937,14 @@ public final class SchemaSpec {
           return args;
         }
       }
+    }
+
+    private int intArgument(int[] arg, String what, String typeName) {
+      String t = text(arg);
+      if (!t.matches("[0-9]{1,9}")) {
+        throw error(typeName + " " + what + " must be a number, not", arg[0], t);
+      }
+      return Integer.parseInt(t);
     }
 
     private int intArgument(int[] arg, String what) {

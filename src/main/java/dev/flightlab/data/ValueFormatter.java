@@ -19,9 +19,11 @@ import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
-import org.apache.arrow.vector.complex.BaseListVector;
+import org.apache.arrow.vector.complex.DenseUnionVector;
 import org.apache.arrow.vector.complex.MapVector;
+import org.apache.arrow.vector.complex.RunEndEncodedVector;
 import org.apache.arrow.vector.complex.StructVector;
+import org.apache.arrow.vector.complex.UnionVector;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -35,9 +37,16 @@ import org.apache.arrow.vector.util.Text;
  * dictionary's value for a dictionary-encoded column, {@code 2024-01-15 11:30:00+01:00} for a
  * timestamp in Europe/Paris, {@code None} for null.
  *
- * <p>Where pyarrow's {@code str()} fails (nanoseconds that do not fit Python's microseconds, the
- * month and day-time intervals) it prints what pyarrow prints for the value inside an array. Inside
- * lists, structs and maps, strings and bytes are quoted as Python's {@code repr} does.
+ * <p>pyarrow's {@code str()} of a scalar is {@code str()} of its Python value, so values inside
+ * lists, structs, maps and unions print as Python's {@code repr} of theirs: {@code
+ * [datetime.date(2024, 1, 15)]}, {@code [datetime.datetime(2024, 1, 15, 11, 30,
+ * tzinfo=zoneinfo.ZoneInfo(key='Europe/Paris'))]}, {@code [Decimal('1.50')]}, a struct inside a
+ * list as a dict. A struct column itself prints as pyarrow's struct scalar does, a list of (name,
+ * value) pairs; a union, run-end encoded or dictionary column prints its value as {@code str()} of
+ * that value. Where pyarrow's {@code str()} fails (nanoseconds that do not fit Python's
+ * microseconds, years outside 1..9999, the month and day-time intervals) it prints what pyarrow
+ * prints for the value inside an array. The expected strings of the tests come from pyarrow 25
+ * itself (python/formatter_cases.py).
  */
 public final class ValueFormatter {
   private final DictionaryProvider dictionaries;
@@ -49,19 +58,31 @@ public final class ValueFormatter {
 
   /** The value at {@code index} of {@code vector}, as pyarrow's {@code str()} prints it. */
   public String format(ValueVector vector, int index) {
-    return format(vector, index, false);
+    return format(vector, index, Mode.SCALAR);
   }
 
-  private String format(ValueVector vector, int index, boolean nested) {
+  /** What pyarrow prints a value as: the three differ only for some types. */
+  private enum Mode {
+    /** {@code str()} of the scalar: a struct as a list of (name, value) pairs. */
+    SCALAR,
+    /** {@code str()} of the Python value: a struct as a dict. */
+    STR,
+    /** {@code repr()} of the Python value, as inside a list or a dict. */
+    REPR
+  }
+
+  private String format(ValueVector vector, int index, Mode mode) {
     if (vector.isNull(index)) {
       return "None";
     }
+    boolean nested = mode == Mode.REPR;
+    Mode inner = mode == Mode.SCALAR ? Mode.STR : mode;
     Field field = vector.getField();
     if (field.getDictionary() != null && vector instanceof BaseIntVector indices) {
       Dictionary dictionary =
           dictionaries == null ? null : dictionaries.lookup(field.getDictionary().getId());
       if (dictionary != null) {
-        return format(dictionary.getVector(), (int) indices.getValueAsLong(index), nested);
+        return format(dictionary.getVector(), (int) indices.getValueAsLong(index), inner);
       }
     }
     ArrowType type = field.getType();
@@ -82,20 +103,32 @@ public final class ValueFormatter {
         }
         byte[] bytes = (byte[]) vector.getObject(index);
         String extension = field.getMetadata().get("ARROW:extension:name");
-        yield "arrow.uuid".equals(extension) && bytes.length == 16
-            ? uuid(bytes)
-            : pythonBytes(bytes);
+        if ("arrow.uuid".equals(extension) && bytes.length == 16) {
+          yield nested ? "UUID('" + uuid(bytes) + "')" : uuid(bytes);
+        }
+        yield pythonBytes(bytes);
       }
       case Decimal -> pythonDecimal((BigDecimal) vector.getObject(index), nested);
       case Date -> date((ArrowType.Date) type, (FieldVector) vector, index, nested);
-      case Time -> time((ArrowType.Time) type, (FieldVector) vector, index);
-      case Timestamp -> timestamp((ArrowType.Timestamp) type, (FieldVector) vector, index);
-      case Duration ->
-          duration(((ArrowType.Duration) type).getUnit(), dataBuffer(vector).getLong(index * 8L));
+      case Time -> time((ArrowType.Time) type, (FieldVector) vector, index, nested);
+      case Timestamp -> timestamp((ArrowType.Timestamp) type, (FieldVector) vector, index, nested);
+      case Duration -> {
+        TimeUnit unit = ((ArrowType.Duration) type).getUnit();
+        long value = dataBuffer(vector).getLong(index * 8L);
+        yield nested ? pythonTimedelta(unit, value) : duration(unit, value);
+      }
       case Interval -> interval((ArrowType.Interval) type, (FieldVector) vector, index);
       case List, LargeList, FixedSizeList, ListView, LargeListView -> list(vector, index);
-      case Struct -> struct((StructVector) vector, index);
+      case Struct ->
+          mode == Mode.SCALAR
+              ? struct((StructVector) vector, index)
+              : dict((StructVector) vector, index);
       case Map -> map((MapVector) vector, index);
+      case Union -> union(vector, index, inner);
+      case RunEndEncoded -> {
+        RunEndEncodedVector ree = (RunEndEncodedVector) vector;
+        yield format(ree.getValuesVector(), ree.getPhysicalIndex(index), inner);
+      }
       default -> {
         Object o = vector.getObject(index);
         if (o instanceof byte[] bytes) {
@@ -105,6 +138,14 @@ public final class ValueFormatter {
         yield nested && o instanceof Text ? pythonString(s) : s;
       }
     };
+  }
+
+  private String union(ValueVector vector, int index, Mode mode) {
+    if (vector instanceof DenseUnionVector dense) {
+      byte typeId = dense.getTypeId(index);
+      return format(dense.getVectorByType(typeId), dense.getOffset(index), mode);
+    }
+    return format(((UnionVector) vector).getVector(index), index, mode);
   }
 
   /** A 32- or 64-bit decimal, kept in a FixedSizeBinary stand-in ({@link IpcSchemas}). */
@@ -238,10 +279,31 @@ public final class ValueFormatter {
     return Math.floorMod(value, 86_400L * perSecond) * (1_000_000_000L / perSecond);
   }
 
-  private static String time(ArrowType.Time type, FieldVector vector, int index) {
+  private static String time(ArrowType.Time type, FieldVector vector, int index, boolean nested) {
     ArrowBuf data = vector.getDataBuffer();
     long value = type.getBitWidth() == 32 ? data.getInt(index * 4L) : data.getLong(index * 8L);
-    return clock(nanosOfDay(type.getUnit(), value), true);
+    long nanos = nanosOfDay(type.getUnit(), value);
+    if (nested && nanos % 1000 == 0) {
+      long seconds = nanos / 1_000_000_000L;
+      return "datetime.time("
+          + pythonClockArguments(seconds / 3600, (seconds / 60) % 60, seconds % 60, nanos)
+          + ")";
+    }
+    return clock(nanos, true);
+  }
+
+  /** hour, minute[, second[, microsecond]]: the arguments Python's repr of a time shows. */
+  private static String pythonClockArguments(
+      long hour, long minute, long second, long nanosOfSecondOrDay) {
+    long micros = (nanosOfSecondOrDay % 1_000_000_000L) / 1000;
+    StringBuilder out = new StringBuilder().append(hour).append(", ").append(minute);
+    if (second != 0 || micros != 0) {
+      out.append(", ").append(second);
+    }
+    if (micros != 0) {
+      out.append(", ").append(micros);
+    }
+    return out.toString();
   }
 
   /** HH:MM:SS, then .ffffff when there are microseconds (.fffffffff for sub-microseconds). */
@@ -260,7 +322,8 @@ public final class ValueFormatter {
     return out.toString();
   }
 
-  private static String timestamp(ArrowType.Timestamp type, FieldVector vector, int index) {
+  private static String timestamp(
+      ArrowType.Timestamp type, FieldVector vector, int index, boolean nested) {
     long value = vector.getDataBuffer().getLong(index * 8L);
     long nanosOfDay = nanosOfDay(type.getUnit(), value);
     Instant instant =
@@ -277,7 +340,61 @@ public final class ValueFormatter {
       local = zoned.toLocalDateTime();
       offset = pythonOffset(zoned.getOffset());
     }
+    if (nested && local.getNano() % 1000 == 0 && local.getYear() >= 1 && local.getYear() <= 9999) {
+      return "datetime.datetime("
+          + local.getYear()
+          + ", "
+          + local.getMonthValue()
+          + ", "
+          + local.getDayOfMonth()
+          + ", "
+          + pythonClockArguments(
+              local.getHour(), local.getMinute(), local.getSecond(), local.getNano())
+          + (zone == null || zone.isEmpty() ? "" : ", tzinfo=" + pythonZone(zone))
+          + ")";
+    }
     return local.toLocalDate() + " " + clock(local.toLocalTime().toNanoOfDay(), true) + offset;
+  }
+
+  /**
+   * The tzinfo pyarrow gives a timestamp's zone: a fixed offset as datetime.timezone, a zone name
+   * as zoneinfo.ZoneInfo.
+   */
+  private static String pythonZone(String zone) {
+    if (zone.startsWith("+") || zone.startsWith("-")) {
+      int seconds = ZoneOffset.of(zone).getTotalSeconds();
+      return seconds == 0
+          ? "datetime.timezone.utc"
+          : "datetime.timezone(datetime.timedelta("
+              + timedeltaArguments(
+                  Math.floorDiv(seconds, 86_400), Math.floorMod(seconds, 86_400), 0)
+              + "))";
+    }
+    return "zoneinfo.ZoneInfo(key=" + pythonString(zone) + ")";
+  }
+
+  /** Python's repr of a timedelta, microseconds truncated as pyarrow converts nanoseconds. */
+  private static String pythonTimedelta(TimeUnit unit, long value) {
+    long days = days(unit, value);
+    long nanos = nanosOfDay(unit, value);
+    return "datetime.timedelta("
+        + timedeltaArguments(days, nanos / 1_000_000_000L, (nanos % 1_000_000_000L) / 1000)
+        + ")";
+  }
+
+  /** days=D, seconds=S, microseconds=U, the zero ones left out; "0" when all are. */
+  private static String timedeltaArguments(long days, long seconds, long micros) {
+    List<String> parts = new ArrayList<>();
+    if (days != 0) {
+      parts.add("days=" + days);
+    }
+    if (seconds != 0) {
+      parts.add("seconds=" + seconds);
+    }
+    if (micros != 0) {
+      parts.add("microseconds=" + micros);
+    }
+    return parts.isEmpty() ? "0" : String.join(", ", parts);
   }
 
   private static String pythonOffset(ZoneOffset offset) {
@@ -314,21 +431,31 @@ public final class ValueFormatter {
   }
 
   private String list(ValueVector vector, int index) {
-    BaseListVector list = (BaseListVector) vector;
-    ValueVector values = ((FieldVector) vector).getChildrenFromFields().get(0);
+    ValueVector values = ListElements.child(vector);
     List<String> items = new ArrayList<>();
-    for (int i = list.getElementStartIndex(index); i < list.getElementEndIndex(index); i++) {
-      items.add(format(values, i, true));
+    long end = ListElements.end(vector, index);
+    for (long i = ListElements.start(vector, index); i < end; i++) {
+      items.add(format(values, (int) i, Mode.REPR));
     }
     return "[" + String.join(", ", items) + "]";
   }
 
+  /** A struct scalar as pyarrow prints it: a list of (name, value) pairs. */
   private String struct(StructVector vector, int index) {
     List<String> items = new ArrayList<>();
     for (FieldVector child : vector.getChildrenFromFields()) {
-      items.add("(" + pythonString(child.getName()) + ", " + format(child, index, true) + ")");
+      items.add("(" + pythonString(child.getName()) + ", " + format(child, index, Mode.REPR) + ")");
     }
     return "[" + String.join(", ", items) + "]";
+  }
+
+  /** A struct's Python value: a dict. */
+  private String dict(StructVector vector, int index) {
+    List<String> items = new ArrayList<>();
+    for (FieldVector child : vector.getChildrenFromFields()) {
+      items.add(pythonString(child.getName()) + ": " + format(child, index, Mode.REPR));
+    }
+    return "{" + String.join(", ", items) + "}";
   }
 
   private String map(MapVector vector, int index) {
@@ -337,7 +464,7 @@ public final class ValueFormatter {
     FieldVector items = entries.getChildrenFromFields().get(1);
     List<String> pairs = new ArrayList<>();
     for (int i = vector.getElementStartIndex(index); i < vector.getElementEndIndex(index); i++) {
-      pairs.add("(" + format(keys, i, true) + ", " + format(items, i, true) + ")");
+      pairs.add("(" + format(keys, i, Mode.REPR) + ", " + format(items, i, Mode.REPR) + ")");
     }
     return "[" + String.join(", ", pairs) + "]";
   }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.IntervalUnit;
 import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.UnionMode;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -62,6 +64,142 @@ class SchemaSpecTest {
         .isEqualTo(new ArrowType.Timestamp(TimeUnit.NANOSECOND, "America/New_York"));
     assertThat(only("timestamp(ms,+05:30)").getType())
         .isEqualTo(new ArrowType.Timestamp(TimeUnit.MILLISECOND, "+05:30"));
+  }
+
+  @Test
+  void parsesEveryOtherArrowType() {
+    assertThat(only("float16").getType())
+        .isEqualTo(new ArrowType.FloatingPoint(FloatingPointPrecision.HALF));
+    assertThat(only("decimal256(76,10)").getType()).isEqualTo(new ArrowType.Decimal(76, 10, 256));
+    assertThat(only("date64").getType()).isEqualTo(new ArrowType.Date(DateUnit.MILLISECOND));
+    assertThat(only("time32(s)").getType()).isEqualTo(new ArrowType.Time(TimeUnit.SECOND, 32));
+    assertThat(only("time32(MS)").getType())
+        .isEqualTo(new ArrowType.Time(TimeUnit.MILLISECOND, 32));
+    assertThat(only("time64(us)").getType())
+        .isEqualTo(new ArrowType.Time(TimeUnit.MICROSECOND, 64));
+    assertThat(only("time64(ns)").getType()).isEqualTo(new ArrowType.Time(TimeUnit.NANOSECOND, 64));
+    assertThat(only("duration(ms)").getType())
+        .isEqualTo(new ArrowType.Duration(TimeUnit.MILLISECOND));
+    assertThat(only("interval(year_month)").getType())
+        .isEqualTo(new ArrowType.Interval(IntervalUnit.YEAR_MONTH));
+    assertThat(only("interval(DAY_TIME)").getType())
+        .isEqualTo(new ArrowType.Interval(IntervalUnit.DAY_TIME));
+    assertThat(only("interval(month_day_nano)").getType())
+        .isEqualTo(new ArrowType.Interval(IntervalUnit.MONTH_DAY_NANO));
+    assertThat(only("fixed_size_binary(16)").getType())
+        .isEqualTo(new ArrowType.FixedSizeBinary(16));
+    assertThat(only("large_binary").getType()).isEqualTo(ArrowType.LargeBinary.INSTANCE);
+    assertThat(only("utf8_view").getType()).isEqualTo(ArrowType.Utf8View.INSTANCE);
+    assertThat(only("binary_view").getType()).isEqualTo(ArrowType.BinaryView.INSTANCE);
+
+    for (String spec : List.of("large_list", "list_view", "large_list_view")) {
+      Field list = only(spec + "<int8>");
+      assertThat(list.getChildren())
+          .containsExactly(Field.nullable("item", new ArrowType.Int(8, true)));
+    }
+    assertThat(only("large_list<int8>").getType()).isEqualTo(ArrowType.LargeList.INSTANCE);
+    assertThat(only("list_view<int8>").getType()).isEqualTo(ArrowType.ListView.INSTANCE);
+    assertThat(only("large_list_view<int8>").getType()).isEqualTo(ArrowType.LargeListView.INSTANCE);
+    Field fixed = only("fixed_size_list<float32, 4>");
+    assertThat(fixed.getType()).isEqualTo(new ArrowType.FixedSizeList(4));
+    assertThat(fixed.getChildren().get(0).getName()).isEqualTo("item");
+
+    Field map = only("map<utf8,list<int64>>");
+    assertThat(map.getType()).isEqualTo(new ArrowType.Map(false));
+    Field entries = map.getChildren().get(0);
+    assertThat(entries.getName()).isEqualTo("entries");
+    assertThat(entries.isNullable()).isFalse();
+    assertThat(entries.getChildren().get(0))
+        .isEqualTo(Field.notNullable("key", ArrowType.Utf8.INSTANCE));
+    assertThat(entries.getChildren().get(1).getName()).isEqualTo("value");
+    assertThat(entries.getChildren().get(1).isNullable()).isTrue();
+    assertThat(entries.getChildren().get(1).getType()).isEqualTo(ArrowType.List.INSTANCE);
+
+    Field sparse = only("sparse_union<a:int32,utf8x2>");
+    assertThat(sparse.getType())
+        .isEqualTo(new ArrowType.Union(UnionMode.Sparse, new int[] {0, 1, 2}));
+    assertThat(names(sparse.getChildren())).containsExactly("a", "c1", "c2");
+    assertThat(only("dense_union<int8>").getType())
+        .isEqualTo(new ArrowType.Union(UnionMode.Dense, new int[] {0}));
+
+    Field ree = only("run_end_encoded<int16,utf8>");
+    assertThat(ree.getType()).isEqualTo(ArrowType.RunEndEncoded.INSTANCE);
+    assertThat(ree.getChildren())
+        .containsExactly(
+            Field.notNullable("run_ends", new ArrowType.Int(16, true)),
+            Field.nullable("values", ArrowType.Utf8.INSTANCE));
+    assertThat(only("ree<utf8>")).isEqualTo(only("run_end_encoded<int32,utf8>"));
+  }
+
+  @Test
+  void aliasesUsePyarrowsNames() {
+    assertThat(SchemaSpec.parse("halffloat,float,double,string_view,binary(3)"))
+        .isEqualTo(SchemaSpec.parse("float16,float32,float64,utf8_view,fixed_size_binary(3)"));
+    assertThat(SchemaSpec.parse("year_month_interval,day_time_interval,month_day_nano_interval"))
+        .isEqualTo(
+            SchemaSpec.parse("interval(year_month),interval(day_time),interval(month_day_nano)"));
+  }
+
+  @Test
+  void dictionariesOfAnyValueTypeKeepTheirValueFieldBesideTheSchema() {
+    SchemaWithDictionaries parsed =
+        SchemaSpec.parseWithDictionaries(
+            "a:dictionary<int64>,b:dictionary<struct<x:int8,y:utf8>,int8>,dictionary<utf8,int16>");
+    List<Field> fields = parsed.schema().getFields();
+    assertThat(fields.get(0).getType()).isEqualTo(new ArrowType.Int(32, true));
+    assertThat(fields.get(1).getType()).isEqualTo(new ArrowType.Int(8, true));
+    assertThat(fields.get(1).getDictionary())
+        .isEqualTo(new DictionaryEncoding(1, false, new ArrowType.Int(8, true)));
+    assertThat(fields.get(2).getDictionary().getIndexType()).isEqualTo(new ArrowType.Int(16, true));
+    assertThat(parsed.dictionaryValues()).containsOnlyKeys(0L, 1L, 2L);
+    assertThat(parsed.dictionaryValues().get(0L))
+        .isEqualTo(Field.nullable("a", new ArrowType.Int(64, true)));
+    assertThat(parsed.dictionaryValues().get(1L).getType()).isEqualTo(ArrowType.Struct.INSTANCE);
+    assertThat(names(parsed.dictionaryValues().get(1L).getChildren())).containsExactly("x", "y");
+    assertThat(parsed.dictionaryValues().get(2L).getType()).isEqualTo(ArrowType.Utf8.INSTANCE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "float16,decimal256(76,0),decimal256(1,1),date64",
+        "time32(s),time32(ms),time64(us),time64(ns),duration(s),duration(ms),duration(us),duration(ns)",
+        "interval(year_month),interval(day_time),interval(month_day_nano)",
+        "fixed_size_binary(1),fixed_size_binary(1048576),large_binary,utf8_view,binary_view",
+        "large_list<int8>,list_view<utf8>,large_list_view<list<int8>>,fixed_size_list<bool,3>",
+        "m:map<utf8,struct<a:int8,list_view<date64>>>x2",
+        "sparse_union<a:int32,b:utf8>,dense_union<int64x3,struct<float16>>",
+        "run_end_encoded<int16,utf8>,run_end_encoded<int64,list<int8>>,run_end_encoded<int32,bool>",
+        "dictionary<int64>,dictionary<utf8,int8>,dictionary<struct<a:utf8,b:date32>,int64>",
+        "list<dictionary<float64,int16>>,map<dictionary<utf8>,dictionary<binary_view,int8>>",
+      })
+  void describeRoundTripsEveryTypeWithItsDictionaries(String spec) {
+    SchemaWithDictionaries parsed = SchemaSpec.parseWithDictionaries(spec);
+    String described = SchemaSpec.describe(parsed);
+    assertThat(SchemaSpec.parseWithDictionaries(described)).isEqualTo(parsed);
+    assertThat(SchemaSpec.parse(SchemaSpec.describe(parsed.schema()))).isEqualTo(parsed.schema());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "halffloat|float16",
+        "ree<utf8>x2|run_end_encoded<int32,utf8>x2",
+        "binary(4)|fixed_size_binary(4)",
+        "dictionary<int64, int32>|dictionary<int64>",
+        "dictionary<date32,INT8>|dictionary<date32,int8>",
+        "month_day_nano_interval|interval(month_day_nano)",
+        "Fixed_Size_List< int8 , 2 >|fixed_size_list<int8,2>",
+      })
+  void describeRendersEveryTypeByItsCanonicalName(String spec, String expected) {
+    assertThat(SchemaSpec.describe(SchemaSpec.parseWithDictionaries(spec))).isEqualTo(expected);
+  }
+
+  @Test
+  void describeWithoutTheDictionariesSaysUtf8AndKeepsTheIndexType() {
+    assertThat(SchemaSpec.describe(SchemaSpec.parse("dictionary<int64,int8>")))
+        .isEqualTo("dictionary<utf8,int8>");
   }
 
   @Test
@@ -247,8 +385,31 @@ class SchemaSpecTest {
         "int64x10001|repeat count must be 1..10000, not 'x10001' at position 6",
         "int64x99999999999999999999|repeat count must be 1..10000, not",
         "list<int64>x|expected a repeat count like 'x4' but found 'x' at position 12",
-        "dictionary<int64>|dictionary values must be utf8, not 'int64' at position 12",
-        "dictionary<list<utf8>>|dictionary values must be utf8, not 'list<utf8>' at position 12",
+        "dictionary<utf8,uint8>|index type must be int8, int16, int32 or int64, not 'uint8' at position 17",
+        "dictionary<list<dictionary<utf8>>>|dictionary values cannot hold a dictionary: 'list<dictionary<utf8>>' at position 12",
+        "dictionary<utf8,int8|unclosed 'dictionary<' at position 1",
+        "decimal256(77,2)|decimal256 precision must be 1..76, not '77' at position 12",
+        "decimal256(10,11)|decimal256 scale must be 0..precision, not '11' at position 15",
+        "decimal256(x,1)|decimal256 precision must be a number, not 'x' at position 12",
+        "time32(us)|time32 unit must be s or ms, not 'us' at position 8",
+        "time64(s)|time64 unit must be us or ns, not 's' at position 8",
+        "time64|time64 needs '(' but found end of spec at position 7",
+        "duration(m)|duration unit must be s, ms, us or ns, not 'm' at position 10",
+        "duration(s,UTC)|duration takes (unit), not 'duration(s,UTC)' at position 1",
+        "interval(week)|interval unit must be year_month, day_time or month_day_nano, not 'week' at position 10",
+        "fixed_size_binary(0)|fixed_size_binary size must be 1..1048576, not '0' at position 19",
+        "binary(-3)|binary size must be 1..1048576, not '-3' at position 8",
+        "fixed_size_list<int8>|fixed_size_list<type,N> expects ',' but found '>' at position 21",
+        "fixed_size_list<int8,n>|fixed_size_list size must be 1..1048576, not 'n' at position 22",
+        "fixed_size_list<int8,3|unclosed 'fixed_size_list<' at position 1",
+        "map<utf8>|map<key,value> expects ',' but found '>' at position 9",
+        "map<utf8,int8,int8>|expected '>' to close 'map<' but found ',' at position 14",
+        "large_list<int8x2>|repeat count not allowed here: 'int8x2' at position 12",
+        "sparse_union<>|expected a type but found '>' at position 14",
+        "dense_union<a:int8,a:utf8>|duplicate field name 'a' at position 20",
+        "run_end_encoded<uint8,utf8>|run_end_encoded run ends must be int16, int32 or int64, not 'uint8' at position 17",
+        "ree<int32,utf8,int8>|expected '>' to close 'ree<' but found ',' at position 15",
+        "list_view|list_view needs '<' but found end of spec at position 10",
         "a:int64,a:utf8|duplicate field name 'a' at position 9 (first at position 1)",
         "p:int64x2,p_1:utf8|duplicate field name 'p_1' at position 11",
         "c1:utf8,int64|duplicate field name 'c1' at position 9 (first at position 1)",

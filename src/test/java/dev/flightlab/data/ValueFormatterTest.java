@@ -11,6 +11,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.util.Float16;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampNanoTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.complex.ListVector;
 import org.apache.arrow.vector.complex.StructVector;
@@ -204,6 +205,28 @@ class ValueFormatterTest {
     // str(pa.scalar(...)) raises here; str(pa.array([...])) prints these digits.
     assertThat(ofLong(new ArrowType.Timestamp(TimeUnit.NANOSECOND, null), 1705314600123456789L))
         .isEqualTo("2024-01-15 10:30:00.123456789");
+  }
+
+  @Test
+  void nestedValuesPythonCannotHoldPrintAsInAnArray() {
+    // str() of such a list raises in pyarrow (nanoseconds a datetime cannot hold), so the
+    // formatter falls back to the value's digits inside an array; whole microseconds stay repr.
+    try (ListVector v = ListVector.empty("l", allocator)) {
+      v.addOrGetVector(FieldType.nullable(new ArrowType.Timestamp(TimeUnit.NANOSECOND, "UTC")));
+      v.allocateNew();
+      TimeStampNanoTZVector child = (TimeStampNanoTZVector) v.getDataVector();
+      child.allocateNew(2);
+      child.set(0, 1705314600123456789L);
+      child.set(1, 1705314600123456000L);
+      child.setValueCount(2);
+      v.startNewValue(0);
+      v.endValue(0, 2);
+      v.setValueCount(1);
+      assertThat(formatter.format(v, 0))
+          .isEqualTo(
+              "[2024-01-15 10:30:00.123456789+00:00, datetime.datetime(2024, 1, 15, 10, 30, 0,"
+                  + " 123456, tzinfo=zoneinfo.ZoneInfo(key='UTC'))]");
+    }
   }
 
   @Test
