@@ -20,7 +20,6 @@ import org.apache.arrow.compression.CommonsCompressionFactory;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
@@ -49,13 +48,9 @@ final class Exchanger implements AutoCloseable {
   private final BufferAllocator allocator;
   private final FlightLabClient.ExchangeListener listener;
   private final boolean keep;
-  private final Object lock = new Object();
-  private Status status;
-  private Metadata trailers;
+  private final SendGate gate = new SendGate();
+  private final Object lock = gate.lock();
   private boolean closed;
-  // Bytes handed to gRPC before its first onReady (the stream not yet open on the connection).
-  private long sentBeforeReady;
-  private boolean readySeen;
 
   // Written on the network thread only; read by the writer once the call has ended.
   private long rowsReceived;
@@ -144,19 +139,12 @@ final class Exchanger implements AutoCloseable {
 
           @Override
           public void onReady() {
-            synchronized (lock) {
-              readySeen = true;
-              lock.notifyAll();
-            }
+            gate.ready();
           }
 
           @Override
           public void onClose(Status s, Metadata t) {
-            synchronized (lock) {
-              status = s;
-              trailers = t;
-              lock.notifyAll();
-            }
+            gate.closed(s, t);
           }
         },
         connection.headers(null, IpcCompression.NONE));
@@ -169,30 +157,21 @@ final class Exchanger implements AutoCloseable {
    * @param index the record batch's index, -1 for the schema and dictionaries
    */
   private void send(OutboundFlightData message, int index) throws InterruptedException {
-    synchronized (lock) {
-      // Until the stream is open, gRPC queues messages itself and isReady() is false: the first
-      // SEND_BUFFER_BYTES go there without waiting, the bound that onReady sets afterwards.
-      long bytes = message.wireBytes();
-      boolean mayQueue =
-          !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
-      try {
-        while (!mayQueue && !call.isReady() && status == null) {
-          lock.wait(100);
-        }
-      } catch (InterruptedException e) {
-        message.discard();
-        throw e;
-      }
-      if (!readySeen) {
-        sentBeforeReady += bytes;
-      }
-      if (status != null) {
-        message.discard();
-        if (status.isOk() && readFailure == null) {
+    Status ended;
+    try {
+      ended = gate.awaitSendable(message.wireBytes(), call);
+    } catch (InterruptedException e) {
+      message.discard();
+      throw e;
+    }
+    if (ended != null) {
+      message.discard();
+      synchronized (lock) {
+        if (ended.isOk() && readFailure == null) {
           throw new EndedEarly();
         }
-        throw failure();
       }
+      throw failure();
     }
     if (index >= 0 && listener != null) {
       listener.sending(index, message.ipcBodyBytes());
@@ -203,11 +182,7 @@ final class Exchanger implements AutoCloseable {
   /** Ends the sending side and waits for the server to end the call. */
   private void finish() throws InterruptedException {
     call.halfClose();
-    synchronized (lock) {
-      while (status == null) {
-        lock.wait(1000);
-      }
-    }
+    gate.awaitClose();
   }
 
   /** Throws what ended the call: the reader's failure, or the server's error status. */
@@ -225,7 +200,7 @@ final class Exchanger implements AutoCloseable {
     if (failed != null) {
       throw new IllegalStateException("exchange listener failed: " + failed.getMessage(), failed);
     }
-    if (!status.isOk()) {
+    if (!gate.status().isOk()) {
       throw failure();
     }
   }
@@ -235,8 +210,7 @@ final class Exchanger implements AutoCloseable {
     if (failed instanceof RuntimeException e) {
       return e;
     }
-    Status s = status == null ? Status.UNKNOWN : status;
-    return StatusUtils.fromGrpcStatusAndTrailers(s, trailers).toRuntimeException();
+    return gate.failure();
   }
 
   /** Handles one message from the server on the network thread, then asks for the next. */
@@ -349,10 +323,10 @@ final class Exchanger implements AutoCloseable {
         return;
       }
       closed = true;
-      if (status == null) {
+      if (gate.status() == null) {
         call.cancel("exchange abandoned", null);
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
-        while (status == null && System.nanoTime() < deadline) {
+        while (gate.status() == null && System.nanoTime() < deadline) {
           try {
             lock.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
           } catch (InterruptedException e) {

@@ -15,12 +15,10 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightDescriptor;
-import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
 import org.apache.arrow.memory.ArrowBuf;
 
@@ -33,13 +31,8 @@ import org.apache.arrow.memory.ArrowBuf;
  */
 final class Uploader implements AutoCloseable {
   private final ClientCall<OutboundFlightData, Flight.PutResult> call;
-  private final Object lock = new Object();
-  private Status status;
-  private Metadata trailers;
+  private final SendGate gate = new SendGate();
   private boolean halfClosed;
-  // Bytes handed to gRPC before its first onReady (the stream not yet open on the connection).
-  private long sentBeforeReady;
-  private boolean readySeen;
 
   /** Uploads {@code data} to {@code path}: see {@link FlightLabClient#put}. */
   static PutOutcome put(
@@ -117,19 +110,12 @@ final class Uploader implements AutoCloseable {
 
           @Override
           public void onReady() {
-            synchronized (lock) {
-              readySeen = true;
-              lock.notifyAll();
-            }
+            gate.ready();
           }
 
           @Override
           public void onClose(Status s, Metadata t) {
-            synchronized (lock) {
-              status = s;
-              trailers = t;
-              lock.notifyAll();
-            }
+            gate.closed(s, t);
           }
         },
         headers);
@@ -141,22 +127,9 @@ final class Uploader implements AutoCloseable {
    * whenReady} (may be null) runs just before the message is handed over, after any wait.
    */
   private void send(OutboundFlightData message, Runnable whenReady) throws InterruptedException {
-    synchronized (lock) {
-      // Until the stream is open, gRPC queues messages itself and isReady() is false: the first
-      // SEND_BUFFER_BYTES go there without waiting, the bound that onReady sets afterwards.
-      long bytes = message.wireBytes();
-      boolean mayQueue =
-          !readySeen && sentBeforeReady + bytes <= TransportSettings.SEND_BUFFER_BYTES;
-      while (!mayQueue && !call.isReady() && status == null) {
-        lock.wait(100);
-      }
-      if (!readySeen) {
-        sentBeforeReady += bytes;
-      }
-      if (status != null) {
-        message.discard();
-        throw failure();
-      }
+    if (gate.awaitSendable(message.wireBytes(), call) != null) {
+      message.discard();
+      throw gate.failure();
     }
     if (whenReady != null) {
       whenReady.run();
@@ -168,26 +141,16 @@ final class Uploader implements AutoCloseable {
   private void finish() throws InterruptedException {
     halfClosed = true;
     call.halfClose();
-    synchronized (lock) {
-      while (status == null) {
-        lock.wait(TimeUnit.SECONDS.toMillis(1));
-      }
+    if (!gate.awaitClose().isOk()) {
+      throw gate.failure();
     }
-    if (!status.isOk()) {
-      throw failure();
-    }
-  }
-
-  private RuntimeException failure() {
-    Status s = status == null ? Status.UNKNOWN : status;
-    return StatusUtils.fromGrpcStatusAndTrailers(s, trailers).toRuntimeException();
   }
 
   /** Cancels the upload unless it finished. */
   @Override
   public void close() {
-    synchronized (lock) {
-      if (status == null && !halfClosed) {
+    synchronized (gate.lock()) {
+      if (gate.status() == null && !halfClosed) {
         call.cancel("upload abandoned", null);
       }
     }
