@@ -2,7 +2,6 @@ package dev.flightlab.server;
 
 import dev.flightlab.wire.BatchValidator;
 import dev.flightlab.wire.InboundFlightData;
-import dev.flightlab.wire.IpcDecompression;
 import dev.flightlab.wire.OutboundFlightData;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -18,9 +17,6 @@ import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorLoader;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -142,10 +138,7 @@ final class DoExchangeHandler implements StreamObserver<InboundFlightData> {
   }
 
   private ArrowRecordBatch uncompressed(ArrowRecordBatch batch) {
-    if (batch.getBodyCompression().getCodec() == NoCompressionCodec.COMPRESSION_TYPE) {
-      return batch;
-    }
-    return IpcDecompression.decompress(batch, allocator);
+    return ReceivedDictionaries.uncompressed(batch, allocator);
   }
 
   private long dictionaryLength(long id) {
@@ -158,38 +151,28 @@ final class DoExchangeHandler implements StreamObserver<InboundFlightData> {
   private void dictionary(InboundFlightData message) {
     requireSchema();
     try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-      Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
-      if (dictionary == null) {
-        throw Statuses.invalid(
-            what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
-      }
-      FieldVector vector = dictionary.getVector();
-      ArrowRecordBatch received = batch.getDictionary();
-      ArrowRecordBatch data = uncompressed(received);
-      try {
-        BatchValidator.validate(List.of(vector.getField()), data, this::dictionaryLength);
-        if (batch.isDelta() && receivedDictionaries.contains(batch.getDictionaryId())) {
-          // A delta appends; the echo sends the whole dictionary, which a reader applies alike.
-          try (FieldVector values = vector.getField().createVector(allocator)) {
-            load(values, data);
-            VectorBatchAppender.batchAppend(vector, values);
-          }
-        } else {
-          load(vector, data);
-        }
-      } finally {
-        if (data != received) {
-          data.close();
-        }
-      }
+      ReceivedDictionaries.receive(
+          what,
+          batch,
+          dictionaries,
+          this::dictionaryLength,
+          allocator,
+          (dictionary, data) -> {
+            FieldVector vector = dictionary.getVector();
+            if (batch.isDelta() && receivedDictionaries.contains(batch.getDictionaryId())) {
+              // A delta appends; the echo sends the whole dictionary, which a reader applies
+              // alike.
+              try (FieldVector values = vector.getField().createVector(allocator)) {
+                ReceivedDictionaries.load(values, data);
+                VectorBatchAppender.batchAppend(vector, values);
+              }
+            } else {
+              ReceivedDictionaries.load(vector, data);
+            }
+          });
       receivedDictionaries.add(batch.getDictionaryId());
-      call.onNext(OutboundFlightData.dictionary(dictionary));
+      call.onNext(OutboundFlightData.dictionary(dictionaries.lookup(batch.getDictionaryId())));
     }
-  }
-
-  private static void load(FieldVector vector, ArrowRecordBatch data) {
-    VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-    new VectorLoader(one).load(data);
   }
 
   private void batch(InboundFlightData message) {

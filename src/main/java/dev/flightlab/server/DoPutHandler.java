@@ -6,7 +6,6 @@ import dev.flightlab.store.WriteSession;
 import dev.flightlab.wire.BatchValidator;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.InboundFlightData;
-import dev.flightlab.wire.IpcDecompression;
 import dev.flightlab.wire.PutMode;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -22,9 +21,6 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorLoader;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.message.ArrowDictionaryBatch;
@@ -149,44 +145,33 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
   private void loadDictionary(InboundFlightData message) {
     requireSchema();
     try (ArrowDictionaryBatch batch = message.dictionaryBatch()) {
-      Dictionary dictionary = dictionaries.lookup(batch.getDictionaryId());
-      if (dictionary == null) {
-        throw Statuses.invalid(
-            what + ": dictionary " + batch.getDictionaryId() + " is not in the schema");
-      }
-      FieldVector current = dictionary.getVector();
       long id = batch.getDictionaryId();
-      ArrowRecordBatch received = batch.getDictionary();
-      ArrowRecordBatch data = uncompressed(received);
-      try {
-        BatchValidator.validate(List.of(current.getField()), data, this::dictionaryLength);
-        if (session.batchCount() == 0 && !batch.isDelta()) {
-          load(current, data);
-        } else {
-          try (FieldVector values = current.getField().createVector(allocator)) {
-            load(values, data);
-            if (session.batchCount() == 0) {
-              VectorBatchAppender.batchAppend(current, values);
+      ReceivedDictionaries.receive(
+          what,
+          batch,
+          dictionaries,
+          this::dictionaryLength,
+          allocator,
+          (dictionary, data) -> {
+            FieldVector current = dictionary.getVector();
+            if (session.batchCount() == 0 && !batch.isDelta()) {
+              ReceivedDictionaries.load(current, data);
             } else {
-              // The values move to the session; this vector is left empty.
-              session.addDictionary(
-                  new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+              try (FieldVector values = current.getField().createVector(allocator)) {
+                ReceivedDictionaries.load(values, data);
+                if (session.batchCount() == 0) {
+                  VectorBatchAppender.batchAppend(current, values);
+                } else {
+                  // The values move to the session; this vector is left empty.
+                  session.addDictionary(
+                      new Dictionary(values, dictionary.getEncoding()), batch.isDelta());
+                }
+              }
             }
-          }
-        }
-      } finally {
-        if (data != received) {
-          data.close();
-        }
-      }
-      long before = batch.isDelta() ? dictionaryLengths.getOrDefault(id, 0L) : 0;
-      dictionaryLengths.put(id, before + data.getLength());
+            long before = batch.isDelta() ? dictionaryLengths.getOrDefault(id, 0L) : 0;
+            dictionaryLengths.put(id, before + data.getLength());
+          });
     }
-  }
-
-  private static void load(FieldVector vector, ArrowRecordBatch data) {
-    VectorSchemaRoot one = new VectorSchemaRoot(List.of(vector.getField()), List.of(vector), 0);
-    new VectorLoader(one).load(data);
   }
 
   /** The length of a dictionary as of now (after replacements and deltas), -1 before it came. */
@@ -194,13 +179,8 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     return dictionaryLengths.getOrDefault(id, -1L);
   }
 
-  /** The batch uncompressed: itself when it is not compressed, else a new batch to close. */
   private ArrowRecordBatch uncompressed(ArrowRecordBatch batch) {
-    if (batch.getBodyCompression().getCodec() == NoCompressionCodec.COMPRESSION_TYPE) {
-      return batch;
-    }
-    // Decompressed into the in-flight account: counted against the memory limit first.
-    return IpcDecompression.decompress(batch, allocator);
+    return ReceivedDictionaries.uncompressed(batch, allocator);
   }
 
   private void addBatch(InboundFlightData message) {
