@@ -26,7 +26,9 @@
 # them). Every process it starts is stopped when it exits, however it exits.
 #
 # Environment: ROUNDS (default 5), WARM_RUNS (5), BULK_ROWS (10000000), BATCHES (100),
-# ROWS_PER_BATCH (131072), OUT (bench-out/seed-race-<UTC timestamp>).
+# ROWS_PER_BATCH (131072), OUT (bench-out/seed-race-<UTC timestamp>), ONLY (a bash regular
+# expression: run only the rows whose names match it, e.g. ONLY='demo|-> pyarrow server$'; a
+# flightlab row's ratio needs its pyarrow row in the same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -208,10 +210,18 @@ for op in put get; do
     rows_spec+=("bulk: pyarrow $op $batch" "bulk: flightlab $op $batch")
   done
 done
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for row in "${rows_spec[@]}"; do
+    if [[ "$row" =~ $ONLY ]]; then kept+=("$row"); fi
+  done
+  [ ${#kept[@]} -gt 0 ] || { say "ONLY='$ONLY' matches no row"; exit 2; }
+  rows_spec=("${kept[@]}")
+fi
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "command: ROUNDS=$rounds WARM_RUNS=$warm_runs BULK_ROWS=$bulk_rows BATCHES=$batches ROWS_PER_BATCH=$rows_per_batch scripts/seed-race.sh"
+  echo "command: ROUNDS=$rounds WARM_RUNS=$warm_runs BULK_ROWS=$bulk_rows BATCHES=$batches ROWS_PER_BATCH=$rows_per_batch${ONLY:+ ONLY='$ONLY'} scripts/seed-race.sh"
   echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "pyarrow: $("$python" -c 'import pyarrow; print(pyarrow.__version__)')"

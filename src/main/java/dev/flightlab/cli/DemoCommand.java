@@ -56,9 +56,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--warmup",
       description =
           "Without --server: the embedded server first runs uploads and downloads through a"
-              + " throwaway embedded server for this long (e.g. 400ms), as flightlab serve does"
-              + " before it listens; logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
-  String warmup = ServeCommand.Durations.format(ServeCommand.DEFAULT_WARMUP);
+              + " throwaway embedded server for this long (e.g. 400ms, 1s), before the embedded server"
+              + " listens; logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
+  String warmup = ServeCommand.Durations.format(DemoOptions.DEFAULT_WARMUP);
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;

@@ -35,8 +35,11 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
 
-  /** How long serve warms up before it listens, unless --warmup says otherwise. */
-  static final Duration DEFAULT_WARMUP = Duration.ofMillis(400);
+  /**
+   * The longest serve warms up after it listens, unless --warmup says otherwise (it yields sooner
+   * to the first client that connects).
+   */
+  static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
 
   @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
@@ -170,10 +173,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Before listening, run uploads and downloads through a throwaway loopback server for"
-              + " this long (e.g. 400ms, 1s), so that the first clients meet compiled code rather"
-              + " than the interpreter; logged with its duration; 0 skips it."
-              + " Default: ${DEFAULT-VALUE}.")
+          "Once listening, run uploads and downloads through a throwaway loopback server for at"
+              + " most this long (e.g. 400ms, 1s), so that the first clients meet compiled code"
+              + " rather than the interpreter; it stops as soon as a client connects, and is logged"
+              + " with its duration; 0 skips it. Default: ${DEFAULT-VALUE}.")
   String warmup;
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")
@@ -220,17 +223,22 @@ final class ServeCommand implements Callable<Integer> {
     ServerOptions options = options().withDataDir(dataDir);
     ServerLimits limits = limits();
     Duration warmupBudget = Durations.parse(warmup);
-    Optional<Duration> beforeWarmup = Launch.sinceLaunch();
-    Duration warmupTook = warmUp(warmupBudget);
     long building = System.nanoTime();
     FlightLabServer server = FlightLabServer.builder(options).limits(limits).build().start();
-    logReady(beforeWarmup, warmupTook, Duration.ofNanos(System.nanoTime() - building));
+    logReady(Duration.ofNanos(System.nanoTime() - building));
+    // The warm-up runs after the server listens and yields to the first client that connects.
+    AtomicBoolean stopping = new AtomicBoolean();
+    Thread warming = warmUpInBackground(warmupBudget, server, stopping);
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean failed = new AtomicBoolean();
     Runnable stop =
         () -> {
+          stopping.set(true);
           try {
             server.close();
+            if (warming != null) {
+              warming.join();
+            }
           } catch (Throwable t) {
             failed.set(true);
             // Main's handler may be gone by now: the same one line (a leak report spans many).
@@ -251,8 +259,14 @@ final class ServeCommand implements Callable<Integer> {
       if (portFile != null) {
         writePortFile(portFile, server.port());
       }
+      if (warming != null) {
+        warming.start();
+      }
       server.awaitTermination();
       stopped.await();
+      if (warming != null) {
+        warming.join();
+      }
     }
     return failed.get() ? Main.EXIT_FAILURE : 0;
   }
@@ -261,44 +275,56 @@ final class ServeCommand implements Callable<Integer> {
    * One line saying how long the server took to accept connections after the process started, in
    * which steps, and with which JVM flags (the launcher's per-command defaults and class-data
    * archive: FLIGHTLAB_JAVA_OPTS and FLIGHTLAB_JVM_CACHE=off change them; the data dir's load has
-   * its own line).
+   * its own line). Nothing else runs before the server listens: the warm-up comes after.
    */
-  private static void logReady(
-      Optional<Duration> beforeWarmup, Duration warmupTook, Duration serverStart) {
+  private static void logReady(Duration serverStart) {
     Optional<Duration> total = Launch.sinceLaunch();
     List<String> flags = Launch.vmFlags();
     log.info(
-        "Accepting connections {} after launch ({}warm-up {} ms, server and store {} ms);"
-            + " JVM flags: {}",
+        "Accepting connections {} after launch ({}server and store {} ms); JVM flags: {}",
         total.map(d -> d.toMillis() + " ms").orElse("(launch time unknown)"),
-        beforeWarmup.map(d -> "JVM and command line " + d.toMillis() + " ms, ").orElse(""),
-        warmupTook.toMillis(),
+        total
+            .map(d -> "JVM and command line " + (d.toMillis() - serverStart.toMillis()) + " ms, ")
+            .orElse(""),
         serverStart.toMillis(),
         flags.isEmpty() ? "none" : String.join(" ", flags));
   }
 
   /**
-   * Runs the warm-up for {@code budget} (none when zero) and logs what it did; a warm-up that fails
-   * is logged and the server starts anyway, since it only costs the first clients time.
+   * The thread that warms the JIT up once the server listens (null when {@code budget} is zero):
+   * uploads and downloads through a throwaway loopback server until the budget is spent, the first
+   * client connects to {@code server}, or the server stops, whichever comes first; then one line
+   * saying what it did and why it stopped. A warm-up that fails is logged and changes nothing else,
+   * since it only costs the first clients time.
    */
-  private Duration warmUp(Duration budget) {
+  private static Thread warmUpInBackground(
+      Duration budget, FlightLabServer server, AtomicBoolean stopping) {
     if (budget.isZero()) {
-      return Duration.ZERO;
+      return null;
     }
-    long started = System.nanoTime();
-    try {
-      ServerWarmup.Outcome done = ServerWarmup.run(budget);
-      log.info(
-          "Warm-up: {} uploads and {} downloads ({} moved) through a throwaway loopback server in"
-              + " {} ms, before listening (--warmup 0 skips it)",
-          done.uploads(),
-          done.downloads(),
-          MemorySizes.format(done.bytes()),
-          done.took().toMillis());
-    } catch (Exception e) {
-      log.warn("Warm-up failed, starting without it: {}", Main.describe(e));
-    }
-    return Duration.ofNanos(System.nanoTime() - started);
+    Runnable work =
+        () -> {
+          try {
+            ServerWarmup.Outcome done =
+                ServerWarmup.run(
+                    budget, false, () -> stopping.get() || server.connectionsAcceptedEver() > 0);
+            log.info(
+                "Warm-up: {} uploads and {} downloads ({} moved) through a throwaway loopback"
+                    + " server in {} ms, after listening; {} (--warmup 0 skips it)",
+                done.uploads(),
+                done.downloads(),
+                MemorySizes.format(done.bytes()),
+                done.took().toMillis(),
+                done.yielded()
+                    ? (stopping.get() ? "stopped by the shutdown" : "yielded to the first client")
+                    : "its whole budget of " + Durations.format(budget));
+          } catch (Exception e) {
+            log.warn("Warm-up failed, serving without it: {}", Main.describe(e));
+          }
+        };
+    Thread t = new Thread(work, "flightlab-warmup");
+    t.setDaemon(true);
+    return t;
   }
 
   /**

@@ -21,6 +21,9 @@ public record DemoOptions(
   /** The original demo's rows per benchmark table. */
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
+  /** How long the embedded server warms up before it listens, unless --warmup says otherwise. */
+  public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(1);
+
   /** Options without a warm-up of the embedded server. */
   public DemoOptions(URI server, int batches, int rowsPerBatch, ClientSecurity security) {
     this(server, batches, rowsPerBatch, security, Duration.ZERO);

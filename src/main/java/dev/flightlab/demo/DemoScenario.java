@@ -63,7 +63,7 @@ public final class DemoScenario {
           String.format(
               Locale.ROOT,
               "Warm-up: %d uploads and %d downloads through a throwaway embedded server in %d ms,"
-                  + " before the embedded server listens, as flightlab serve does (--warmup 0"
+                  + " before the embedded server listens (--warmup 0"
                   + " skips it; nothing of it is counted below)",
               done.uploads(),
               done.downloads(),
@@ -190,12 +190,12 @@ public final class DemoScenario {
         "Counted: bytes = each table's Arrow IPC stream size as sent (schema, record batch, end"
             + " marker; no validity bitmap for columns without nulls, as pyarrow sends them),"
             + " MB = 2^20 bytes; time = sum of per-call times from opening the DoPut to the"
-            + " server's final ack; cold JVM, "
+            + " server's final ack; "
             + (warmedUp.isZero()
-                ? "no warm-up"
-                : "the embedded server warmed up for "
+                ? "cold JVM, no warm-up"
+                : "fresh JVM whose upload and download code (client and server) first ran for "
                     + warmedUp.toMillis()
-                    + " ms before it listened")
+                    + " ms through a throwaway embedded server, before this server listened")
             + jitNote()
             + (options.server() == null
                 ? "; client and embedded server in one JVM, on one network thread."

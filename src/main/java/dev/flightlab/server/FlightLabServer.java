@@ -331,6 +331,11 @@ public final class FlightLabServer implements AutoCloseable {
     return transport.acceptedConnections();
   }
 
+  /** Client connections accepted since the server started, open or not (refused ones too). */
+  public long connectionsAcceptedEver() {
+    return transport.connectionsAcceptedEver();
+  }
+
   /** The datasets this server holds. */
   public DatasetStore store() {
     return store;

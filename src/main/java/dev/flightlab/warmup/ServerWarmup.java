@@ -14,6 +14,7 @@ import dev.flightlab.wire.PutMode;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -38,8 +39,11 @@ public final class ServerWarmup {
   private static final List<Integer> ROWS = List.of(32_768, 16_384);
   private static final int STRING_LENGTH = 5;
 
-  /** What a warm-up did. */
-  public record Outcome(int uploads, int downloads, long bytes, Duration took) {}
+  /**
+   * What a warm-up did; {@code yielded} when it stopped before its budget because its stop
+   * condition held (a real client arrived).
+   */
+  public record Outcome(int uploads, int downloads, long bytes, Duration took, boolean yielded) {}
 
   private ServerWarmup() {}
 
@@ -59,11 +63,23 @@ public final class ServerWarmup {
    * one network thread, as an embedded server and its client do (the demo's), so that path warms.
    */
   public static Outcome run(Duration budget, boolean embedded) throws Exception {
+    return run(budget, embedded, () -> false);
+  }
+
+  /**
+   * Like {@link #run(Duration, boolean)}, but yields: it checks {@code stop} before generating its
+   * data and before every upload and download, and when it holds, ends there (possibly before a
+   * whole round) and closes everything. A server that warms up after it listens passes "a client
+   * has connected", so that the warm-up never competes with a real client for the cores.
+   */
+  public static Outcome run(Duration budget, boolean embedded, BooleanSupplier stop)
+      throws Exception {
     long started = System.nanoTime();
     long deadline = started + budget.toNanos();
     int uploads = 0;
     int downloads = 0;
     long bytes = 0;
+    boolean yielded = false;
     try (BufferAllocator root = Allocators.newRoot();
         FlightLabServer server = throwaway(root, embedded)) {
       server.start();
@@ -72,28 +88,40 @@ public final class ServerWarmup {
           FlightLabClient.connect(ClientOptions.of(uri), root, server.clientTransport());
       BatchSet[] tables = new BatchSet[SPECS.size()];
       try {
-        for (int i = 0; i < tables.length; i++) {
-          int rows = ROWS.get(i);
-          tables[i] =
-              DataGenerator.generate(
-                  SchemaSpec.parse(SPECS.get(i)),
-                  rows,
-                  rows,
-                  GeneratorOptions.defaults().withStringLength(STRING_LENGTH),
-                  root);
-        }
-        do {
+        warm:
+        {
           for (int i = 0; i < tables.length; i++) {
-            DatasetPath path = DatasetPath.parse("/warm-up/" + i);
-            client.put(path, tables[i], PutMode.REPLACE);
-            uploads++;
-            try (BatchSet back = client.get(path)) {
-              downloads++;
-              bytes += 2 * back.ipcBodyBytes();
+            if (yielded = stop.getAsBoolean()) {
+              break warm;
             }
+            int rows = ROWS.get(i);
+            tables[i] =
+                DataGenerator.generate(
+                    SchemaSpec.parse(SPECS.get(i)),
+                    rows,
+                    rows,
+                    GeneratorOptions.defaults().withStringLength(STRING_LENGTH),
+                    root);
           }
-        } while (System.nanoTime() < deadline);
-        client.list("");
+          do {
+            for (int i = 0; i < tables.length; i++) {
+              if (yielded = stop.getAsBoolean()) {
+                break warm;
+              }
+              DatasetPath path = DatasetPath.parse("/warm-up/" + i);
+              client.put(path, tables[i], PutMode.REPLACE);
+              uploads++;
+              if (yielded = stop.getAsBoolean()) {
+                break warm;
+              }
+              try (BatchSet back = client.get(path)) {
+                downloads++;
+                bytes += 2 * back.ipcBodyBytes();
+              }
+            }
+          } while (System.nanoTime() < deadline);
+          client.list("");
+        }
       } finally {
         for (BatchSet t : tables) {
           if (t != null) {
@@ -103,7 +131,8 @@ public final class ServerWarmup {
         client.close();
       }
     }
-    return new Outcome(uploads, downloads, bytes, Duration.ofNanos(System.nanoTime() - started));
+    return new Outcome(
+        uploads, downloads, bytes, Duration.ofNanos(System.nanoTime() - started), yielded);
   }
 
   private static FlightLabServer throwaway(BufferAllocator root, boolean embedded) {

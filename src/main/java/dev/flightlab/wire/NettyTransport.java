@@ -130,6 +130,8 @@ public final class NettyTransport implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicLong refusedConnections =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong acceptedEver =
+      new java.util.concurrent.atomic.AtomicLong();
   private volatile int maxConnections = Integer.MAX_VALUE;
 
   // Told of each accepted connection whose TLS handshake fails; null for none.
@@ -345,6 +347,11 @@ public final class NettyTransport implements AutoCloseable {
     return acceptedOpen.get();
   }
 
+  /** Connections accepted since the transport started, refused ones and closed ones included. */
+  public long connectionsAcceptedEver() {
+    return acceptedEver.get();
+  }
+
   /** True when {@code remote} is the address of a connection accepted over the cap. */
   public boolean refuses(SocketAddress remote) {
     return remote != null && !refusing.isEmpty() && refusing.containsKey(remote);
@@ -367,6 +374,7 @@ public final class NettyTransport implements AutoCloseable {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Channel accepted) {
+        acceptedEver.incrementAndGet();
         if (acceptedOpen.incrementAndGet() > maxConnections) {
           acceptedOpen.decrementAndGet();
           refusedConnections.incrementAndGet();

@@ -137,10 +137,12 @@ class DemoScenarioIT {
     assertThat(log.info.get(0))
         .matches(
             "Warm-up: 2 uploads and 2 downloads through a throwaway embedded server in \\d+ ms,"
-                + " before the embedded server listens, .*");
+                + " before the embedded server listens \\(--warmup 0 skips it; .*");
     assertThat(log.info.get(1)).startsWith("Started embedded flightlab server on ");
     assertThat(log.info.get(log.info.size() - 1))
-        .containsPattern("cold JVM, the embedded server warmed up for \\d+ ms before it listened")
+        .containsPattern(
+            "fresh JVM whose upload and download code \\(client and server\\) first ran for \\d+"
+                + " ms through a throwaway embedded server, before this server listened")
         .doesNotContain("no warm-up");
     // The demo's own uploads are all it lists: the warm-up's datasets never reach its server.
     assertThat(log.info).noneMatch(line -> line.contains("warm-up/"));
