@@ -367,6 +367,32 @@ public final class BatchValidator {
 
   /** The first index in 1..length whose 32-bit offset is below the one before it, or 0. */
   private static long fall32(long address, long length) {
+    // Branch-free and four offsets a step: the sign of the differences' OR says whether any
+    // offset falls (int differences cannot overflow a long), and only then is the slot looked
+    // for. C1, which compiles the server's code, neither unrolls nor vectorises a loop, and a
+    // compare and branch per value cost 7 % of a warm server's network thread under pyarrow's
+    // uploads.
+    long end = address + (length << 2);
+    long p = address;
+    long previous = MemoryUtil.getInt(p);
+    long falls = 0;
+    for (; p + 16 <= end; p += 16) {
+      long a = MemoryUtil.getInt(p + 4);
+      long b = MemoryUtil.getInt(p + 8);
+      long c = MemoryUtil.getInt(p + 12);
+      long d = MemoryUtil.getInt(p + 16);
+      falls |= (a - previous) | (b - a) | (c - b) | (d - c);
+      previous = d;
+    }
+    for (; p < end; p += 4) {
+      long a = MemoryUtil.getInt(p + 4);
+      falls |= a - previous;
+      previous = a;
+    }
+    return falls < 0 ? firstFall32(address, length) : 0;
+  }
+
+  private static long firstFall32(long address, long length) {
     int previous = MemoryUtil.getInt(address);
     for (long i = 1; i <= length; i++) {
       int o = MemoryUtil.getInt(address + (i << 2));
@@ -380,6 +406,29 @@ public final class BatchValidator {
 
   /** The first index in 1..length whose 64-bit offset is below the one before it, or 0. */
   private static long fall64(long address, long length) {
+    // As fall32; the offsets themselves go into the OR too: when none is negative (the first is
+    // checked to be 0 or more), no difference overflows, and a negative one is a fall anyway.
+    long end = address + (length << 3);
+    long p = address;
+    long previous = MemoryUtil.getLong(p);
+    long falls = 0;
+    for (; p + 32 <= end; p += 32) {
+      long a = MemoryUtil.getLong(p + 8);
+      long b = MemoryUtil.getLong(p + 16);
+      long c = MemoryUtil.getLong(p + 24);
+      long d = MemoryUtil.getLong(p + 32);
+      falls |= a | b | c | d | (a - previous) | (b - a) | (c - b) | (d - c);
+      previous = d;
+    }
+    for (; p < end; p += 8) {
+      long a = MemoryUtil.getLong(p + 8);
+      falls |= a | (a - previous);
+      previous = a;
+    }
+    return falls < 0 ? firstFall64(address, length) : 0;
+  }
+
+  private static long firstFall64(long address, long length) {
     long previous = MemoryUtil.getLong(address);
     for (long i = 1; i <= length; i++) {
       long o = MemoryUtil.getLong(address + (i << 3));
