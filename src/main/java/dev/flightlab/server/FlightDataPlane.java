@@ -10,6 +10,8 @@ import io.grpc.BindableService;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -69,10 +71,13 @@ final class FlightDataPlane {
   }
 
   /**
-   * Arrow's Flight service definition with DoGet and DoPut replaced by flightlab's; registered
-   * after Arrow's own, it takes its place (gRPC keeps the last service of a name).
+   * Arrow's Flight service definition with DoGet, DoPut and DoExchange replaced by flightlab's;
+   * registered after Arrow's own, it takes its place (gRPC keeps the last service of a name).
+   * Arrow's remaining methods run behind {@code arrowMiddleware} (Arrow's middleware adapter, which
+   * they read their call headers through); flightlab's read theirs through {@link
+   * RequestHeaders#INTERCEPTOR}.
    */
-  ServerServiceDefinition bind(BindableService arrowService) {
+  ServerServiceDefinition bind(BindableService arrowService, ServerInterceptor arrowMiddleware) {
     ServerServiceDefinition base = arrowService.bindService();
     MethodDescriptor<Flight.Ticket, OutboundFlightData> get = FlightMethods.serverDoGet();
     ServerMethodDefinition<Object, OutboundFlightData> getDefinition =
@@ -96,7 +101,7 @@ final class FlightDataPlane {
     List<ServerMethodDefinition<?, ?>> arrowMethods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> m : base.getMethods()) {
       if (!OWN_METHODS.contains(m.getMethodDescriptor().getFullMethodName())) {
-        arrowMethods.add(StrictRequests.wrap(m));
+        arrowMethods.add(intercepted(StrictRequests.wrap(m), arrowMiddleware));
       }
     }
     ServiceDescriptor.Builder descriptor =
@@ -110,18 +115,32 @@ final class FlightDataPlane {
     }
     ServerServiceDefinition.Builder service =
         ServerServiceDefinition.builder(descriptor.build())
-            .addMethod(getDefinition)
+            .addMethod(intercepted(getDefinition, RequestHeaders.INTERCEPTOR))
             .addMethod(
-                put,
-                ServerCalls.asyncBidiStreamingCall(
-                    call -> PerfStreams.doPut(call, store, store.inFlightAllocator())))
+                intercepted(
+                    ServerMethodDefinition.create(
+                        put,
+                        ServerCalls.asyncBidiStreamingCall(
+                            call -> PerfStreams.doPut(call, store, store.inFlightAllocator()))),
+                    RequestHeaders.INTERCEPTOR))
             .addMethod(
-                exchange,
-                ServerCalls.asyncBidiStreamingCall(
-                    call -> DoExchangeHandler.handle(call, store.inFlightAllocator())));
+                intercepted(
+                    ServerMethodDefinition.create(
+                        exchange,
+                        ServerCalls.asyncBidiStreamingCall(
+                            call -> DoExchangeHandler.handle(call, store.inFlightAllocator()))),
+                    RequestHeaders.INTERCEPTOR));
     for (ServerMethodDefinition<?, ?> m : arrowMethods) {
       service.addMethod(m);
     }
     return service.build();
+  }
+
+  /** {@code method} with {@code interceptor} in front of its handler. */
+  private static <ReqT, RespT> ServerMethodDefinition<ReqT, RespT> intercepted(
+      ServerMethodDefinition<ReqT, RespT> method, ServerInterceptor interceptor) {
+    ServerCallHandler<ReqT, RespT> handler = method.getServerCallHandler();
+    return method.withServerCallHandler(
+        (call, headers) -> interceptor.interceptCall(call, headers, handler));
   }
 }

@@ -149,23 +149,23 @@ public final class FlightLabServer implements AutoCloseable {
                     return FlightDataPlane.executorFor(call, headers, callExecutor);
                   }
                 })
-            // Arrow's Flight service with DoGet and DoPut replaced by the data plane's.
+            // Arrow's Flight service with DoGet, DoPut and DoExchange replaced by the data
+            // plane's; Arrow's other methods behind Arrow's middleware adapter.
             .addService(
                 ServerInterceptors.intercept(
                     dataPlane.bind(
                         FlightGrpcUtils.createFlightService(
-                            allocator, producer, ServerAuthHandler.NO_OP, callExecutor)),
+                            allocator, producer, ServerAuthHandler.NO_OP, callExecutor),
+                        new ServerInterceptorAdapter(
+                            List.of(
+                                new ServerInterceptorAdapter.KeyFactory<>(
+                                    FlightConstants.HEADER_KEY,
+                                    new ServerHeaderMiddleware.Factory())))),
                     new ServerBackpressureThresholdInterceptor(
-                        TransportSettings.SERVER_BACKPRESSURE_THRESHOLD_BYTES)))
-            .intercept(
-                new ServerInterceptorAdapter(
-                    List.of(
-                        new ServerInterceptorAdapter.KeyFactory<>(
-                            RequestHeaders.KEY, new RequestHeaders.Factory()),
-                        new ServerInterceptorAdapter.KeyFactory<>(
-                            FlightConstants.HEADER_KEY, new ServerHeaderMiddleware.Factory()))));
+                        TransportSettings.SERVER_BACKPRESSURE_THRESHOLD_BYTES)));
     // Global interceptors run last added first: the message size limit, the connection limit,
-    // the gate, then authentication, then Arrow's.
+    // the gate, then authentication; then the service's own (Arrow's middleware adapter on Arrow's
+    // methods, RequestHeaders on the data plane's).
     RefusalLog refusals = new RefusalLog();
     if (!credentials.isEmpty()) {
       netty.intercept(new CallAuthenticator(credentials, refusals));

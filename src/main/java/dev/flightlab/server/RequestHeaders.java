@@ -5,23 +5,43 @@ import static dev.flightlab.wire.FlightHeaders.PUT_MODE;
 
 import dev.flightlab.wire.IpcCompression;
 import dev.flightlab.wire.PutMode;
-import java.util.Map;
-import org.apache.arrow.flight.CallHeaders;
-import org.apache.arrow.flight.CallInfo;
-import org.apache.arrow.flight.CallStatus;
-import org.apache.arrow.flight.FlightServerMiddleware;
-import org.apache.arrow.flight.RequestContext;
-import org.apache.arrow.flight.grpc.ServerInterceptorAdapter;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 
 /**
  * Call headers flightlab reads: the put mode and the compression a DoGet asks for.
  *
  * <p>{@value dev.flightlab.wire.FlightHeaders#PUT_MODE} selects what an upload does to an existing
  * dataset: {@code replace} (the default), {@code append} or {@code create}.
+ *
+ * <p>The data plane's calls (DoGet, DoPut, DoExchange) get them through {@link #INTERCEPTOR}, a
+ * gRPC context value, rather than through Arrow's middleware adapter: that adapter builds a
+ * middleware map, a header view and a forwarding call for every call, about a quarter of a warm
+ * server's per-call set-up under the pyarrow client's uploads. Arrow's own methods keep it.
  */
-public final class RequestHeaders implements FlightServerMiddleware {
-  static final FlightServerMiddleware.Key<RequestHeaders> KEY =
-      FlightServerMiddleware.Key.of("flightlab-request-headers");
+public final class RequestHeaders {
+  private static final Context.Key<RequestHeaders> KEY = Context.key("flightlab-request-headers");
+  private static final Metadata.Key<String> PUT_MODE_KEY =
+      Metadata.Key.of(PUT_MODE, Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> COMPRESSION_KEY =
+      Metadata.Key.of(COMPRESSION, Metadata.ASCII_STRING_MARSHALLER);
+
+  /** Reads the headers of each call it sees into the context its handlers run in. */
+  static final ServerInterceptor INTERCEPTOR =
+      new ServerInterceptor() {
+        @Override
+        public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
+            ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+          RequestHeaders read =
+              new RequestHeaders(headers.get(PUT_MODE_KEY), headers.get(COMPRESSION_KEY));
+          return Contexts.interceptCall(
+              Context.current().withValue(KEY, read), call, headers, next);
+        }
+      };
 
   private final String putMode;
   private final String compression;
@@ -31,11 +51,9 @@ public final class RequestHeaders implements FlightServerMiddleware {
     this.compression = compression;
   }
 
-  /** The headers of the call on this thread, read by the middleware; null outside a call. */
+  /** The headers of the call on this thread; null outside a call that {@link #INTERCEPTOR} saw. */
   static RequestHeaders current() {
-    Map<FlightServerMiddleware.Key<?>, FlightServerMiddleware> middleware =
-        ServerInterceptorAdapter.SERVER_MIDDLEWARE_KEY.get();
-    return middleware != null && middleware.get(KEY) instanceof RequestHeaders h ? h : null;
+    return KEY.get();
   }
 
   /** The compression the call asked for, NONE when it asked for none. */
@@ -51,23 +69,5 @@ public final class RequestHeaders implements FlightServerMiddleware {
       return PutMode.REPLACE;
     }
     return PutMode.parse(putMode);
-  }
-
-  @Override
-  public void onBeforeSendingHeaders(CallHeaders outgoingHeaders) {}
-
-  @Override
-  public void onCallCompleted(CallStatus status) {}
-
-  @Override
-  public void onCallErrored(Throwable err) {}
-
-  /** Reads the headers of each call (credentials are {@link CallAuthenticator}'s). */
-  static final class Factory implements FlightServerMiddleware.Factory<RequestHeaders> {
-    @Override
-    public RequestHeaders onCallStarted(
-        CallInfo info, CallHeaders incomingHeaders, RequestContext context) {
-      return new RequestHeaders(incomingHeaders.get(PUT_MODE), incomingHeaders.get(COMPRESSION));
-    }
   }
 }
