@@ -55,9 +55,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--warmup",
       description =
-          "Without --server: the embedded server first runs uploads and downloads through a"
-              + " throwaway embedded server for this long (e.g. 400ms, 1s), before the embedded server"
-              + " listens; logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
+          "First run uploads and downloads through a throwaway server in this JVM for this long"
+              + " (e.g. 400ms, 1s), so that the demo meets compiled code: before the embedded"
+              + " server listens, or with --server before connecting (warming this JVM's client);"
+              + " logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
   String warmup = ServeCommand.Durations.format(DemoOptions.DEFAULT_WARMUP);
 
   @Option(names = "--verbose", description = "Print stack traces on failure.")

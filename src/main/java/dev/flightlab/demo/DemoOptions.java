@@ -11,7 +11,9 @@ import java.time.Duration;
  * @param batches DoPut operations in the benchmark phase (the original: 100)
  * @param rowsPerBatch rows in each benchmark table, sent as one batch (the original: 131,072)
  * @param security the client's token, trust and client certificate
- * @param warmup how long the embedded server warms up before it listens (0: not at all)
+ * @param warmup how long the demo first runs uploads and downloads through a throwaway server in
+ *     its own JVM, before the embedded server listens or before connecting to {@code server} (0:
+ *     not at all)
  */
 public record DemoOptions(
     URI server, int batches, int rowsPerBatch, ClientSecurity security, Duration warmup) {
@@ -21,7 +23,7 @@ public record DemoOptions(
   /** The original demo's rows per benchmark table. */
   public static final int DEFAULT_ROWS_PER_BATCH = 131_072;
 
-  /** How long the embedded server warms up before it listens, unless --warmup says otherwise. */
+  /** How long the demo warms up (see {@code warmup} above), unless --warmup says otherwise. */
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(1);
 
   /** Options without a warm-up of the embedded server. */
@@ -42,7 +44,7 @@ public record DemoOptions(
     }
   }
 
-  /** A copy whose embedded server warms up for {@code budget} before it listens (0: none). */
+  /** A copy that warms up for {@code budget} first (0: none). */
   public DemoOptions withWarmup(Duration budget) {
     return new DemoOptions(server, batches, rowsPerBatch, security, budget);
   }

@@ -54,21 +54,14 @@ public final class DemoScenario {
    */
   public int run(BufferAllocator allocator) throws Exception {
     if (options.server() != null) {
+      warmUp(
+          false,
+          "before connecting to "
+              + options.server()
+              + ", so that this JVM's client code is compiled");
       return runAgainst(options.server(), allocator, NettyTransport.forClient());
     }
-    if (!options.warmup().isZero()) {
-      ServerWarmup.Outcome done = ServerWarmup.run(options.warmup(), true);
-      warmedUp = done.took();
-      log.info(
-          String.format(
-              Locale.ROOT,
-              "Warm-up: %d uploads and %d downloads through a throwaway embedded server in %d ms,"
-                  + " before the embedded server listens (--warmup 0"
-                  + " skips it; nothing of it is counted below)",
-              done.uploads(),
-              done.downloads(),
-              done.took().toMillis()));
-    }
+    warmUp(true, "before the embedded server listens");
     try (FlightLabServer server =
         FlightLabServer.builder(ServerOptions.ephemeral())
             .allocator(allocator)
@@ -86,6 +79,29 @@ public final class DemoScenario {
           allocator,
           server.clientTransport());
     }
+  }
+
+  /**
+   * Runs the warm-up (when the options ask for one) through a throwaway server in this JVM, sharing
+   * one network thread with its client when {@code embedded} (as the demo's embedded server and
+   * client do), and logs what it did, {@code when}.
+   */
+  private void warmUp(boolean embedded, String when) throws Exception {
+    if (options.warmup().isZero()) {
+      return;
+    }
+    ServerWarmup.Outcome done = ServerWarmup.run(options.warmup(), embedded);
+    warmedUp = done.took();
+    log.info(
+        String.format(
+            Locale.ROOT,
+            "Warm-up: %d uploads and %d downloads through a throwaway %s server in %d ms, %s"
+                + " (--warmup 0 skips it; nothing of it is counted below)",
+            done.uploads(),
+            done.downloads(),
+            embedded ? "embedded" : "loopback",
+            done.took().toMillis(),
+            when));
   }
 
   private int runAgainst(URI server, BufferAllocator allocator, NettyTransport transport)
@@ -193,9 +209,10 @@ public final class DemoScenario {
             + " server's final ack; "
             + (warmedUp.isZero()
                 ? "cold JVM, no warm-up"
-                : "fresh JVM whose upload and download code (client and server) first ran for "
+                : "fresh JVM whose upload and download code first ran for "
                     + warmedUp.toMillis()
-                    + " ms through a throwaway embedded server, before this server listened")
+                    + " ms through a throwaway server in this JVM (--warmup), before "
+                    + (options.server() == null ? "the embedded server listened" : "connecting"))
             + jitNote()
             + (options.server() == null
                 ? "; client and embedded server in one JVM, on one network thread."

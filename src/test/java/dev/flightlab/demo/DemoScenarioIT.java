@@ -141,8 +141,8 @@ class DemoScenarioIT {
     assertThat(log.info.get(1)).startsWith("Started embedded flightlab server on ");
     assertThat(log.info.get(log.info.size() - 1))
         .containsPattern(
-            "fresh JVM whose upload and download code \\(client and server\\) first ran for \\d+"
-                + " ms through a throwaway embedded server, before this server listened")
+            "fresh JVM whose upload and download code first ran for \\d+ ms through a throwaway"
+                + " server in this JVM \\(--warmup\\), before the embedded server listened")
         .doesNotContain("no warm-up");
     // The demo's own uploads are all it lists: the warm-up's datasets never reach its server.
     assertThat(log.info).noneMatch(line -> line.contains("warm-up/"));
@@ -191,6 +191,32 @@ class DemoScenarioIT {
       assertThat(exit).isZero();
       assertThat(log.errors).isEmpty();
       assertThat(log.info).contains("Successful do_put operations: 2 of 2");
+    }
+  }
+
+  @Test
+  void withAServerTheWarmUpRunsInThisJvmBeforeConnectingAndNeverReachesThatServer()
+      throws Exception {
+    CollectingLog log = new CollectingLog();
+    try (ServerFixture fx = ServerFixture.start();
+        RootAllocator allocator = new RootAllocator()) {
+      DemoOptions options =
+          new DemoOptions(fx.uri(), 2, 100, ClientSecurity.NONE).withWarmup(Duration.ofMillis(1));
+      assertThat(new DemoScenario(options, log).run(allocator)).isZero();
+      assertThat(allocator.getAllocatedMemory()).isZero();
+      assertThat(log.errors).isEmpty();
+      assertThat(log.info.get(0))
+          .matches(
+              "Warm-up: 2 uploads and 2 downloads through a throwaway loopback server in \\d+ ms,"
+                  + " before connecting to "
+                  + java.util.regex.Pattern.quote(fx.uri().toString())
+                  + ", so that this JVM's client code is compiled \\(--warmup 0 skips it; .*");
+      assertThat(log.info.get(1)).startsWith("Flight client initialized, connecting to ");
+      assertThat(log.info.get(log.info.size() - 1))
+          .contains("through a throwaway server in this JVM (--warmup), before connecting");
+      // The server saw the demo's datasets only, and one connection: the demo's.
+      assertThat(fx.client().list(null)).hasSize(2 + 2);
+      assertThat(fx.server().connectionsAcceptedEver()).isEqualTo(2);
     }
   }
 }
