@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
 import dev.flightlab.data.BatchSet;
+import dev.flightlab.testing.ServeProcess;
 import dev.flightlab.testing.Tables;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.PutMode;
@@ -23,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.memory.BufferAllocator;
@@ -112,9 +115,11 @@ class CrashRecoveryIT {
     int inDoubt = 0;
     int round = 0;
     for (; round < ROUNDS && System.nanoTime() < deadline; round++) {
-      ServeProcess server = ServeProcess.start(data, work.resolve("round-" + round + ".log"));
+      ServeProcess server =
+          ServeProcess.start(
+              work.resolve("round-" + round + ".log"), "--data-dir", data.toString());
       try (RootAllocator root = new RootAllocator()) {
-        assertThat(server.loadedAndSetAside()[1]).as("set aside after a kill -9").isZero();
+        assertThat(loadedAndSetAside(server)[1]).as("set aside after a kill -9").isZero();
         inDoubt += verify(server, root, states, "round " + round);
         AtomicBoolean killed = new AtomicBoolean();
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -148,10 +153,11 @@ class CrashRecoveryIT {
         acknowledged += acks.get();
       }
     }
-    ServeProcess last = ServeProcess.start(data, work.resolve("final.log"));
+    ServeProcess last =
+        ServeProcess.start(work.resolve("final.log"), "--data-dir", data.toString());
     try (last;
         RootAllocator root = new RootAllocator()) {
-      assertThat(last.loadedAndSetAside()[1]).isZero();
+      assertThat(loadedAndSetAside(last)[1]).isZero();
       inDoubt += verify(last, root, states, "the final start");
     }
     System.out.printf(
@@ -314,7 +320,8 @@ class CrashRecoveryIT {
     DatasetPath hurt = DatasetPath.parse("/crash/hurt");
     DatasetPath fine = DatasetPath.parse("/crash/fine");
     try (RootAllocator root = new RootAllocator()) {
-      try (ServeProcess server = ServeProcess.start(data, work.resolve("before.log"));
+      try (ServeProcess server =
+              ServeProcess.start(work.resolve("before.log"), "--data-dir", data.toString());
           FlightLabClient client = FlightLabClient.connect(ClientOptions.of(server.uri()), root);
           BatchSet a = upload(root, 1);
           BatchSet b = upload(root, 2)) {
@@ -331,9 +338,10 @@ class CrashRecoveryIT {
                 .orElseThrow();
       }
       flipOneBit(segment);
-      try (ServeProcess server = ServeProcess.start(data, work.resolve("after.log"));
+      try (ServeProcess server =
+              ServeProcess.start(work.resolve("after.log"), "--data-dir", data.toString());
           FlightLabClient client = FlightLabClient.connect(ClientOptions.of(server.uri()), root)) {
-        assertThat(server.loadedAndSetAside()).containsExactly(1, 1);
+        assertThat(loadedAndSetAside(server)).containsExactly(1, 1);
         assertThat(server.log())
             .contains("set aside dataset '/crash/hurt'")
             .contains("fails its checksum");
@@ -359,5 +367,17 @@ class CrashRecoveryIT {
       one.put(0, (byte) (one.get(0) ^ 0x01)).rewind();
       f.write(one, at);
     }
+  }
+
+  private static final Pattern LOADED =
+      Pattern.compile("loaded (\\d+) datasets .* set aside (\\d+) to");
+
+  /** The start-up log line's dataset count and set-aside count. */
+  private static int[] loadedAndSetAside(ServeProcess server) {
+    Matcher m = LOADED.matcher(server.log());
+    if (!m.find()) {
+      throw new IllegalStateException("no start-up line in the log: " + server.log());
+    }
+    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
   }
 }

@@ -1,4 +1,4 @@
-package dev.flightlab.durability;
+package dev.flightlab.testing;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,17 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@code flightlab serve --data-dir DIR} in a child JVM (this JVM's class path and flags), so that
- * a test can kill it with SIGKILL and start another on the same directory.
+ * {@code flightlab serve} in a child JVM (this JVM's class path, its {@code --add-opens} and {@code
+ * -D} flags), on a free loopback port: for tests that signal a real server process (SIGTERM,
+ * SIGKILL) or read what it logs.
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Pattern LOADED =
-      Pattern.compile("loaded (\\d+) datasets .* set aside (\\d+) to");
 
   private final Process process;
   private final Path log;
@@ -34,17 +31,18 @@ final class ServeProcess implements AutoCloseable {
     this.reaper = reaper;
   }
 
-  /** Starts a server on {@code dataDir}, its output in {@code log}; waits until it listens. */
-  static ServeProcess start(Path dataDir, Path log, String... extra)
+  /**
+   * Starts {@code flightlab serve --port 0 ARGS...}, its output in {@code log}; waits until it has
+   * written its port file (it listens).
+   */
+  public static ServeProcess start(Path log, String... args)
       throws IOException, InterruptedException {
     Path portFile = log.resolveSibling(log.getFileName() + ".port");
     Files.deleteIfExists(portFile);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens")
-          || arg.startsWith("-Dio.netty")
-          || arg.startsWith("-Duser")) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("-D")) {
         cmd.add(arg);
       }
     }
@@ -52,8 +50,7 @@ final class ServeProcess implements AutoCloseable {
     cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.flightlab.cli.Main"));
     cmd.addAll(List.of("serve", "--port", "0", "--port-file", portFile.toString()));
-    cmd.addAll(List.of("--data-dir", dataDir.toString()));
-    cmd.addAll(List.of(extra));
+    cmd.addAll(List.of(args));
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     // Should this JVM end first, the child goes with it.
@@ -76,26 +73,47 @@ final class ServeProcess implements AutoCloseable {
     }
   }
 
-  URI uri() {
+  /** The server's address. */
+  public URI uri() {
     return URI.create("grpc://127.0.0.1:" + port);
   }
 
-  /** The server's output so far. */
-  String log() throws IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
+  /** The server's port. */
+  public int port() {
+    return port;
   }
 
-  /** The start-up log line's dataset count and set-aside count. */
-  int[] loadedAndSetAside() throws IOException {
-    Matcher m = LOADED.matcher(log());
-    if (!m.find()) {
-      throw new IllegalStateException("no start-up line in the log: " + log());
+  /** The server's output so far. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
     }
-    return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+  }
+
+  /** True while the process runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends SIGTERM and returns at once. */
+  public void sigterm() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit code, or throws when it is still running then. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          "flightlab serve still runs after " + timeout + ":\n" + log());
+    }
+    removeReaper();
+    return process.exitValue();
   }
 
   /** SIGKILL: the process ends at once, mid-call, with nothing flushed or closed. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException("flightlab serve survived SIGKILL");
