@@ -389,13 +389,17 @@ public final class BatchValidator {
       falls |= a - previous;
       previous = a;
     }
-    return falls < 0 ? firstFall32(address, length) : 0;
+    return falls < 0 ? firstFall(address, length, 4) : 0;
   }
 
-  private static long firstFall32(long address, long length) {
-    int previous = MemoryUtil.getInt(address);
+  /** The slow path, once a fall is known to exist: the first index whose offset falls. */
+  private static long firstFall(long address, long length, int width) {
+    long previous = width == 4 ? MemoryUtil.getInt(address) : MemoryUtil.getLong(address);
     for (long i = 1; i <= length; i++) {
-      int o = MemoryUtil.getInt(address + (i << 2));
+      long o =
+          width == 4
+              ? MemoryUtil.getInt(address + (i << 2))
+              : MemoryUtil.getLong(address + (i << 3));
       if (o < previous) {
         return i;
       }
@@ -425,19 +429,7 @@ public final class BatchValidator {
       falls |= a | (a - previous);
       previous = a;
     }
-    return falls < 0 ? firstFall64(address, length) : 0;
-  }
-
-  private static long firstFall64(long address, long length) {
-    long previous = MemoryUtil.getLong(address);
-    for (long i = 1; i <= length; i++) {
-      long o = MemoryUtil.getLong(address + (i << 3));
-      if (o < previous) {
-        return i;
-      }
-      previous = o;
-    }
-    return 0;
+    return falls < 0 ? firstFall(address, length, 8) : 0;
   }
 
   private void variableWidth(String name, long length, long nulls, int width) {
