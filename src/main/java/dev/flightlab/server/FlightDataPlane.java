@@ -74,8 +74,8 @@ final class FlightDataPlane {
    * Arrow's Flight service definition with DoGet, DoPut and DoExchange replaced by flightlab's;
    * registered after Arrow's own, it takes its place (gRPC keeps the last service of a name).
    * Arrow's remaining methods run behind {@code arrowMiddleware} (Arrow's middleware adapter, which
-   * they read their call headers through); flightlab's read theirs through {@link
-   * RequestHeaders#INTERCEPTOR}.
+   * they read their call headers through); flightlab's DoGet and DoPut read theirs through {@link
+   * RequestHeaders#INTERCEPTOR}, and its DoExchange reads none.
    */
   ServerServiceDefinition bind(BindableService arrowService, ServerInterceptor arrowMiddleware) {
     ServerServiceDefinition base = arrowService.bindService();
@@ -124,12 +124,9 @@ final class FlightDataPlane {
                             call -> PerfStreams.doPut(call, store, store.inFlightAllocator()))),
                     RequestHeaders.INTERCEPTOR))
             .addMethod(
-                intercepted(
-                    ServerMethodDefinition.create(
-                        exchange,
-                        ServerCalls.asyncBidiStreamingCall(
-                            call -> DoExchangeHandler.handle(call, store.inFlightAllocator()))),
-                    RequestHeaders.INTERCEPTOR));
+                exchange,
+                ServerCalls.asyncBidiStreamingCall(
+                    call -> DoExchangeHandler.handle(call, store.inFlightAllocator())));
     for (ServerMethodDefinition<?, ?> m : arrowMethods) {
       service.addMethod(m);
     }

@@ -18,10 +18,10 @@ import io.grpc.ServerInterceptor;
  * <p>{@value dev.flightlab.wire.FlightHeaders#PUT_MODE} selects what an upload does to an existing
  * dataset: {@code replace} (the default), {@code append} or {@code create}.
  *
- * <p>The data plane's calls (DoGet, DoPut, DoExchange) get them through {@link #INTERCEPTOR}, a
- * gRPC context value, rather than through Arrow's middleware adapter: that adapter builds a
- * middleware map, a header view and a forwarding call for every call, about a quarter of a warm
- * server's per-call set-up under the pyarrow client's uploads. Arrow's own methods keep it.
+ * <p>The data plane's DoGet and DoPut get them through {@link #INTERCEPTOR}, a gRPC context value,
+ * rather than through Arrow's middleware adapter: that adapter builds a middleware map, a header
+ * view and a forwarding call for every call, about a quarter of a warm server's per-call set-up
+ * under the pyarrow client's uploads. Arrow's own methods keep it.
  */
 public final class RequestHeaders {
   private static final Context.Key<RequestHeaders> KEY = Context.key("flightlab-request-headers");
