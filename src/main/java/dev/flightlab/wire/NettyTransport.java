@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
@@ -243,6 +244,11 @@ public final class NettyTransport implements AutoCloseable {
               channel.pipeline().addLast(accepted);
               return channel;
             });
+    if (domainSocket) {
+      // gRPC sets TCP keep-alive on every connection; a Unix socket has none, and Netty would warn
+      // "Unknown channel option 'SO_KEEPALIVE'" for each one. A null value removes the option.
+      builder.withChildOption(ChannelOption.SO_KEEPALIVE, null);
+    }
   }
 
   /** Connects on this transport's loop, with the composite cumulator on the connection. */
@@ -267,6 +273,9 @@ public final class NettyTransport implements AutoCloseable {
               prepare(channel);
               return channel;
             });
+    if (domainSocket) {
+      builder.withOption(ChannelOption.SO_KEEPALIVE, null); // as for the server, above
+    }
   }
 
   private static void requireEpollFor(boolean domainSocket) {

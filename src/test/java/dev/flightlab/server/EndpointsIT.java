@@ -134,6 +134,14 @@ class EndpointsIT {
   @Test
   void servesAndConnectsOverAUnixDomainSocket() throws Exception {
     Path socket = temp.resolve("flightlab.sock");
+    // Netty warns of a TCP-only option on a Unix socket ("Unknown channel option
+    // 'SO_KEEPALIVE'") unless the transport leaves it out, on both ends.
+    ch.qos.logback.classic.Logger netty =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.netty");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+        new ch.qos.logback.core.read.ListAppender<>();
+    warnings.start();
+    netty.addAppender(warnings);
     try (ServerFixture fx = ServerFixture.start(ServerOptions.ephemeral().withUnixSocket(socket));
         BatchSet data = Tables.people(fx.allocator(), 0, 100, 50)) {
       assertThat(fx.uri()).isEqualTo(URI.create("grpc+unix://" + socket.toAbsolutePath()));
@@ -144,7 +152,12 @@ class EndpointsIT {
       Cli.Run ls = Cli.against(fx.uri().toString(), "ls");
       assertThat(ls.exit()).as(ls.err()).isZero();
       assertThat(ls.out()).contains("/split/people", "150");
+    } finally {
+      netty.detachAppender(warnings);
     }
     assertThat(socket).doesNotExist();
+    assertThat(warnings.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .noneMatch(m -> m.contains("SO_KEEPALIVE"));
   }
 }
