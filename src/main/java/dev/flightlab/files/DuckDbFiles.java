@@ -249,7 +249,7 @@ final class DuckDbFiles {
    * batch being uploaded (its default, 10 MiB, is under three 65,536-row batches). Writing, one
    * thread: the source is one stream read in order, and a second thread only made DuckDB hold
    * batches out of order (a 2.1 GB CSV download peaked at 1.2 GB resident with two, 0.36 GB with
-   * one, in the same time).
+   * one, in the same time); and no asynchronous I/O threads (see below).
    */
   private static DuckDBConnection connect(boolean streamResults, String timeZone)
       throws SQLException {
@@ -268,6 +268,11 @@ final class DuckDbFiles {
         statement.execute("SET streaming_buffer_size = " + literal(READ_AHEAD));
       } else {
         statement.execute("SET threads = 1");
+        // No asynchronous file writes: DuckDB 2.0.0.1 deadlocks in about one COPY in twenty whose
+        // source fails mid-way (the aborting writer holds its queue's lock while it waits for a
+        // write task that needs that lock). Written synchronously, a 3.2 GB Parquet or CSV write
+        // took the same time.
+        statement.execute("SET async_threads = 0");
       }
     } catch (SQLException e) {
       connection.close();
