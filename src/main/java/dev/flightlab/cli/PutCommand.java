@@ -99,9 +99,10 @@ final class PutCommand implements Callable<Integer> {
     PutMode putMode = PutMode.parse(mode);
     ReadOptions options = readOptions();
     FileFormat fileFormat = DataFiles.formatOf(file, options);
+    // The file's batches and the connection get roots of their own, so that nothing the reader
+    // does to its (shared) 0-byte buffer reaches the client's network thread (Allocators).
     try (RootAllocator allocator = Allocators.newRoot();
-        BufferAllocator fileMemory =
-            allocator.newChildAllocator("file:" + file.getFileName(), 0, Long.MAX_VALUE);
+        RootAllocator fileMemory = Allocators.newRoot();
         // The file is checked (and for Parquet/CSV its schema read) before connecting.
         ArrowReader reader = DataFiles.open(file, options, fileMemory);
         FlightLabClient c = client.connect(allocator)) {

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.AllocationManager;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ReferenceManager;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.memory.netty.NettyAllocationManager;
 import org.apache.arrow.memory.rounding.RoundingPolicy;
@@ -140,9 +141,21 @@ public final class Allocators {
           return NettyAllocationManager.FACTORY.create(accountingAllocator, size);
         }
 
+        /**
+         * A 0-byte buffer of the root's own. Arrow hands the one its factory gives to every
+         * zero-size request of the root and of all its children, and Netty's factory gives one
+         * buffer to the whole JVM; a writer index set on it (a 0-row vector's offsets claim 4 or 8
+         * bytes there) then reaches every other user of it, on any thread: Arrow's Flight client,
+         * turning an empty DoPut ack into a buffer, failed with "index: 8, length: 0 (expected:
+         * range(0, 0))" while a 0-row batch was being loaded elsewhere in the JVM.
+         */
         @Override
         public ArrowBuf empty() {
-          return NettyAllocationManager.FACTORY.empty();
+          return new ArrowBuf(
+              ReferenceManager.NO_OP,
+              null,
+              0,
+              NettyAllocationManager.FACTORY.empty().memoryAddress());
         }
       };
 

@@ -97,4 +97,24 @@ class AllocatorsTest {
     assertThat(cache.take(SIZE)).isZero();
     PlatformDependent.freeMemory(b);
   }
+
+  @Test
+  void eachRootHasAZeroByteBufferOfItsOwnThatAWriterIndexSetElsewhereDoesNotReach() {
+    try (RootAllocator a = Allocators.newRoot();
+        RootAllocator b = Allocators.newRoot()) {
+      ArrowBuf emptyOfA = a.buffer(0);
+      ArrowBuf emptyOfB = b.buffer(0);
+      assertThat(emptyOfA.capacity()).isZero();
+      assertThat(emptyOfA).isNotSameAs(emptyOfB);
+      // What a 0-row vector's offsets do to the buffer they were given (Arrow shares one 0-byte
+      // buffer among a root and all its children).
+      emptyOfA.writerIndex(8);
+      try {
+        assertThat(b.buffer(0).writerIndex()).isZero();
+        assertThat(b.getEmpty().writerIndex()).isZero();
+      } finally {
+        emptyOfA.writerIndex(0);
+      }
+    }
+  }
 }
