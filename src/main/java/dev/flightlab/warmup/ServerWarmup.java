@@ -91,7 +91,8 @@ public final class ServerWarmup {
         warm:
         {
           for (int i = 0; i < tables.length; i++) {
-            if (yielded = stop.getAsBoolean()) {
+            if (stop.getAsBoolean()) {
+              yielded = true;
               break warm;
             }
             int rows = ROWS.get(i);
@@ -105,13 +106,15 @@ public final class ServerWarmup {
           }
           do {
             for (int i = 0; i < tables.length; i++) {
-              if (yielded = stop.getAsBoolean()) {
+              if (stop.getAsBoolean()) {
+                yielded = true;
                 break warm;
               }
               DatasetPath path = DatasetPath.parse("/warm-up/" + i);
               client.put(path, tables[i], PutMode.REPLACE);
               uploads++;
-              if (yielded = stop.getAsBoolean()) {
+              if (stop.getAsBoolean()) {
+                yielded = true;
                 break warm;
               }
               try (BatchSet back = client.get(path)) {
