@@ -55,7 +55,7 @@ final class DeltaFileWriter extends ArrowFileWriter {
       written = new HashMap<>();
       for (long id : ids) {
         FieldVector now = provider.lookup(id).getVector();
-        written.put(id, copy(now, 0, now.getValueCount()));
+        written.put(id, VectorCopies.copy(now, 0, now.getValueCount(), allocator));
       }
       batches++;
       return;
@@ -78,7 +78,7 @@ final class DeltaFileWriter extends ArrowFileWriter {
                 + ", which the Arrow IPC file format cannot hold (it holds deltas, not"
                 + " replacements); write a stream (.arrows)");
       }
-      try (FieldVector tail = copy(values, old, values.getValueCount());
+      try (FieldVector tail = VectorCopies.copy(values, old, values.getValueCount(), allocator);
           ArrowRecordBatch body =
               new VectorUnloader(
                       new VectorSchemaRoot(
@@ -87,7 +87,7 @@ final class DeltaFileWriter extends ArrowFileWriter {
           ArrowDictionaryBatch delta = new ArrowDictionaryBatch(id, body, true)) {
         writeDictionaryBatch(delta);
       }
-      FieldVector grown = copy(values, 0, values.getValueCount());
+      FieldVector grown = VectorCopies.copy(values, 0, values.getValueCount(), allocator);
       written.put(id, grown).close();
     }
     batches++;
@@ -95,22 +95,6 @@ final class DeltaFileWriter extends ArrowFileWriter {
 
   private static boolean rangeEquals(FieldVector left, FieldVector right, int length) {
     return new RangeEqualsVisitor(left, right).rangeEquals(new Range(0, 0, length));
-  }
-
-  /** A copy of {@code source}'s values {@code from} (inclusive) to {@code to} (exclusive). */
-  private FieldVector copy(FieldVector source, int from, int to) {
-    FieldVector copy = source.getField().createVector(allocator);
-    try {
-      copy.allocateNew();
-      for (int i = from; i < to; i++) {
-        copy.copyFromSafe(i, i - from, source);
-      }
-      copy.setValueCount(to - from);
-      return copy;
-    } catch (RuntimeException e) {
-      copy.close();
-      throw e;
-    }
   }
 
   /** Closes the file writer, then frees the copies. */

@@ -37,7 +37,8 @@ public final class DictionarySnapshot implements AutoCloseable {
       for (long id : dictionaryIds(schema)) {
         Dictionary dictionary = provider.lookup(id);
         if (dictionary != null) {
-          copies.put(id, copy(dictionary.getVector(), allocator));
+          FieldVector values = dictionary.getVector();
+          copies.put(id, VectorCopies.copy(values, 0, values.getValueCount(), allocator));
         }
       }
     } catch (RuntimeException e) {
@@ -81,21 +82,6 @@ public final class DictionarySnapshot implements AutoCloseable {
     }
     for (Field child : field.getChildren()) {
       collect(child, ids);
-    }
-  }
-
-  private static FieldVector copy(FieldVector source, BufferAllocator allocator) {
-    FieldVector copy = source.getField().createVector(allocator);
-    try {
-      copy.allocateNew();
-      for (int i = 0; i < source.getValueCount(); i++) {
-        copy.copyFromSafe(i, i, source);
-      }
-      copy.setValueCount(source.getValueCount());
-      return copy;
-    } catch (RuntimeException e) {
-      copy.close();
-      throw e;
     }
   }
 
