@@ -54,7 +54,9 @@ final class Segment {
     this.batches = List.copyOf(batches);
     this.dictionaries = Map.copyOf(dictionaries);
     Map<Integer, List<StoredDictionary>> updates = new HashMap<>();
-    dictionaryUpdates.forEach((index, list) -> updates.put(index, List.copyOf(list)));
+    for (Map.Entry<Integer, List<StoredDictionary>> e : dictionaryUpdates.entrySet()) {
+      updates.put(e.getKey(), List.copyOf(e.getValue()));
+    }
     this.dictionaryUpdates = Map.copyOf(updates);
     this.bytesHeld = allocator.getAllocatedMemory();
   }

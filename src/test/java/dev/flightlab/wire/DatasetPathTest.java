@@ -191,4 +191,15 @@ class DatasetPathTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetPath("a"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  /** Written-out equals and hashCode (for C1) keep a record's contract: by canonical path only. */
+  @Test
+  void pathsAreEqualByTheirCanonicalFormOnly() {
+    DatasetPath a = DatasetPath.of(List.of("reports", "daily_sales"));
+    DatasetPath b = DatasetPath.parse("//reports//daily_sales/");
+    assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isEqualTo(a);
+    assertThat(a).isNotEqualTo(DatasetPath.parse("/reports/daily")).isNotEqualTo(SALES);
+    assertThat(a.equals(null)).isFalse();
+    assertThat(new java.util.HashSet<>(List.of(a, b, DatasetPath.parse("/x")))).hasSize(2);
+  }
 }
