@@ -2,6 +2,7 @@ package dev.flightlab.memory;
 
 import io.netty.util.internal.PlatformDependent;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -240,6 +241,22 @@ public final class Allocators {
     int count(long size) {
       ConcurrentLinkedDeque<Long> blocks = free.get(size);
       return blocks == null ? 0 : blocks.size();
+    }
+
+    /**
+     * Cached blocks of exactly {@code size} bytes now, counted up to {@code limit} at most: walks
+     * no more than that, where {@link #count} walks them all (thousands, for a small size).
+     */
+    int countUpTo(long size, int limit) {
+      ConcurrentLinkedDeque<Long> blocks = free.get(size);
+      if (blocks == null) {
+        return 0;
+      }
+      int n = 0;
+      for (Iterator<Long> it = blocks.iterator(); n < limit && it.hasNext(); it.next()) {
+        n++;
+      }
+      return n;
     }
 
     /** Frees every cached block; returns the bytes freed. */

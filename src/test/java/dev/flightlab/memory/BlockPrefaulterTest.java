@@ -29,6 +29,47 @@ class BlockPrefaulterTest {
   }
 
   @Test
+  void countUpToWalksNoFurtherThanItsLimit() {
+    Allocators.BlockCache cache = new Allocators.BlockCache(1L << 30);
+    BlockPrefaulter prefaulter = new BlockPrefaulter(cache, 1L << 30);
+    assertThat(cache.countUpTo(SIZE, 4)).isZero();
+    prefaulter.recurWithoutWorker(SIZE);
+    prefaulter.fill(SIZE);
+    assertThat(cache.countUpTo(SIZE, 3)).isEqualTo(3);
+    assertThat(cache.countUpTo(SIZE, 100)).isEqualTo(BlockPrefaulter.BLOCKS_PER_SIZE);
+    cache.releaseAll();
+  }
+
+  /**
+   * A take that leaves the size's full set of blocks (a freed block came back: a dataset replaced
+   * batch by batch) queues no fill, so the background thread is not woken for nothing.
+   */
+  @Test
+  void aTakeWakesTheThreadOnlyWhenBlocksOfItsSizeAreMissing() throws Exception {
+    Allocators.BlockCache cache = new Allocators.BlockCache(1L << 30);
+    BlockPrefaulter prefaulter = new BlockPrefaulter(cache, 1L << 30);
+    prefaulter.recurWithoutWorker(SIZE);
+    prefaulter.fill(SIZE);
+    long extra = cache.take(SIZE);
+    assertThat(extra).isNotZero();
+    // Back to BLOCKS_PER_SIZE, plus one more block "freed by a replaced dataset".
+    assertThat(prefaulter.fill(SIZE)).isEqualTo(1);
+    assertThat(cache.offer(extra, SIZE)).isTrue();
+    long taken = cache.take(SIZE);
+    prefaulter.taken(SIZE);
+    assertThat(prefaulter.requests()).as("a full set left: no fill queued").isZero();
+    long second = cache.take(SIZE);
+    prefaulter.taken(SIZE);
+    assertThat(prefaulter.requests()).as("one missing: a fill queued").isEqualTo(1);
+    // The background thread puts the missing one back.
+    awaitTrue(() -> cache.countUpTo(SIZE, 100) == BlockPrefaulter.BLOCKS_PER_SIZE);
+    prefaulter.forget();
+    assertThat(cache.offer(taken, SIZE)).isTrue();
+    assertThat(cache.offer(second, SIZE)).isTrue();
+    assertThat(cache.releaseAll()).isEqualTo((BlockPrefaulter.BLOCKS_PER_SIZE + 2) * SIZE);
+  }
+
+  @Test
   void fillStopsWhereTheCacheWouldHoldMoreThanTheReserve() {
     assertFillAdds(1L << 30, 3 * SIZE + SIZE / 2, 3);
   }
