@@ -3,8 +3,6 @@ package dev.flightlab.store;
 import java.nio.ByteBuffer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.IpcOption;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
  * One record batch as it was uploaded, with its per-batch application metadata.
@@ -16,7 +14,8 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
  * @param appMetadata the app_metadata the client sent with the batch, or null
  * @param rowCount rows in the batch
  * @param ipcBodyBytes the batch's IPC body length in bytes (buffers plus padding)
- * @param ipcHeader the batch's IPC message header (flatbuffer), encoded once for every DoGet
+ * @param ipcHeader the batch's IPC message header (flatbuffer), encoded once for every DoGet and
+ *     shared with the batches of the same shape ({@link IpcHeaders})
  */
 public record StoredBatch(
     ArrowRecordBatch batch,
@@ -25,14 +24,10 @@ public record StoredBatch(
     long ipcBodyBytes,
     ByteBuffer ipcHeader) {
 
-  /** Wraps a batch taken over by a store, encoding its IPC header once. */
+  /** Wraps a batch taken over by a store, with its IPC header. */
   static StoredBatch of(ArrowRecordBatch batch, ArrowBuf appMetadata) {
     return new StoredBatch(
-        batch,
-        appMetadata,
-        batch.getLength(),
-        batch.computeBodyLength(),
-        MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT).asReadOnlyBuffer());
+        batch, appMetadata, batch.getLength(), batch.computeBodyLength(), IpcHeaders.of(batch));
   }
 
   void free() {
