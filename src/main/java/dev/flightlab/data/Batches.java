@@ -72,6 +72,86 @@ public final class Batches {
         true);
   }
 
+  /**
+   * Where a schema's validity buffers sit in its batches' flattened node and buffer lists, worked
+   * out once per schema, so that a batch with no bitmap to drop (the usual case: pyarrow and Arrow
+   * C++ send none) is recognised without the per-field layouts and the new batch that {@link
+   * #withoutAllValidBitmaps} builds. That was 2.5 % of a warm server's network thread at 4,096 rows
+   * a batch.
+   */
+  public static final class ValidityPlan {
+    private final int nodes;
+    private final int buffers;
+    // Per node, in the order of the batch's nodes: the index of its validity buffer, or -1.
+    private final int[] validityBuffer;
+
+    private ValidityPlan(int nodes, int buffers, int[] validityBuffer) {
+      this.nodes = nodes;
+      this.buffers = buffers;
+      this.validityBuffer = validityBuffer;
+    }
+
+    /**
+     * The plan for {@code schema}, or null when it has types that {@link #withoutAllValidBitmaps}
+     * leaves alone anyway (views).
+     */
+    public static ValidityPlan of(Schema schema) {
+      List<Integer> validity = new ArrayList<>();
+      int[] bufferCount = {0};
+      for (Field field : schema.getFields()) {
+        if (!plan(field, validity, bufferCount)) {
+          return null;
+        }
+      }
+      int[] indices = new int[validity.size()];
+      for (int i = 0; i < indices.length; i++) {
+        indices[i] = validity.get(i);
+      }
+      return new ValidityPlan(indices.length, bufferCount[0], indices);
+    }
+
+    private static boolean plan(Field field, List<Integer> validity, int[] bufferCount) {
+      ArrowType type = field.getType();
+      if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
+        return false;
+      }
+      List<BufferLayout.BufferType> layout = TypeLayout.getTypeLayout(type).getBufferTypes();
+      validity.add(
+          !layout.isEmpty() && layout.get(0) == BufferLayout.BufferType.VALIDITY
+              ? bufferCount[0]
+              : -1);
+      bufferCount[0] += layout.size();
+      for (Field child : field.getChildren()) {
+        if (!plan(child, validity, bufferCount)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * False only when {@code batch} is shaped as planned and has no validity bitmap that {@link
+     * #withoutAllValidBitmaps} would drop (a column without nulls carrying a non-empty one): then
+     * it would return the batch as it is.
+     */
+    public boolean mayDrop(ArrowRecordBatch batch) {
+      List<ArrowFieldNode> batchNodes = batch.getNodes();
+      List<ArrowBuf> batchBuffers = batch.getBuffers();
+      if (batchNodes.size() != nodes || batchBuffers.size() != buffers) {
+        return true;
+      }
+      for (int n = 0; n < nodes; n++) {
+        int v = validityBuffer[n];
+        if (v >= 0
+            && batchNodes.get(n).getNullCount() == 0
+            && batchBuffers.get(v).readableBytes() > 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   private static ArrowRecordBatch sameBatch(ArrowRecordBatch batch) {
     return new ArrowRecordBatch(
         batch.getLength(),

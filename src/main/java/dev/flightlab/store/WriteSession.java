@@ -32,6 +32,8 @@ public final class WriteSession implements AutoCloseable {
   private final PutMode mode;
   private final BufferAllocator allocator;
   private final Schema memorySchema;
+  // Where memorySchema's validity buffers sit (null for schemas with views): see addReceived.
+  private final Batches.ValidityPlan validity;
   private final List<StoredBatch> batches = new ArrayList<>();
   private final Map<Long, Dictionary> dictionaries = new HashMap<>();
   private final Map<Integer, List<StoredDictionary>> dictionaryUpdates = new HashMap<>();
@@ -52,6 +54,7 @@ public final class WriteSession implements AutoCloseable {
     this.mode = mode;
     this.allocator = allocator;
     this.memorySchema = memorySchema;
+    this.validity = Batches.ValidityPlan.of(memorySchema);
     this.segment = segment;
   }
 
@@ -123,8 +126,7 @@ public final class WriteSession implements AutoCloseable {
         // The same memory, referenced from this session's allocator (no copy).
         owned.add(buf.getReferenceManager().retain(buf, allocator));
       }
-      ArrowRecordBatch batch;
-      try (ArrowRecordBatch taken =
+      ArrowRecordBatch taken =
           new ArrowRecordBatch(
               received.getLength(),
               received.getNodes(),
@@ -132,8 +134,15 @@ public final class WriteSession implements AutoCloseable {
               received.getBodyCompression(),
               received.getVariadicBufferCounts(),
               true,
-              false)) {
-        batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+              false);
+      ArrowRecordBatch batch;
+      if (validity != null && !validity.mayDrop(taken)) {
+        // Nothing to drop: withoutAllValidBitmaps would only make the same batch again.
+        batch = taken;
+      } else {
+        try (taken) {
+          batch = Batches.withoutAllValidBitmaps(taken, memorySchema, allocator);
+        }
       }
       return store(batch, appMetadata);
     } catch (OutOfMemoryException e) {
