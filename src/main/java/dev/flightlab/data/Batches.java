@@ -48,36 +48,16 @@ public final class Batches {
    */
   public static ArrowRecordBatch withoutAllValidBitmaps(
       ArrowRecordBatch batch, Schema schema, BufferAllocator allocator) {
-    List<ArrowBuf> in = batch.getBuffers();
-    List<ArrowFieldNode> nodes = batch.getNodes();
-    List<ArrowBuf> out = new ArrayList<>(in.size());
-    int[] cursor = {0, 0};
-    boolean dropped = false;
-    for (Field field : schema.getFields()) {
-      Boolean d = compact(field, nodes, in, out, cursor, allocator);
-      if (d == null) {
-        return sameBatch(batch);
-      }
-      dropped |= d;
-    }
-    if (!dropped || cursor[0] != nodes.size() || cursor[1] != in.size()) {
-      return sameBatch(batch);
-    }
-    return new ArrowRecordBatch(
-        batch.getLength(),
-        nodes,
-        out,
-        batch.getBodyCompression(),
-        batch.getVariadicBufferCounts(),
-        true);
+    ValidityPlan plan = ValidityPlan.of(schema);
+    return plan == null ? sameBatch(batch) : plan.withoutAllValidBitmaps(batch, allocator);
   }
 
   /**
    * Where a schema's validity buffers sit in its batches' flattened node and buffer lists, worked
-   * out once per schema, so that a batch with no bitmap to drop (the usual case: pyarrow and Arrow
-   * C++ send none) is recognised without the per-field layouts and the new batch that {@link
-   * #withoutAllValidBitmaps} builds. That was 2.5 % of a warm server's network thread at 4,096 rows
-   * a batch.
+   * out once per schema: what {@link #withoutAllValidBitmaps} drops by. A session keeps its plan,
+   * so that a batch with no bitmap to drop (the usual case: pyarrow and Arrow C++ send none) is
+   * recognised without the per-field layouts and without building a second batch. That was 2.5 % of
+   * a warm server's network thread at 4,096 rows a batch.
    */
   public static final class ValidityPlan {
     private final int nodes;
@@ -135,20 +115,58 @@ public final class Batches {
      * it would return the batch as it is.
      */
     public boolean mayDrop(ArrowRecordBatch batch) {
-      List<ArrowFieldNode> batchNodes = batch.getNodes();
-      List<ArrowBuf> batchBuffers = batch.getBuffers();
-      if (batchNodes.size() != nodes || batchBuffers.size() != buffers) {
+      if (!shapedAsPlanned(batch)) {
         return true;
       }
       for (int n = 0; n < nodes; n++) {
-        int v = validityBuffer[n];
-        if (v >= 0
-            && batchNodes.get(n).getNullCount() == 0
-            && batchBuffers.get(v).readableBytes() > 0) {
+        if (drops(batch, n)) {
           return true;
         }
       }
       return false;
+    }
+
+    /**
+     * {@link Batches#withoutAllValidBitmaps} by this plan: a new batch holding its own references
+     * (close it), the validity buffers of columns without nulls replaced by empty ones; the batch
+     * itself, retained, when it has none to drop or is not shaped as planned.
+     */
+    public ArrowRecordBatch withoutAllValidBitmaps(
+        ArrowRecordBatch batch, BufferAllocator allocator) {
+      if (!shapedAsPlanned(batch)) {
+        return sameBatch(batch);
+      }
+      List<ArrowBuf> out = null;
+      for (int n = 0; n < nodes; n++) {
+        if (drops(batch, n)) {
+          if (out == null) {
+            out = new ArrayList<>(batch.getBuffers());
+          }
+          out.set(validityBuffer[n], allocator.getEmpty());
+        }
+      }
+      if (out == null) {
+        return sameBatch(batch);
+      }
+      return new ArrowRecordBatch(
+          batch.getLength(),
+          batch.getNodes(),
+          out,
+          batch.getBodyCompression(),
+          batch.getVariadicBufferCounts(),
+          true);
+    }
+
+    private boolean shapedAsPlanned(ArrowRecordBatch batch) {
+      return batch.getNodes().size() == nodes && batch.getBuffers().size() == buffers;
+    }
+
+    /** True when node {@code n} has no nulls and carries a non-empty validity buffer. */
+    private boolean drops(ArrowRecordBatch batch, int n) {
+      int v = validityBuffer[n];
+      return v >= 0
+          && batch.getNodes().get(n).getNullCount() == 0
+          && batch.getBuffers().get(v).readableBytes() > 0;
     }
   }
 
@@ -160,49 +178,6 @@ public final class Batches {
         batch.getBodyCompression(),
         batch.getVariadicBufferCounts(),
         true);
-  }
-
-  /** Copies one field's buffers, validity dropped where all valid; null when unsupported. */
-  private static Boolean compact(
-      Field field,
-      List<ArrowFieldNode> nodes,
-      List<ArrowBuf> in,
-      List<ArrowBuf> out,
-      int[] cursor,
-      BufferAllocator allocator) {
-    ArrowType type = field.getType();
-    if (type instanceof ArrowType.Utf8View || type instanceof ArrowType.BinaryView) {
-      return null;
-    }
-    if (cursor[0] >= nodes.size()) {
-      return null;
-    }
-    ArrowFieldNode node = nodes.get(cursor[0]++);
-    List<BufferLayout.BufferType> layout = TypeLayout.getTypeLayout(type).getBufferTypes();
-    boolean dropped = false;
-    for (int i = 0; i < layout.size(); i++) {
-      if (cursor[1] >= in.size()) {
-        return null;
-      }
-      ArrowBuf buf = in.get(cursor[1]++);
-      if (i == 0
-          && layout.get(0) == BufferLayout.BufferType.VALIDITY
-          && node.getNullCount() == 0
-          && buf.readableBytes() > 0) {
-        out.add(allocator.getEmpty());
-        dropped = true;
-      } else {
-        out.add(buf);
-      }
-    }
-    for (Field child : field.getChildren()) {
-      Boolean d = compact(child, nodes, in, out, cursor, allocator);
-      if (d == null) {
-        return null;
-      }
-      dropped |= d;
-    }
-    return dropped;
   }
 
   /**
