@@ -3,6 +3,7 @@ package dev.flightlab.cli;
 import dev.flightlab.demo.DemoLog;
 import dev.flightlab.demo.DemoOptions;
 import dev.flightlab.demo.DemoScenario;
+import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.memory.Allocators;
 import java.net.URI;
 import java.util.concurrent.Callable;
@@ -61,12 +62,21 @@ final class DemoCommand implements Callable<Integer> {
               + " logged, never counted; 0 skips it. Default: ${DEFAULT-VALUE}.")
   String warmup = ServeCommand.Durations.format(DemoOptions.DEFAULT_WARMUP);
 
+  @Option(
+      names = "--prefault",
+      description =
+          "Memory the embedded server faults in before it listens, into which its first uploads"
+              + " are received (as serve --prefault); logged, never counted; 0 skips it, and"
+              + " with --server there is nothing to do. Default: ${DEFAULT-VALUE}.")
+  String prefault = MemorySizes.format(ServeCommand.DEFAULT_PREFAULT_BYTES);
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
   DemoOptions options() {
     return new DemoOptions(server, batches, rowsPerBatch, security.security())
-        .withWarmup(ServeCommand.Durations.parse(warmup));
+        .withWarmup(ServeCommand.Durations.parse(warmup))
+        .withPrefault(ServeCommand.sizeOrZero(prefault));
   }
 
   @Override

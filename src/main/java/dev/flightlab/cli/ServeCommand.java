@@ -2,6 +2,7 @@ package dev.flightlab.cli;
 
 import dev.flightlab.jvm.Launch;
 import dev.flightlab.jvm.MemorySizes;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.server.Credentials;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerLimits;
@@ -19,6 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
    * to the first client that connects).
    */
   static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
+
+  /** What --prefault faults in unless told otherwise: a few first uploads' worth. */
+  public static final long DEFAULT_PREFAULT_BYTES = 256L << 20;
 
   @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
   String host;
@@ -179,6 +186,15 @@ final class ServeCommand implements Callable<Integer> {
               + " with its duration; 0 skips it. Default: ${DEFAULT-VALUE}.")
   String warmup;
 
+  @Option(
+      names = "--prefault",
+      description =
+          "Memory to fault in while the server starts (at most --memory-limit), into which the"
+              + " first uploads are received, so that they do not take a page fault every 4 KiB;"
+              + " it stays resident, as the server's reserve; logged with its duration; 0 skips"
+              + " it. Default: ${DEFAULT-VALUE}.")
+  String prefault;
+
   @Option(names = "--verbose", description = "Print stack traces on failure.")
   boolean verbose;
 
@@ -224,7 +240,12 @@ final class ServeCommand implements Callable<Integer> {
     ServerLimits limits = limits();
     Duration warmupBudget = Durations.parse(warmup);
     long building = System.nanoTime();
-    FlightLabServer server = FlightLabServer.builder(options).limits(limits).build().start();
+    // Beside the server's construction, on the other core; done before it listens.
+    FutureTask<Prefaulted> prefaulting =
+        prefaultInBackground(Math.min(sizeOrZero(prefault), options.effectiveMemoryLimit()));
+    FlightLabServer built = FlightLabServer.builder(options).limits(limits).build();
+    logPrefault(prefaulting);
+    FlightLabServer server = built.start();
     logReady(Duration.ofNanos(System.nanoTime() - building));
     // The warm-up runs after the server listens and yields to the first client that connects.
     AtomicBoolean stopping = new AtomicBoolean();
@@ -288,6 +309,51 @@ final class ServeCommand implements Callable<Integer> {
             .orElse(""),
         serverStart.toMillis(),
         flags.isEmpty() ? "none" : String.join(" ", flags));
+  }
+
+  /** Parses a size flag where 0 means none. */
+  static long sizeOrZero(String text) {
+    return text.strip().equals("0") ? 0 : MemorySizes.parse(text);
+  }
+
+  /** What the prefault did: bytes faulted in, and how long it took. */
+  private record Prefaulted(long bytes, long nanos) {}
+
+  /**
+   * Starts faulting in {@code bytes} for the first uploads ({@link Allocators#prefault}) on a
+   * thread of its own.
+   */
+  private static FutureTask<Prefaulted> prefaultInBackground(long bytes) {
+    FutureTask<Prefaulted> task =
+        new FutureTask<>(
+            () -> {
+              long started = System.nanoTime();
+              long done = bytes > 0 ? Allocators.prefault(bytes) : 0;
+              return new Prefaulted(done, System.nanoTime() - started);
+            });
+    Thread t = new Thread(task, "flightlab-prefault-reserve");
+    t.setDaemon(true);
+    t.start();
+    return task;
+  }
+
+  /**
+   * Waits for the prefault and says what it did. One that failed (the OS refused the memory) is
+   * logged and changes nothing else: uploads then take their memory as they come.
+   */
+  private static void logPrefault(FutureTask<Prefaulted> prefaulting) throws InterruptedException {
+    try {
+      Prefaulted done = prefaulting.get();
+      if (done.bytes() > 0) {
+        log.info(
+            "Prefaulted {} for the first uploads in {} ms, before listening (--prefault 0 skips"
+                + " it)",
+            MemorySizes.format(done.bytes()),
+            TimeUnit.NANOSECONDS.toMillis(done.nanos()));
+      }
+    } catch (ExecutionException e) {
+      log.warn("Prefault failed, serving without it: {}", Main.describe(e.getCause()));
+    }
   }
 
   /**
@@ -388,6 +454,7 @@ final class ServeCommand implements Callable<Integer> {
         case "--idle-timeout" -> Durations.format(ServerLimits.DEFAULT_IDLE_TIMEOUT);
         case "--endpoint-rows" -> Long.toString(defaults.endpointRows());
         case "--warmup" -> Durations.format(DEFAULT_WARMUP);
+        case "--prefault" -> MemorySizes.format(DEFAULT_PREFAULT_BYTES);
         default -> null;
       };
     }

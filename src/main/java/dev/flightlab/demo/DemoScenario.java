@@ -6,6 +6,8 @@ import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DemoTables;
 import dev.flightlab.data.IpcSchemas;
+import dev.flightlab.jvm.MemorySizes;
+import dev.flightlab.memory.Allocators;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
 import dev.flightlab.warmup.ServerWarmup;
@@ -61,6 +63,7 @@ public final class DemoScenario {
               + ", so that this JVM's client code is compiled");
       return runAgainst(options.server(), allocator, NettyTransport.forClient());
     }
+    prefault();
     warmUp(true, "before the embedded server listens");
     try (FlightLabServer server =
         FlightLabServer.builder(ServerOptions.ephemeral())
@@ -78,6 +81,27 @@ public final class DemoScenario {
           URI.create("grpc://" + location.getUri().getHost() + ":" + location.getUri().getPort()),
           allocator,
           server.clientTransport());
+    }
+  }
+
+  /**
+   * Faults in the memory the options ask for (when they do) for the embedded server's first
+   * uploads, and logs how long that took.
+   */
+  private void prefault() {
+    if (options.prefaultBytes() == 0) {
+      return;
+    }
+    long started = System.nanoTime();
+    long bytes = Allocators.prefault(options.prefaultBytes());
+    if (bytes > 0) {
+      log.info(
+          String.format(
+              Locale.ROOT,
+              "Prefaulted %s for the embedded server's first uploads in %d ms (--prefault 0 skips"
+                  + " it; nothing of it is counted below)",
+              MemorySizes.format(bytes),
+              (System.nanoTime() - started) / 1_000_000));
     }
   }
 

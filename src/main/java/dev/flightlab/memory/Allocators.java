@@ -29,6 +29,9 @@ import org.apache.arrow.memory.rounding.RoundingPolicy;
  * mapped, instead of memory the kernel must fault in and zero page by page. {@link
  * #releaseCachedBlocks()} gives them all back to the OS. Blocks of sizes that keep missing the
  * cache are faulted in ahead of need by {@link BlockPrefaulter}, within {@link #PREFAULT_BYTES}.
+ *
+ * <p>A server may also fault in one region up front ({@link #prefault}): requests the cache cannot
+ * supply are carved from it while it lasts, before any memory is taken from the OS.
  */
 public final class Allocators {
   /** System property that sets {@link #EXACT_THRESHOLD_BYTES}. */
@@ -70,6 +73,9 @@ public final class Allocators {
   /** The page size allocations are rounded to (and that the prefaulter touches). */
   static final long PAGE = 4096;
 
+  /** The region faulted in up front; null until {@link #prefault} has made one. */
+  private static volatile PrefaultedReserve reserve;
+
   private Allocators() {}
 
   /**
@@ -104,12 +110,69 @@ public final class Allocators {
   }
 
   /**
-   * Returns every cached free block to the OS, and stops prefaulting until block sizes recur;
-   * returns the bytes released.
+   * Returns every cached free block to the OS (or, if carved from the region made by {@link
+   * #prefault}, to that region), and stops prefaulting until block sizes recur; returns the bytes
+   * released.
    */
   public static long releaseCachedBlocks() {
     PREFAULTER.forget();
     return CACHE.releaseAll();
+  }
+
+  /**
+   * Faults in a region of {@code bytes} (rounded down to whole pages) now, on the calling thread,
+   * from which the exact-size requests of every root allocator in this process that the block cache
+   * cannot supply are carved while it lasts: a fresh server's first uploads then write into memory
+   * that is already mapped, instead of taking a page fault every 4 KiB on the network thread. Once
+   * per process: returns the bytes faulted in, 0 when {@code bytes} is less than a page or a region
+   * already exists.
+   *
+   * @throws OutOfMemoryError when the OS refuses the memory
+   */
+  public static synchronized long prefault(long bytes) {
+    long pages = bytes & -PAGE;
+    if (pages < PAGE || reserve != null) {
+      return 0;
+    }
+    reserve = PrefaultedReserve.faultIn(pages);
+    return pages;
+  }
+
+  /** Bytes of the region made by {@link #prefault} not yet carved; 0 when there is none. */
+  public static long prefaultedBytesLeft() {
+    PrefaultedReserve r = reserve;
+    return r == null ? 0 : r.remainingBytes();
+  }
+
+  /** Bytes carved from the region made by {@link #prefault} and not given back. */
+  static long prefaultedBytesOut() {
+    PrefaultedReserve r = reserve;
+    return r == null ? 0 : r.outBytes();
+  }
+
+  /** Frees the region made by {@link #prefault}, so that the next test can make its own. */
+  static synchronized void dropPrefaultForTest() {
+    PrefaultedReserve r = reserve;
+    if (r != null) {
+      r.freeForTest();
+      reserve = null;
+    }
+  }
+
+  /** Whether {@code address} was carved from the region made by {@link #prefault}. */
+  static boolean isPrefaulted(long address) {
+    PrefaultedReserve r = reserve;
+    return r != null && r.contains(address);
+  }
+
+  /** Frees an exact-size block: back to the region it was carved from, or to the OS. */
+  static void freeBlock(long address, long size) {
+    PrefaultedReserve r = reserve;
+    if (r != null && r.contains(address)) {
+      r.giveBack(size);
+    } else {
+      PlatformDependent.freeMemory(address);
+    }
   }
 
   /** A root allocator with no limit beyond the JVM's (the store enforces its own). */
@@ -172,8 +235,13 @@ public final class Allocators {
       super(accountingAllocator);
       long reused = CACHE.take(size);
       if (reused == 0) {
-        PREFAULTER.missed(size);
-        this.address = PlatformDependent.allocateMemory(size);
+        PrefaultedReserve r = reserve;
+        long carved = r == null ? 0 : r.carve(size);
+        if (carved == 0) {
+          PREFAULTER.missed(size);
+          carved = PlatformDependent.allocateMemory(size);
+        }
+        this.address = carved;
       } else {
         PREFAULTER.taken(size);
         this.address = reused;
@@ -194,7 +262,7 @@ public final class Allocators {
     @Override
     protected void release0() {
       if (!CACHE.offer(address, size)) {
-        PlatformDependent.freeMemory(address);
+        freeBlock(address, size);
       }
     }
   }
@@ -266,7 +334,7 @@ public final class Allocators {
         Long address;
         while ((address = e.getValue().pollFirst()) != null) {
           cachedBytes.addAndGet(-e.getKey());
-          PlatformDependent.freeMemory(address);
+          freeBlock(address, e.getKey());
           released += e.getKey();
         }
       }

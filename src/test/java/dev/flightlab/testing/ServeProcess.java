@@ -39,16 +39,7 @@ public final class ServeProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     Path portFile = log.resolveSibling(log.getFileName() + ".port");
     Files.deleteIfExists(portFile);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("-D")) {
-        cmd.add(arg);
-      }
-    }
-    // A quick start matters more than peak speed here.
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.flightlab.cli.Main"));
+    List<String> cmd = mainCommand();
     cmd.addAll(List.of("serve", "--port", "0", "--port-file", portFile.toString()));
     cmd.addAll(List.of(args));
     Process p =
@@ -71,6 +62,40 @@ public final class ServeProcess implements AutoCloseable {
       }
       Thread.sleep(20);
     }
+  }
+
+  /**
+   * Runs {@code flightlab ARGS...} (any command) in a child JVM set up as {@link #start}'s, its
+   * output in {@code log}, to its end; its exit code.
+   *
+   * @throws IOException when it is still running after {@code timeout} (it is killed)
+   */
+  public static int runToEnd(Path log, Duration timeout, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = mainCommand();
+    cmd.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IOException("flightlab " + args[0] + " still ran after " + timeout);
+    }
+    return p.exitValue();
+  }
+
+  /** java, this JVM's --add-opens and -D flags, quick-start flags, and flightlab's Main. */
+  private static List<String> mainCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("-D")) {
+        cmd.add(arg);
+      }
+    }
+    // A quick start matters more than peak speed here.
+    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.flightlab.cli.Main"));
+    return cmd;
   }
 
   /** The server's address. */
