@@ -464,12 +464,26 @@ public final class NettyTransport implements AutoCloseable {
    */
   @ChannelHandler.Sharable
   private static final class FlushBeforeReset extends ChannelOutboundHandlerAdapter {
+    // Package-private in grpc-netty; looked up once, since every write of every call passes here.
+    private static final Class<?> CANCEL_SERVER_STREAM =
+        grpcNettyClass("CancelServerStreamCommand");
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg.getClass().getSimpleName().equals("CancelServerStreamCommand")) {
+      if (msg.getClass() == CANCEL_SERVER_STREAM) {
         ctx.flush();
       }
       ctx.write(msg, promise);
+    }
+  }
+
+  /** A class of grpc-netty's by its simple name; fails at once if a gRPC upgrade renamed it. */
+  private static Class<?> grpcNettyClass(String simpleName) {
+    try {
+      return Class.forName(
+          "io.grpc.netty." + simpleName, false, GrpcHttp2ConnectionHandler.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("grpc-netty has no " + simpleName, e);
     }
   }
 
