@@ -8,17 +8,31 @@ import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Exact-size allocation and the cache of freed blocks behind it. */
+/**
+ * Exact-size allocation and the cache of freed blocks behind it: the same with and without a
+ * prefaulted region to carve blocks from (a server's first uploads, and everything after).
+ */
+@ParameterizedClass(name = "prefaulted region: {0}")
+@ValueSource(booleans = {false, true})
 class AllocatorsTest {
   // An odd number of pages, so that no other buffer of this size is in the process-wide cache.
   private static final long SIZE = 4096L * 301;
+
+  @Parameter boolean prefaulted;
 
   private RootAllocator root;
 
   @BeforeEach
   void start() {
     Allocators.releaseCachedBlocks();
+    Allocators.dropPrefaultForTest();
+    if (prefaulted) {
+      assertThat(Allocators.prefault(8 * SIZE)).isEqualTo(8 * SIZE);
+    }
     root = Allocators.newRoot();
   }
 
@@ -27,6 +41,8 @@ class AllocatorsTest {
     assertThat(root.getAllocatedMemory()).as(root.toVerboseString()).isZero();
     root.close();
     Allocators.releaseCachedBlocks();
+    assertThat(Allocators.prefaultedBytesOut()).as("every carved block back").isZero();
+    Allocators.dropPrefaultForTest();
   }
 
   @Test
@@ -34,6 +50,7 @@ class AllocatorsTest {
     long address;
     try (ArrowBuf first = root.buffer(SIZE)) {
       address = first.memoryAddress();
+      assertThat(Allocators.isPrefaulted(address)).isEqualTo(prefaulted);
     }
     assertThat(Allocators.cachedBlockBytes()).isEqualTo(SIZE);
     try (ArrowBuf second = root.buffer(SIZE)) {
