@@ -1,8 +1,11 @@
 package dev.flightlab.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -14,13 +17,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exact-size allocation and the cache of freed blocks behind it: the same with and without a
- * prefaulted region to carve blocks from (a server's first uploads, and everything after).
+ * prefaulted region to carve blocks from (a server's first uploads, and everything after). With
+ * one, large buffers come from it while it lasts, then from the OS, and every block carved from it
+ * finds its way back to it (never to the C allocator's free, which would abort the JVM on a pointer
+ * into the middle of the region).
  */
 @ParameterizedClass(name = "prefaulted region: {0}")
 @ValueSource(booleans = {false, true})
 class AllocatorsTest {
   // An odd number of pages, so that no other buffer of this size is in the process-wide cache.
   private static final long SIZE = 4096L * 301;
+  private static final long REGION = 8 * SIZE;
 
   @Parameter boolean prefaulted;
 
@@ -31,7 +38,7 @@ class AllocatorsTest {
     Allocators.releaseCachedBlocks();
     Allocators.dropPrefaultForTest();
     if (prefaulted) {
-      assertThat(Allocators.prefault(8 * SIZE)).isEqualTo(8 * SIZE);
+      assertThat(Allocators.prefault(REGION + 100)).as("rounded down to pages").isEqualTo(REGION);
     }
     root = Allocators.newRoot();
   }
@@ -133,5 +140,74 @@ class AllocatorsTest {
         emptyOfA.writerIndex(0);
       }
     }
+  }
+
+  // The prefaulted region's own behaviour.
+
+  @Test
+  void largeBuffersComeFromTheRegionWhileItLastsThenFromTheOs() {
+    assumeTrue(prefaulted, "the prefaulted region's own");
+    List<ArrowBuf> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < REGION / SIZE; i++) {
+        ArrowBuf buf = root.buffer(SIZE);
+        held.add(buf);
+        assertThat(Allocators.isPrefaulted(buf.memoryAddress())).as("buffer %d", i).isTrue();
+        buf.setLong(SIZE - 8, i);
+      }
+      assertThat(Allocators.prefaultedBytesLeft()).isZero();
+      ArrowBuf beyond = root.buffer(SIZE);
+      held.add(beyond);
+      assertThat(Allocators.isPrefaulted(beyond.memoryAddress())).isFalse();
+      for (int i = 0; i < REGION / SIZE; i++) {
+        assertThat(held.get(i).getLong(SIZE - 8)).isEqualTo(i);
+      }
+    } finally {
+      held.forEach(ArrowBuf::close);
+    }
+  }
+
+  @Test
+  void smallBuffersStayWithNettysPools() {
+    assumeTrue(prefaulted, "the prefaulted region's own");
+    try (ArrowBuf small = root.buffer(1024)) {
+      assertThat(Allocators.isPrefaulted(small.memoryAddress())).isFalse();
+      assertThat(Allocators.prefaultedBytesLeft()).isEqualTo(REGION);
+    }
+  }
+
+  @Test
+  void aCarvedBlockLetGoByTheCacheGoesBackToTheRegionWhichThenStartsOver() {
+    assumeTrue(prefaulted, "the prefaulted region's own");
+    long address;
+    try (ArrowBuf first = root.buffer(SIZE)) {
+      address = first.memoryAddress();
+    }
+    assertThat(Allocators.prefaultedBytesOut()).as("in the cache, still out").isEqualTo(SIZE);
+    assertThat(Allocators.prefaultedBytesLeft()).isEqualTo(REGION - SIZE);
+    assertThat(Allocators.releaseCachedBlocks()).isEqualTo(SIZE);
+    assertThat(Allocators.prefaultedBytesOut()).isZero();
+    assertThat(Allocators.prefaultedBytesLeft())
+        .as("carved again from its start")
+        .isEqualTo(REGION);
+    try (ArrowBuf afterClear = root.buffer(2 * SIZE)) {
+      assertThat(afterClear.memoryAddress()).isEqualTo(address);
+    }
+  }
+
+  @Test
+  void aSecondPrefaultInTheSameProcessDoesNothing() {
+    assumeTrue(prefaulted, "the prefaulted region's own");
+    assertThat(Allocators.prefault(REGION)).isZero();
+    assertThat(Allocators.prefaultedBytesLeft()).isEqualTo(REGION);
+  }
+
+  @Test
+  void lessThanAPageIsNoRegion() {
+    assumeTrue(prefaulted, "the prefaulted region's own");
+    Allocators.dropPrefaultForTest();
+    assertThat(Allocators.prefault(4095)).isZero();
+    assertThat(Allocators.prefaultedBytesLeft()).isZero();
+    assertThat(Allocators.prefault(REGION)).isEqualTo(REGION);
   }
 }
