@@ -37,9 +37,16 @@ public final class ServeProcess implements AutoCloseable {
    */
   public static ServeProcess start(Path log, String... args)
       throws IOException, InterruptedException {
+    return start(log, List.of(), args);
+  }
+
+  /** Like {@link #start(Path, String...)}, with {@code jvmFlags} (such as -D properties) too. */
+  public static ServeProcess start(Path log, List<String> jvmFlags, String... args)
+      throws IOException, InterruptedException {
     Path portFile = log.resolveSibling(log.getFileName() + ".port");
     Files.deleteIfExists(portFile);
     List<String> cmd = mainCommand();
+    cmd.addAll(cmd.indexOf("-cp"), jvmFlags);
     cmd.addAll(List.of("serve", "--port", "0", "--port-file", portFile.toString()));
     cmd.addAll(List.of(args));
     Process p =
