@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -311,10 +312,12 @@ final class ServeCommand implements Callable<Integer> {
         flags.isEmpty() ? "none" : String.join(" ", flags));
   }
 
-  /** Parses a size flag where 0 means none. */
+  /** Parses a size flag where 0 (in any unit: 0, 0MiB) means none. */
   static long sizeOrZero(String text) {
-    return text.strip().equals("0") ? 0 : MemorySizes.parse(text);
+    return ZERO_SIZE.matcher(text).matches() ? 0 : MemorySizes.parse(text);
   }
+
+  private static final Pattern ZERO_SIZE = Pattern.compile("\\s*0+(?:\\.0*)?\\s*[A-Za-z]*\\s*");
 
   /** What the prefault did: bytes faulted in, and how long it took. */
   private record Prefaulted(long bytes, long nanos) {}

@@ -236,12 +236,12 @@ public final class Allocators {
       long reused = CACHE.take(size);
       if (reused == 0) {
         PrefaultedReserve r = reserve;
-        long carved = r == null ? 0 : r.carve(size);
-        if (carved == 0) {
+        long fresh = r == null ? 0 : r.carve(size);
+        if (fresh == 0) {
           PREFAULTER.missed(size);
-          carved = PlatformDependent.allocateMemory(size);
+          fresh = PlatformDependent.allocateMemory(size);
         }
-        this.address = carved;
+        this.address = fresh;
       } else {
         PREFAULTER.taken(size);
         this.address = reused;

@@ -72,6 +72,21 @@ class ServeCommandTest {
   }
 
   @Test
+  void prefaultTakesZeroInAnyUnitAsNoneAndShowsItsDefault() {
+    for (String zero : new String[] {"0", " 0 ", "0MiB", "0.0g", "00k"}) {
+      assertThat(ServeCommand.sizeOrZero(zero)).as(zero).isZero();
+    }
+    assertThat(ServeCommand.sizeOrZero("256.00 MiB")).isEqualTo(256L << 20);
+    assertThat(ServeCommand.sizeOrZero("1k")).isEqualTo(1024);
+    assertThat(ServeCommand.sizeOrZero("10")).isEqualTo(10);
+    ServeCommand serve = new ServeCommand();
+    new CommandLine(serve).parseArgs();
+    assertThat(ServeCommand.sizeOrZero(serve.prefault))
+        .isEqualTo(ServeCommand.DEFAULT_PREFAULT_BYTES);
+    assertThat(Cli.run("serve", "--help").out()).contains("Default: 256.00 MiB.");
+  }
+
+  @Test
   void durationsPrintAsTheyParse() {
     for (Duration d :
         new Duration[] {Duration.ofSeconds(10), Duration.ofMillis(500), Duration.ofMillis(1500)}) {
