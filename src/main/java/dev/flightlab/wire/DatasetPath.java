@@ -25,10 +25,36 @@ public record DatasetPath(String canonical) implements Comparable<DatasetPath> {
   public static final int MAX_LENGTH = 4096;
 
   public DatasetPath {
-    if (!canonical.equals(normalise(List.of(canonical)))) {
+    if (!isCanonical(canonical)) {
       throw new IllegalArgumentException(
           "not a canonical path: '" + canonical + "' (use DatasetPath.parse)");
     }
+  }
+
+  /**
+   * Whether {@code path} is what {@link #normalise} makes of itself: one pass, no allocation (every
+   * call's path comes through here, after normalise built it).
+   */
+  private static boolean isCanonical(String path) {
+    int n = path.length();
+    if (n < 2 || n > MAX_LENGTH || path.charAt(0) != '/' || path.charAt(n - 1) == '/') {
+      return false;
+    }
+    int partStart = 1;
+    for (int i = 1; i <= n; i++) {
+      char c = i < n ? path.charAt(i) : '/';
+      if (c == '/') {
+        int length = i - partStart;
+        if (length == 0
+            || (length <= 2 && path.charAt(partStart) == '.' && path.charAt(i - 1) == '.')) {
+          return false;
+        }
+        partStart = i + 1;
+      } else if (Character.isISOControl(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Normalises a path string such as {@code reports/daily_sales} or {@code /a//b/}. */

@@ -190,6 +190,27 @@ class DatasetPathTest {
         .hasMessageContaining("not a canonical path");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetPath("a"))
         .isInstanceOf(IllegalArgumentException.class);
+    for (String notCanonical :
+        new String[] {
+          "/a/",
+          "//a",
+          "/a/./b",
+          "/a/../b",
+          "/.",
+          "/..",
+          "/a/.",
+          "/a\u0001b",
+          "/" + "x".repeat(4096)
+        }) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DatasetPath(notCanonical))
+          .as(notCanonical)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not a canonical path");
+    }
+    for (String canonical : new String[] {"/a", "/.a/b.", "/a/.../b", "/ ", "/x/..y", "/été"}) {
+      org.assertj.core.api.Assertions.assertThat(new DatasetPath(canonical).canonical())
+          .isEqualTo(DatasetPath.parse(canonical).canonical());
+    }
   }
 
   /** Written-out equals and hashCode (for C1) keep a record's contract: by canonical path only. */
