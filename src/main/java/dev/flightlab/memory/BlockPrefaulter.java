@@ -149,7 +149,7 @@ final class BlockPrefaulter {
   }
 
   /** Writes one byte of every page, which makes the kernel map (and zero) them now. */
-  private static void touch(long address, long size) {
+  static void touch(long address, long size) {
     for (long at = 0; at < size; at += Allocators.PAGE) {
       PlatformDependent.putByte(address + at, (byte) 0);
     }

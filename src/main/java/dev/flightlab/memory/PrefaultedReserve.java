@@ -41,9 +41,7 @@ final class PrefaultedReserve {
     // One page more, so that the region can start on a page boundary whatever malloc returns.
     long allocated = PlatformDependent.allocateMemory(sizeBytes + Allocators.PAGE);
     long base = (allocated + Allocators.PAGE - 1) & -Allocators.PAGE;
-    for (long at = 0; at < sizeBytes; at += Allocators.PAGE) {
-      PlatformDependent.putByte(base + at, (byte) 0);
-    }
+    BlockPrefaulter.touch(base, sizeBytes);
     return new PrefaultedReserve(allocated, base, sizeBytes);
   }
 
