@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
   DemoOptions options() {
     return new DemoOptions(server, batches, rowsPerBatch, security.security())
         .withWarmup(ServeCommand.Durations.parse(warmup))
-        .withPrefault(ServeCommand.sizeOrZero(prefault));
+        .withPrefault(MemorySizes.parseOrZero(prefault));
   }
 
   @Override

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -243,7 +242,8 @@ final class ServeCommand implements Callable<Integer> {
     long building = System.nanoTime();
     // Beside the server's construction, on the other core; done before it listens.
     FutureTask<Prefaulted> prefaulting =
-        prefaultInBackground(Math.min(sizeOrZero(prefault), options.effectiveMemoryLimit()));
+        prefaultInBackground(
+            Math.min(MemorySizes.parseOrZero(prefault), options.effectiveMemoryLimit()));
     FlightLabServer built = FlightLabServer.builder(options).limits(limits).build();
     logPrefault(prefaulting);
     FlightLabServer server = built.start();
@@ -311,13 +311,6 @@ final class ServeCommand implements Callable<Integer> {
         serverStart.toMillis(),
         flags.isEmpty() ? "none" : String.join(" ", flags));
   }
-
-  /** Parses a size flag where 0 (in any unit: 0, 0MiB) means none. */
-  static long sizeOrZero(String text) {
-    return ZERO_SIZE.matcher(text).matches() ? 0 : MemorySizes.parse(text);
-  }
-
-  private static final Pattern ZERO_SIZE = Pattern.compile("\\s*0+(?:\\.0*)?\\s*[A-Za-z]*\\s*");
 
   /** What the prefault did: bytes faulted in, and how long it took. */
   private record Prefaulted(long bytes, long nanos) {}

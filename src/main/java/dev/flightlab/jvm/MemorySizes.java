@@ -21,6 +21,15 @@ public final class MemorySizes {
    * k/m/g/t and KiB/MiB/GiB/TiB are powers of 1024; kB/MB/GB/TB are powers of 1000.
    */
   public static long parse(String text) {
+    return parse(text, false);
+  }
+
+  /** Like {@link #parse(String)}, but 0 (in any unit: 0, 0MiB, 0.0g) is allowed: none. */
+  public static long parseOrZero(String text) {
+    return parse(text, true);
+  }
+
+  private static long parse(String text, boolean zeroAllowed) {
     Matcher m = SIZE.matcher(text);
     if (!m.matches()) {
       throw new IllegalArgumentException(
@@ -43,6 +52,9 @@ public final class MemorySizes {
         };
     if (unit.equals("%") && (value <= 0 || value > 100)) {
       throw new IllegalArgumentException("a share of direct memory must be in (0, 100]%: " + text);
+    }
+    if (zeroAllowed && bytes == 0) {
+      return 0;
     }
     if (bytes < 1) {
       throw new IllegalArgumentException("size must be at least 1 byte: '" + text + "'");

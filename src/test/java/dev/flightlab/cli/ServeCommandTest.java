@@ -1,6 +1,7 @@
 package dev.flightlab.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flightlab.jvm.MemorySizes;
 import dev.flightlab.server.ServerOptions;
@@ -74,14 +75,22 @@ class ServeCommandTest {
   @Test
   void prefaultTakesZeroInAnyUnitAsNoneAndShowsItsDefault() {
     for (String zero : new String[] {"0", " 0 ", "0MiB", "0.0g", "00k"}) {
-      assertThat(ServeCommand.sizeOrZero(zero)).as(zero).isZero();
+      assertThat(MemorySizes.parseOrZero(zero)).as(zero).isZero();
     }
-    assertThat(ServeCommand.sizeOrZero("256.00 MiB")).isEqualTo(256L << 20);
-    assertThat(ServeCommand.sizeOrZero("1k")).isEqualTo(1024);
-    assertThat(ServeCommand.sizeOrZero("10")).isEqualTo(10);
+    assertThat(MemorySizes.parseOrZero("256.00 MiB")).isEqualTo(256L << 20);
+    assertThat(MemorySizes.parseOrZero("1k")).isEqualTo(1024);
+    assertThat(MemorySizes.parseOrZero("10")).isEqualTo(10);
+    // Zero is allowed, not anything else: the sizes' own grammar still applies.
+    for (String bad : new String[] {"0foo", "0.5", "-0", ""}) {
+      assertThatThrownBy(() -> MemorySizes.parseOrZero(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> MemorySizes.parse("0MiB"))
+        .isInstanceOf(IllegalArgumentException.class);
     ServeCommand serve = new ServeCommand();
     new CommandLine(serve).parseArgs();
-    assertThat(ServeCommand.sizeOrZero(serve.prefault))
+    assertThat(MemorySizes.parseOrZero(serve.prefault))
         .isEqualTo(ServeCommand.DEFAULT_PREFAULT_BYTES);
     assertThat(Cli.run("serve", "--help").out()).contains("Default: 256.00 MiB.");
   }
