@@ -3,6 +3,8 @@ package dev.flightlab.wire;
 import io.grpc.netty.GrpcHttp2ConnectionHandler;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.buffer.AdaptiveByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -80,6 +82,16 @@ public final class NettyTransport implements AutoCloseable {
    */
   static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFERS =
       new AdaptiveRecvByteBufAllocator(64, 16 << 10, 1 << 20);
+
+  /**
+   * Where every connection's buffers come from (socket reads, outbound frames): Netty's adaptive
+   * allocator, direct memory. gRPC's own pooled allocator (2 MiB chunks) frees a chunk as soon as
+   * the last buffer in it is released, which on a server taking 2 MB uploads was after nearly every
+   * message: the next message's socket reads then landed on fresh pages, and a warm server took a
+   * page fault for every third page it received (45,000 for 600 uploads of 2.2 MB, against 4,700
+   * with this one). The adaptive allocator keeps its chunks for reuse.
+   */
+  static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator(true);
 
   /**
    * The SETTINGS_MAX_FRAME_SIZE a connection to another process asks of its peer: 256 KiB instead
@@ -243,7 +255,10 @@ public final class NettyTransport implements AutoCloseable {
                       : EPOLL ? new EpollServerSocketChannel() : new NioServerSocketChannel();
               channel.pipeline().addLast(accepted);
               return channel;
-            });
+            })
+        // After gRPC's own, so these win.
+        .withOption(ChannelOption.ALLOCATOR, BUFFERS)
+        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS);
     if (domainSocket) {
       // gRPC sets TCP keep-alive on every connection; a Unix socket has none, and Netty would warn
       // "Unknown channel option 'SO_KEEPALIVE'" for each one. A null value removes the option.
@@ -272,7 +287,8 @@ public final class NettyTransport implements AutoCloseable {
                       : EPOLL ? new EpollSocketChannel() : new NioSocketChannel();
               prepare(channel);
               return channel;
-            });
+            })
+        .withOption(ChannelOption.ALLOCATOR, BUFFERS); // after gRPC's own, so it wins
     if (domainSocket) {
       builder.withOption(ChannelOption.SO_KEEPALIVE, null); // as for the server, above
     }

@@ -133,6 +133,31 @@ class NettyTransportIT {
     assertBothSidesNegotiate(NettyTransport.MAX_FRAME_BYTES);
   }
 
+  @Test
+  void everyConnectionTakesItsBuffersFromTheAdaptiveAllocatorNotGrpcsPool() throws Exception {
+    NettyTransport embedded = NettyTransport.forEmbeddedServer();
+    start(embedded, embedded.clientOnSameLoop());
+    assertBuffersFromTransport();
+    stop();
+    start(NettyTransport.forServer(), NettyTransport.forClient());
+    assertBuffersFromTransport();
+  }
+
+  /** Both ends' connections allocate from {@link NettyTransport#BUFFERS}, after a large echo. */
+  private void assertBuffersFromTransport() {
+    byte[] message = new byte[3 << 20];
+    new Random(7).nextBytes(message);
+    assertThat(echo(message)).isEqualTo(message);
+    for (NettyTransport side : new NettyTransport[] {clientTransport, serverTransport}) {
+      List<Channel> connections = List.copyOf(side.connections());
+      assertThat(connections).isNotEmpty();
+      for (Channel connection : connections) {
+        assertThat(connection.alloc()).isSameAs(NettyTransport.BUFFERS);
+      }
+    }
+    assertThat(NettyTransport.BUFFERS).isInstanceOf(io.netty.buffer.AdaptiveByteBufAllocator.class);
+  }
+
   /** Each side may send, and reads, frames of up to {@code expected} bytes. */
   private void assertBothSidesNegotiate(int expected) throws Exception {
     assertThat(echo(new byte[] {1, 2, 3})).containsExactly(1, 2, 3);
