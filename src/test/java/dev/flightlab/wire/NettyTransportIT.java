@@ -13,6 +13,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.channel.Channel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -155,7 +156,7 @@ class NettyTransportIT {
         assertThat(connection.alloc()).isSameAs(NettyTransport.BUFFERS);
       }
     }
-    assertThat(NettyTransport.BUFFERS).isInstanceOf(io.netty.buffer.AdaptiveByteBufAllocator.class);
+    assertThat(NettyTransport.BUFFERS).isInstanceOf(AdaptiveByteBufAllocator.class);
   }
 
   /** Each side may send, and reads, frames of up to {@code expected} bytes. */
