@@ -48,7 +48,17 @@ public final class Batches {
    */
   public static ArrowRecordBatch withoutAllValidBitmaps(
       ArrowRecordBatch batch, Schema schema, BufferAllocator allocator) {
-    ValidityPlan plan = ValidityPlan.of(schema);
+    return withoutAllValidBitmaps(batch, ValidityPlan.of(schema), allocator);
+  }
+
+  /**
+   * {@link #withoutAllValidBitmaps(ArrowRecordBatch, Schema, BufferAllocator)} by a plan worked out
+   * once for the batches' schema ({@link ValidityPlan#of}; null, as it gives for schemas with types
+   * this does not handle, returns {@code batch} itself retained): for a caller that sends or stores
+   * many batches of one schema.
+   */
+  public static ArrowRecordBatch withoutAllValidBitmaps(
+      ArrowRecordBatch batch, ValidityPlan plan, BufferAllocator allocator) {
     return plan == null ? sameBatch(batch) : plan.withoutAllValidBitmaps(batch, allocator);
   }
 

@@ -45,11 +45,6 @@ final class PrefaultedReserve {
     return new PrefaultedReserve(allocated, base, sizeBytes);
   }
 
-  /** The region's size in bytes. */
-  long sizeBytes() {
-    return sizeBytes;
-  }
-
   /** The start of a block of {@code bytes} from the region, or 0 when not that much is left. */
   synchronized long carve(long bytes) {
     if (bytes <= 0 || bytes > sizeBytes - carvedBytes) {

@@ -83,7 +83,7 @@ public final class WriteSession implements AutoCloseable {
       ArrowRecordBatch batch;
       try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
         // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
-        batch = withoutAllValidBitmaps(taken);
+        batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
       }
       StoredBatch stored = store(batch, appMetadata);
       store.checkMemoryLimit(path);
@@ -91,13 +91,6 @@ public final class WriteSession implements AutoCloseable {
     } catch (OutOfMemoryException e) {
       throw store.overMemoryLimit(path);
     }
-  }
-
-  /** {@link Batches#withoutAllValidBitmaps} by this session's plan, worked out once. */
-  private ArrowRecordBatch withoutAllValidBitmaps(ArrowRecordBatch batch) {
-    return validity == null
-        ? Batches.withoutAllValidBitmaps(batch, memorySchema, allocator)
-        : validity.withoutAllValidBitmaps(batch, allocator);
   }
 
   /** Keeps {@code batch} (taken over) with a copy of its app_metadata; frees it on failure. */
@@ -148,7 +141,7 @@ public final class WriteSession implements AutoCloseable {
         batch = taken;
       } else {
         try (taken) {
-          batch = withoutAllValidBitmaps(taken);
+          batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
         }
       }
       return store(batch, appMetadata);

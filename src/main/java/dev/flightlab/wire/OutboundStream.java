@@ -71,8 +71,9 @@ public final class OutboundStream {
     }
     CompressionCodec codec = compression.enabled() ? compression.newCodec() : null;
     List<ArrowRecordBatch> batches = data.batches();
+    Batches.ValidityPlan validity = Batches.ValidityPlan.of(data.schema());
     for (int i = 0; i < batches.size(); i++) {
-      try (ArrowRecordBatch wire = wireBatch(batches.get(i), data.schema(), codec, allocator)) {
+      try (ArrowRecordBatch wire = wireBatch(batches.get(i), validity, codec, allocator)) {
         OutboundFlightData message =
             OutboundFlightData.recordBatch(wire, appMetadata.get(i), IpcOption.DEFAULT);
         ipcStreamBytes += message.ipcStreamBytes();
@@ -100,8 +101,11 @@ public final class OutboundStream {
 
   /** The batch as it goes on the wire: all-valid bitmaps dropped, then compressed if asked. */
   private static ArrowRecordBatch wireBatch(
-      ArrowRecordBatch batch, Schema schema, CompressionCodec codec, BufferAllocator allocator) {
-    ArrowRecordBatch wire = Batches.withoutAllValidBitmaps(batch, schema, allocator);
+      ArrowRecordBatch batch,
+      Batches.ValidityPlan validity,
+      CompressionCodec codec,
+      BufferAllocator allocator) {
+    ArrowRecordBatch wire = Batches.withoutAllValidBitmaps(batch, validity, allocator);
     if (codec == null) {
       return wire;
     }
