@@ -136,8 +136,9 @@ public final class WriteSession implements AutoCloseable {
               true,
               false);
       ArrowRecordBatch batch;
-      if (validity != null && !validity.mayDrop(taken)) {
-        // Nothing to drop: withoutAllValidBitmaps would only make the same batch again.
+      if (validity == null || !validity.mayDrop(taken)) {
+        // Nothing to drop (no plan: a schema with views keeps its bitmaps): withoutAllValidBitmaps
+        // would only make the same batch again.
         batch = taken;
       } else {
         try (taken) {
