@@ -140,6 +140,20 @@ def check_app_metadata_echo(client, state):
     writer.close()
     got = [None if b is None else b.to_pybytes() for b in echoed]
     expect(got == [b"batch-0", b"batch-1", b"batch-2"], f"acks {got}")
+    # A batch without app_metadata gets no PutResult, as from Arrow C++'s servers.
+    writer, acks = client.do_put(flight.FlightDescriptor.for_path("/interop/metadata"), table.schema, options=OPTIONS)
+    for i, batch in enumerate(table.to_batches(max_chunksize=10)):
+        if i == 1:
+            writer.write_batch(batch)
+        else:
+            writer.write_with_metadata(batch, pa.py_buffer(f"batch-{i}".encode()))
+    writer.done_writing()
+    rest = []
+    while (ack := acks.read()) is not None:
+        rest.append(ack.to_pybytes())
+    writer.close()
+    expect(rest == [b"batch-0", b"batch-2"], f"acks of a stream with a batch without app_metadata {rest}")
+    expect(get(client, "/interop/metadata").equals(table), "the second upload did not replace the first")
 
 
 def check_do_exchange_echo(client, state):

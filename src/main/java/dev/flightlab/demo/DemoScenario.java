@@ -230,7 +230,7 @@ public final class DemoScenario {
         "Counted: bytes = each table's Arrow IPC stream size as sent (schema, record batch, end"
             + " marker; no validity bitmap for columns without nulls, as pyarrow sends them),"
             + " MB = 2^20 bytes; time = sum of per-call times from opening the DoPut to the"
-            + " server's final ack; "
+            + " server's final status; "
             + (warmedUp.isZero()
                 ? "cold JVM, no warm-up"
                 : "fresh JVM whose upload and download code first ran for "

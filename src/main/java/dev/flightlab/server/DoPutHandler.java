@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each message's body arrives read straight from gRPC's network buffers into direct memory
  * (Arrow Java copies it through a heap array of the body's size first); callbacks run on the
  * network thread that read the message and never block.
+ *
+ * <p>A batch (or a metadata-only message) that carries app_metadata is answered with a PutResult
+ * echoing it, as Arrow C++'s integration and benchmark servers do; one without gets no PutResult.
+ * An empty ack per batch cost the server a response HEADERS frame, a DATA frame and often a write
+ * of its own, and the client a message to read: about 4 % of a warm call from pyarrow's client
+ * (docs/benchmarks.md).
  */
 final class DoPutHandler implements StreamObserver<InboundFlightData> {
   private static final Logger log = LoggerFactory.getLogger(DoPutHandler.class);
@@ -92,7 +98,7 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
         case MessageHeader.Schema -> begin(message);
         case MessageHeader.DictionaryBatch -> loadDictionary(message);
         case MessageHeader.RecordBatch -> addBatch(message);
-        case MessageHeader.NONE -> call.onNext(ackFor(message.appMetadata()));
+        case MessageHeader.NONE -> echo(echoOf(message.appMetadata()));
         default ->
             throw Statuses.invalid(what + ": unsupported IPC message type " + message.headerType());
       }
@@ -187,24 +193,35 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
 
   private void addBatch(InboundFlightData message) {
     requireSchema();
-    // Built now: the message (and its app_metadata) may be freed before the ack goes out.
-    Flight.PutResult ack = ackFor(message.appMetadata());
+    // Built now: the message (and its app_metadata) is freed before the echo goes out.
+    Flight.PutResult echo = echoOf(message.appMetadata());
     try (ArrowRecordBatch received = message.recordBatch()) {
       ArrowRecordBatch batch = uncompressed(received);
       try {
         BatchValidator.validate(memorySchema.getFields(), batch, dictionaryLengthOf);
-        // Kept as it arrived (decompressed): no vectors, no copies.
-        session.addReceived(batch, dictionaries, message.appMetadata());
-      } finally {
+      } catch (RuntimeException e) {
         if (batch != received) {
           batch.close();
         }
+        throw e;
       }
+      session.handOver(
+          () -> {
+            try {
+              // Kept as it arrived (decompressed): no vectors, no copies.
+              session.addReceived(batch, dictionaries, message.appMetadata());
+            } finally {
+              // Dropping the in-flight references moves the memory to the upload's account.
+              if (batch != received) {
+                batch.close();
+              }
+              received.close();
+              message.close();
+            }
+          });
     }
-    // Dropping the message's references moves the batch's memory to the upload's account.
-    message.close();
     session.checkMemoryLimit();
-    call.onNext(ack);
+    echo(echo);
   }
 
   private void requireSchema() {
@@ -213,15 +230,22 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
     }
   }
 
-  /** The ack of a batch or a metadata-only message: its app_metadata echoed. */
-  private Flight.PutResult ackFor(ArrowBuf metadata) {
-    Flight.PutResult.Builder result = Flight.PutResult.newBuilder();
-    if (metadata != null && metadata.readableBytes() > 0) {
-      result.setAppMetadata(
-          ByteString.copyFrom(
-              metadata.nioBuffer(metadata.readerIndex(), (int) metadata.readableBytes())));
+  /** The PutResult echoing a message's app_metadata, or null when it carried none. */
+  static Flight.PutResult echoOf(ArrowBuf metadata) {
+    if (metadata == null || metadata.readableBytes() == 0) {
+      return null;
     }
-    return result.build();
+    return Flight.PutResult.newBuilder()
+        .setAppMetadata(
+            ByteString.copyFrom(
+                metadata.nioBuffer(metadata.readerIndex(), (int) metadata.readableBytes())))
+        .build();
+  }
+
+  private void echo(Flight.PutResult echo) {
+    if (echo != null) {
+      call.onNext(echo);
+    }
   }
 
   @Override

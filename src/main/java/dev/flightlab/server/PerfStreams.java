@@ -1,6 +1,5 @@
 package dev.flightlab.server;
 
-import com.google.protobuf.ByteString;
 import dev.flightlab.store.DatasetStore;
 import dev.flightlab.wire.InboundFlightData;
 import dev.flightlab.wire.OutboundFlightData;
@@ -19,7 +18,6 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.grpc.StatusUtils;
 import org.apache.arrow.flight.impl.Flight;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -202,15 +200,9 @@ final class PerfStreams {
               rows += batch.getLength();
             }
           }
-          ArrowBuf metadata = message.appMetadata();
-          if (metadata != null && metadata.readableBytes() > 0) {
-            observer.onNext(
-                Flight.PutResult.newBuilder()
-                    .setAppMetadata(
-                        ByteString.copyFrom(
-                            metadata.nioBuffer(
-                                metadata.readerIndex(), (int) metadata.readableBytes())))
-                    .build());
+          Flight.PutResult echo = DoPutHandler.echoOf(message.appMetadata());
+          if (echo != null) {
+            observer.onNext(echo);
           }
         } catch (RuntimeException e) {
           // Never into gRPC (UNKNOWN): the client hears the status; the rest is read and dropped.

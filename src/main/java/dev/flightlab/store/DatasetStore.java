@@ -389,10 +389,14 @@ public final class DatasetStore implements AutoCloseable {
   }
 
   void checkMemoryLimit(DatasetPath path) {
-    peak.sample();
-    if (allocator.getAllocatedMemory() > memoryLimitBytes) {
+    if (peak.sample() > memoryLimitBytes) {
       throw overMemoryLimit(path);
     }
+  }
+
+  /** Runs a move of buffers between the store's allocators: see {@link StorePeak#handOver}. */
+  void handOver(Runnable move) {
+    peak.handOver(move);
   }
 
   /** RESOURCE_EXHAUSTED for an upload to {@code path} that does not fit. */
@@ -402,7 +406,7 @@ public final class DatasetStore implements AutoCloseable {
             "Upload to '"
                 + path
                 + "' exceeds the memory limit: the store holds "
-                + allocator.getAllocatedMemory()
+                + peak.sample()
                 + " bytes (uploads in flight included), limit "
                 + memoryLimitBytes
                 + " bytes (--memory-limit)")

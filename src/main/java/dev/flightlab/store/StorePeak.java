@@ -13,12 +13,15 @@ import org.apache.arrow.memory.BufferAllocator;
  * <p>Arrow's own peak ({@code getPeakMemoryAllocation}) counts a buffer moved between two of the
  * store's allocators twice for a moment (a transfer adds it to the target before it leaves the
  * source), so concurrent uploads, each moving its received bodies from {@code in-flight} to its own
- * allocator, showed a peak above the limit that the memory never reached.
+ * allocator, showed a peak above the limit that the memory never reached. The same moment, seen
+ * from another upload's thread, made this peak and the limit check read it too: so every move runs
+ * under {@link #handOver}, and every reading of the total waits for the moves in progress.
  */
 final class StorePeak implements AllocationListener {
   private final AllocationListener next;
   private final AtomicLong peak = new AtomicLong();
   private volatile BufferAllocator store;
+  private final Object moves = new Object();
 
   StorePeak(AllocationListener next) {
     this.next = next;
@@ -29,11 +32,27 @@ final class StorePeak implements AllocationListener {
     this.store = storeAllocator;
   }
 
-  /** Records the bytes held now. */
-  void sample() {
+  /** Records the bytes held now, and returns them. */
+  long sample() {
     BufferAllocator s = store;
-    if (s != null) {
-      peak.accumulateAndGet(s.getAllocatedMemory(), Math::max);
+    if (s == null) {
+      return 0;
+    }
+    long held;
+    synchronized (moves) {
+      held = s.getAllocatedMemory();
+    }
+    peak.accumulateAndGet(held, Math::max);
+    return held;
+  }
+
+  /**
+   * Runs {@code move}, which moves buffers between two of the store's allocators (references taken
+   * in one, released in the other), with no reading of the store's total in between.
+   */
+  void handOver(Runnable move) {
+    synchronized (moves) {
+      move.run();
     }
   }
 

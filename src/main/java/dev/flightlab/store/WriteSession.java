@@ -78,16 +78,20 @@ public final class WriteSession implements AutoCloseable {
    */
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
+    StoredBatch[] stored = new StoredBatch[1];
     try {
-      captureDictionaries(provider);
-      ArrowRecordBatch batch;
-      try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
-        // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
-        batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
-      }
-      StoredBatch stored = store(batch, appMetadata);
+      store.handOver(
+          () -> {
+            captureDictionaries(provider);
+            ArrowRecordBatch batch;
+            try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
+              // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
+              batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
+            }
+            stored[0] = store(batch, appMetadata);
+          });
       store.checkMemoryLimit(path);
-      return stored;
+      return stored[0];
     } catch (OutOfMemoryException e) {
       throw store.overMemoryLimit(path);
     }
@@ -109,10 +113,20 @@ public final class WriteSession implements AutoCloseable {
   }
 
   /**
+   * Runs {@code move}, which moves buffers from the store's in-flight allocator into this session's
+   * (the session takes references, the caller releases its own), with no reading of the store's
+   * total in between: Arrow counts a moving buffer in both allocators for a moment, which another
+   * upload's limit check would otherwise take for memory held.
+   */
+  public void handOver(Runnable move) {
+    store.handOver(move);
+  }
+
+  /**
    * Takes a batch as it arrived (its buffers already checked against the schema, see {@link
    * Batches#fitsSchema}) without loading it into vectors: the session holds its own references, in
    * its own allocator; the memory moves to this session's account once the caller has released its
-   * references. Call {@link #checkMemoryLimit()} after that.
+   * references. Call both inside one {@link #handOver}, and {@link #checkMemoryLimit()} after it.
    *
    * @param appMetadata the batch's app_metadata or null; copied, the caller keeps its buffer
    */
@@ -173,7 +187,7 @@ public final class WriteSession implements AutoCloseable {
     }
     FieldVector source = values.getVector();
     TransferPair transfer = source.getTransferPair(source.getField(), allocator);
-    transfer.transfer();
+    store.handOver(transfer::transfer);
     StoredDictionary stored =
         new StoredDictionary(
             new Dictionary((FieldVector) transfer.getTo(), values.getEncoding()), delta);
@@ -194,7 +208,7 @@ public final class WriteSession implements AutoCloseable {
    */
   public DatasetInfo commit(DictionaryProvider provider) {
     checkOpen();
-    captureDictionaries(provider);
+    store.handOver(() -> captureDictionaries(provider));
     // publish takes nothing over before it can fail: on failure close() still frees the upload.
     DatasetInfo published = store.publish(this);
     finished = true;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flightlab.client.ClientOptions;
 import dev.flightlab.client.FlightLabClient;
+import dev.flightlab.client.PutOutcome;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.GeneratorOptions;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
@@ -71,25 +73,39 @@ class EmbeddedServerIT {
         data);
   }
 
-  /** Uploads {@code table} and returns the name of the thread that heard the server's acks. */
-  private static String putAndNameAckThread(
-      FlightLabClient client, DatasetPath path, BatchSet table) {
+  /**
+   * Uploads {@code table}, each batch with app_metadata so that the server echoes it, and returns
+   * the name of the thread that heard the echoes.
+   */
+  private String putAndNameAckThread(FlightLabClient client, DatasetPath path, BatchSet table) {
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    client.put(
-        path,
-        table,
-        table.appMetadata(),
-        PutMode.REPLACE,
-        IpcCompression.NONE,
-        new FlightLabClient.UploadListener() {
-          @Override
-          public void sending(int index, long bodyBytes) {}
+    List<ArrowBuf> metadata = new ArrayList<>();
+    try {
+      for (int i = 0; i < table.batches().size(); i++) {
+        ArrowBuf m = data.buffer(4);
+        m.writeInt(i);
+        metadata.add(m);
+      }
+      PutOutcome outcome =
+          client.put(
+              path,
+              table,
+              metadata,
+              PutMode.REPLACE,
+              IpcCompression.NONE,
+              new FlightLabClient.UploadListener() {
+                @Override
+                public void sending(int index, long bodyBytes) {}
 
-          @Override
-          public void acked(ByteBuffer appMetadata) {
-            threads.add(Thread.currentThread().getName());
-          }
-        });
+                @Override
+                public void acked(ByteBuffer appMetadata) {
+                  threads.add(Thread.currentThread().getName());
+                }
+              });
+      assertThat(outcome.acks()).isEqualTo(table.batches().size());
+    } finally {
+      metadata.forEach(ArrowBuf::close);
+    }
     assertThat(threads).hasSize(1);
     return threads.iterator().next();
   }
@@ -103,7 +119,11 @@ class EmbeddedServerIT {
       // The embedded server's one network thread, not a client thread of its own.
       assertThat(ackThread).startsWith("flightlab-io-");
       try (BatchSet got = client.get(path)) {
-        Tables.assertSameTable(sent, got, data);
+        // Stored with the batch numbers putAndNameAckThread sent as app_metadata.
+        for (int i = 0; i < got.appMetadata().size(); i++) {
+          assertThat(got.appMetadata().get(i).getInt(0)).isEqualTo(i);
+        }
+        Tables.assertSameData(sent, got, data);
       }
     }
   }

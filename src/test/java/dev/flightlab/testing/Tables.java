@@ -176,9 +176,24 @@ public final class Tables {
 
   public static void assertSameTable(
       BatchSet expected, BatchSet actual, BufferAllocator allocator) {
+    assertSameShape(expected, actual);
+    assertThat(metadata(actual)).as("app_metadata per batch").isEqualTo(metadata(expected));
+    assertSameValues(expected, actual, allocator);
+  }
+
+  /** Like {@link #assertSameTable}, but the batches' app_metadata may differ. */
+  public static void assertSameData(BatchSet expected, BatchSet actual, BufferAllocator allocator) {
+    assertSameShape(expected, actual);
+    assertSameValues(expected, actual, allocator);
+  }
+
+  private static void assertSameShape(BatchSet expected, BatchSet actual) {
     assertThat(actual.schema()).as("schema").isEqualTo(expected.schema());
     assertThat(rowCounts(actual)).as("rows per batch").isEqualTo(rowCounts(expected));
-    assertThat(metadata(actual)).as("app_metadata per batch").isEqualTo(metadata(expected));
+  }
+
+  private static void assertSameValues(
+      BatchSet expected, BatchSet actual, BufferAllocator allocator) {
     try (VectorSchemaRoot want = IpcSchemas.createRoot(expected.schema(), allocator);
         VectorSchemaRoot got = IpcSchemas.createRoot(actual.schema(), allocator)) {
       VectorLoader wantLoader = new VectorLoader(want);
