@@ -205,19 +205,18 @@ final class DoPutHandler implements StreamObserver<InboundFlightData> {
         }
         throw e;
       }
-      session.handOver(
+      // Kept as it arrived (decompressed): no vectors, no copies. Dropping the in-flight
+      // references moves the memory to the upload's account.
+      session.addReceived(
+          batch,
+          dictionaries,
+          message.appMetadata(),
           () -> {
-            try {
-              // Kept as it arrived (decompressed): no vectors, no copies.
-              session.addReceived(batch, dictionaries, message.appMetadata());
-            } finally {
-              // Dropping the in-flight references moves the memory to the upload's account.
-              if (batch != received) {
-                batch.close();
-              }
-              received.close();
-              message.close();
+            if (batch != received) {
+              batch.close();
             }
+            received.close();
+            message.close();
           });
     }
     session.checkMemoryLimit();

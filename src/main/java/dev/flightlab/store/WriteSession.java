@@ -78,34 +78,35 @@ public final class WriteSession implements AutoCloseable {
    */
   public StoredBatch add(VectorSchemaRoot root, DictionaryProvider provider, ArrowBuf appMetadata) {
     checkOpen();
-    StoredBatch[] stored = new StoredBatch[1];
     try {
+      ArrowRecordBatch[] taken = new ArrowRecordBatch[1];
       store.handOver(
           () -> {
             captureDictionaries(provider);
-            ArrowRecordBatch batch;
-            try (ArrowRecordBatch taken = Batches.takeOver(root, allocator)) {
-              // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
-              batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
-            }
-            stored[0] = store(batch, appMetadata);
+            taken[0] = Batches.takeOver(root, allocator);
           });
+      ArrowRecordBatch batch;
+      try (ArrowRecordBatch all = taken[0]) {
+        // Stored and served as Arrow C++ and pyarrow write it: no all-ones validity bitmaps.
+        batch = Batches.withoutAllValidBitmaps(all, validity, allocator);
+      }
+      ArrowBuf metadata;
+      try {
+        metadata = copy(appMetadata);
+      } catch (RuntimeException e) {
+        batch.close();
+        throw e;
+      }
+      StoredBatch stored = keep(batch, metadata);
       store.checkMemoryLimit(path);
-      return stored[0];
+      return stored;
     } catch (OutOfMemoryException e) {
       throw store.overMemoryLimit(path);
     }
   }
 
-  /** Keeps {@code batch} (taken over) with a copy of its app_metadata; frees it on failure. */
-  private StoredBatch store(ArrowRecordBatch batch, ArrowBuf appMetadata) {
-    ArrowBuf metadata;
-    try {
-      metadata = copy(appMetadata);
-    } catch (RuntimeException e) {
-      batch.close();
-      throw e;
-    }
+  /** Keeps {@code batch} and {@code metadata} (both taken over, may be null). */
+  private StoredBatch keep(ArrowRecordBatch batch, ArrowBuf metadata) {
     StoredBatch stored = StoredBatch.of(batch, metadata);
     batches.add(stored);
     writeToSegment(stored);
@@ -113,33 +114,48 @@ public final class WriteSession implements AutoCloseable {
   }
 
   /**
-   * Runs {@code move}, which moves buffers from the store's in-flight allocator into this session's
-   * (the session takes references, the caller releases its own), with no reading of the store's
-   * total in between: Arrow counts a moving buffer in both allocators for a moment, which another
-   * upload's limit check would otherwise take for memory held.
-   */
-  public void handOver(Runnable move) {
-    store.handOver(move);
-  }
-
-  /**
    * Takes a batch as it arrived (its buffers already checked against the schema, see {@link
-   * Batches#fitsSchema}) without loading it into vectors: the session holds its own references, in
-   * its own allocator; the memory moves to this session's account once the caller has released its
-   * references. Call both inside one {@link #handOver}, and {@link #checkMemoryLimit()} after it.
+   * Batches#fitsSchema}) without loading it into vectors: the session takes its own references, in
+   * its own allocator, and a copy of the app_metadata; then {@code release} drops the caller's
+   * references, which moves the memory to this session's account. Both run under the store's
+   * hand-over lock, so that no reading of the store's total (another upload's limit check) sees the
+   * moving buffers counted in both allocators, as Arrow counts them for a moment. Call {@link
+   * #checkMemoryLimit()} after.
    *
-   * @param appMetadata the batch's app_metadata or null; copied, the caller keeps its buffer
+   * @param appMetadata the batch's app_metadata or null; copied before {@code release} runs
+   * @param release drops the caller's references to {@code received}, its app_metadata and anything
+   *     they came from; runs once, also when taking the batch fails
    */
   public StoredBatch addReceived(
-      ArrowRecordBatch received, DictionaryProvider provider, ArrowBuf appMetadata) {
-    checkOpen();
+      ArrowRecordBatch received,
+      DictionaryProvider provider,
+      ArrowBuf appMetadata,
+      Runnable release) {
+    List<ArrowBuf> owned = new ArrayList<>(received.getBuffers().size());
+    ArrowBuf[] metadata = new ArrowBuf[1];
     try {
-      captureDictionaries(provider);
-      List<ArrowBuf> owned = new ArrayList<>(received.getBuffers().size());
-      for (ArrowBuf buf : received.getBuffers()) {
-        // The same memory, referenced from this session's allocator (no copy).
-        owned.add(buf.getReferenceManager().retain(buf, allocator));
+      store.handOver(
+          () -> {
+            try {
+              checkOpen();
+              captureDictionaries(provider);
+              metadata[0] = copy(appMetadata);
+              for (ArrowBuf buf : received.getBuffers()) {
+                // The same memory, referenced from this session's allocator (no copy).
+                owned.add(buf.getReferenceManager().retain(buf, allocator));
+              }
+            } finally {
+              release.run();
+            }
+          });
+    } catch (RuntimeException e) {
+      owned.forEach(ArrowBuf::close);
+      if (metadata[0] != null) {
+        metadata[0].close();
       }
+      throw e instanceof OutOfMemoryException ? store.overMemoryLimit(path) : e;
+    }
+    try {
       ArrowRecordBatch taken =
           new ArrowRecordBatch(
               received.getLength(),
@@ -157,9 +173,14 @@ public final class WriteSession implements AutoCloseable {
       } else {
         try (taken) {
           batch = Batches.withoutAllValidBitmaps(taken, validity, allocator);
+        } catch (RuntimeException e) {
+          if (metadata[0] != null) {
+            metadata[0].close();
+          }
+          throw e;
         }
       }
-      return store(batch, appMetadata);
+      return keep(batch, metadata[0]);
     } catch (OutOfMemoryException e) {
       throw store.overMemoryLimit(path);
     }
