@@ -81,6 +81,18 @@ class LauncherIT {
   private List<String> javaArgs(
       Map<String, String> env, String version, boolean releaseFile, String javaOpts, String... args)
       throws Exception {
+    return argsOf(standIn(env, version, releaseFile, javaOpts, args));
+  }
+
+  /** The JVM arguments of a run on a stand-in java. */
+  private static List<String> argsOf(Run run) {
+    return run.stdout().lines().takeWhile(a -> !a.equals("-jar")).toList();
+  }
+
+  /** The launcher run on a stand-in java of {@code version}, which prints its arguments. */
+  private Run standIn(
+      Map<String, String> env, String version, boolean releaseFile, String javaOpts, String... args)
+      throws Exception {
     Path home = Files.createDirectories(fakeJdks.resolve(version + (releaseFile ? "" : "-bare")));
     Files.createDirectories(home.resolve("bin"));
     if (releaseFile) {
@@ -98,7 +110,7 @@ class LauncherIT {
     java.toFile().setExecutable(true);
     Run run = launchWith(env, home, javaOpts, args);
     assertThat(run.exit()).as("stderr: %s", run.stderr()).isZero();
-    return run.stdout().lines().takeWhile(a -> !a.equals("-jar")).toList();
+    return run;
   }
 
   @TempDir Path fakeJdks;
@@ -161,10 +173,17 @@ class LauncherIT {
           .containsExactly("-XX:SharedArchiveFile=" + client17);
       assertThat(javaArgs("17.0.15", true, "", "serve"))
           .containsExactly("-XX:SharedArchiveFile=" + serve17);
-      // A demo archive is missing: none. An archive older than the jar is stale: none.
-      assertThat(javaArgs("17.0.15", true, "", "demo")).isEmpty();
+      // A demo archive is missing: none, silently. An archive older than the jar is stale (a jar
+      // built with -Dflightlab.jvmCache.skip=true): none, and the launcher says so.
+      Run missing = standIn(Map.of(), "17.0.15", true, "", "demo");
+      assertThat(argsOf(missing)).isEmpty();
+      assertThat(missing.stderr()).isEmpty();
       Files.setLastModifiedTime(serve17, FileTime.fromMillis(0));
-      assertThat(javaArgs("17.0.15", true, "", "serve")).isEmpty();
+      Run stale = standIn(Map.of(), "17.0.15", true, "", "serve");
+      assertThat(argsOf(stale)).isEmpty();
+      assertThat(stale.stderr())
+          .contains("starting without " + serve17)
+          .contains("older than the jar");
       // Not for commands that load little (--version, help).
       assertThat(javaArgs("17.0.15", true, "", "--version")).isEmpty();
       assertThat(javaArgs("17.0.15", true, "", "get"))
