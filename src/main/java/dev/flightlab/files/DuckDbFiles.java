@@ -44,11 +44,73 @@ final class DuckDbFiles {
 
   private DuckDbFiles() {}
 
-  /** Opens a Parquet file to read in batches of {@code batchRows} rows. */
+  /**
+   * Opens a Parquet file to read in batches of {@code batchRows} rows, in the Arrow types Arrow C++
+   * reads it as ({@link ParquetArrowTypes}).
+   */
   static ArrowReader readParquet(Path file, int batchRows, BufferAllocator allocator)
       throws IOException {
-    return query(
-        new Source(file, FileFormat.PARQUET, sqlPath(file), ',', true, null), batchRows, allocator);
+    Source source = new Source(file, FileFormat.PARQUET, sqlPath(file), ',', true, null);
+    List<ParquetArrowTypes.Column> elements = new ArrayList<>();
+    byte[] arrowSchema = parquetSchema(source, elements);
+    String wide = ParquetArrowTypes.wideDecimal(elements);
+    if (wide != null) {
+      throw DataFileException.of(file, wide);
+    }
+    ArrowReader reader = query(source, batchRows, allocator);
+    try {
+      ParquetArrowTypes.Plan plan =
+          ParquetArrowTypes.plan(
+              reader.getVectorSchemaRoot().getSchema(),
+              ParquetArrowTypes.topLevel(elements),
+              ParquetArrowTypes.storedSchema(arrowSchema));
+      return ParquetArrowTypes.converting(reader, plan, file, allocator);
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Adds the Parquet schema's elements to {@code elements} and returns the file's {@code
+   * ARROW:schema} value, or null. A file DuckDB cannot read leaves {@code elements} empty: the
+   * query that reads it reports why.
+   */
+  private static byte[] parquetSchema(Source source, List<ParquetArrowTypes.Column> elements) {
+    String path = literal(source.path());
+    try (DuckDBConnection connection = connect(false, null);
+        Statement statement = connection.createStatement()) {
+      try (java.sql.ResultSet r =
+          statement.executeQuery(
+              "SELECT name, type, type_length, repetition_type, logical_type, converted_type,"
+                  + " num_children, precision, scale FROM parquet_schema("
+                  + path
+                  + ")")) {
+        while (r.next()) {
+          elements.add(
+              new ParquetArrowTypes.Column(
+                  r.getString(1),
+                  r.getString(2),
+                  integer(r.getString(3)),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getString(6),
+                  r.getString(7) == null ? 0 : integer(r.getString(7)),
+                  integer(r.getString(8)),
+                  integer(r.getString(9))));
+        }
+      }
+      try (java.sql.ResultSet r =
+          statement.executeQuery(
+              "SELECT value FROM parquet_kv_metadata("
+                  + path
+                  + ") WHERE key = 'ARROW:schema'::BLOB")) {
+        return r.next() ? r.getBytes(1) : null;
+      }
+    } catch (SQLException | RuntimeException e) {
+      elements.clear();
+      return null;
+    }
   }
 
   /** Opens a CSV or TSV file (header, delimiter and types from {@code options}) to read. */
@@ -406,6 +468,11 @@ final class DuckDbFiles {
           file, "DuckDB reads a path holding * ? or [ as a pattern; rename or link the file");
     }
     return path;
+  }
+
+  /** A number parquet_schema() gives (as text or a number, by DuckDB version), or null. */
+  private static Integer integer(String text) {
+    return text == null || text.isBlank() ? null : Integer.valueOf(text.strip());
   }
 
   /** {@code text} as an SQL string literal. */
