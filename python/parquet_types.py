@@ -17,7 +17,8 @@ Cases:
 - plain.parquet: the same columns without ARROW:schema, as other writers make them;
 - format_1_0.parquet: the same, Parquet format 1.0 (legacy converted types, no nanoseconds);
 - batches.parquet: 200,000 rows in row groups of 70,000 (several uploaded batches), nulls at the
-  start and end of every column, so that buffers are rebuilt at batch edges.
+  start and end of every column, so that buffers are rebuilt at batch edges;
+- wide_decimal.parquet: a decimal256(40, 2) column, which DuckDB would read as DOUBLE (rounded).
 """
 
 import argparse
@@ -99,6 +100,9 @@ def write(directory):
         legacy, os.path.join(directory, "format_1_0.parquet"), store_schema=False, version="1.0"
     )
     pq.write_table(batches_table(), os.path.join(directory, "batches.parquet"), row_group_size=70_000)
+    wide = pa.table({"i": pa.array([1, 2], pa.int64()),
+                     "dec40": pa.array([decimal.Decimal("1.23"), None], pa.decimal256(40, 2))})
+    pq.write_table(wide, os.path.join(directory, "wide_decimal.parquet"))
     for name in sorted(os.listdir(directory)):
         print(f"WROTE {name}")
 

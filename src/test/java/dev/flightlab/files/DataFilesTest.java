@@ -70,7 +70,7 @@ class DataFilesTest {
       expected.add("struct Struct");
       assertThat(types(table.schema())).containsExactlyElementsOf(expected);
       assertThat(table.schema().findField("list").toString())
-          .isEqualTo("list: List<l: Int(64, true)>");
+          .isEqualTo("list: List<element: Int(64, true)>");
       assertThat(table.schema().findField("struct").toString())
           .isEqualTo("struct: Struct<a: Int(64, true), b: Utf8>");
       assertThat(Tables.rowCounts(table)).containsExactly(300, 300, 300, 100);

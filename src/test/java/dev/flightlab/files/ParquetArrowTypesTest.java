@@ -1,0 +1,293 @@
+package dev.flightlab.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flightlab.data.BatchSet;
+import dev.flightlab.files.ParquetArrowTypes.Column;
+import dev.flightlab.files.ParquetArrowTypes.Conversion;
+import dev.flightlab.files.ParquetArrowTypes.Plan;
+import dev.flightlab.files.ParquetArrowTypes.Top;
+import dev.flightlab.testing.Tables;
+import java.io.ByteArrayOutputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parquet read in the Arrow types Arrow C++ gives it: files written by DuckDB with its logical
+ * types and with an {@code ARROW:schema} key made here, read through {@link DataFiles}; and the
+ * plan's rules on their own. (python/parquet_types.py checks the same against pyarrow itself.)
+ */
+class ParquetArrowTypesTest {
+  @TempDir Path dir;
+  private RootAllocator allocator;
+  private DuckDb duck;
+
+  @BeforeEach
+  void open() throws Exception {
+    allocator = new RootAllocator(Long.MAX_VALUE);
+    duck = DuckDb.open();
+  }
+
+  @AfterEach
+  void allocatorEndsEmpty() throws Exception {
+    duck.close();
+    assertThat(allocator.getAllocatedMemory()).as(allocator.toVerboseString()).isZero();
+    allocator.close();
+  }
+
+  private static final String ROWS =
+      "SELECT CASE WHEN i % 5 = 4 THEN NULL ELSE (TIMESTAMP '2024-01-01' + INTERVAL (i * 1001)"
+          + " MILLISECOND)::TIMESTAMP_MS END AS ts_ms,"
+          + " CASE WHEN i % 5 = 3 THEN NULL ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + INTERVAL"
+          + " (i) SECOND END AS tstz,"
+          + " CASE WHEN i % 5 = 2 THEN NULL ELSE 'v' || i END AS s,"
+          + " CASE WHEN i % 5 = 1 THEN NULL ELSE i * 7 END AS d,"
+          + " [i, NULL] AS l"
+          + " FROM range(1000) t(i)";
+
+  private static String arrowSchema(Schema schema) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema);
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  @Test
+  void logicalTypesComeBackAsArrowCppReadsThem() throws Exception {
+    Path file = duck.copy(ROWS, dir.resolve("plain.parquet"), "FORMAT parquet");
+    try (BatchSet table =
+        DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
+      assertThat(table.schema().getFields().stream().map(Field::toString))
+          .containsExactly(
+              "ts_ms: Timestamp(MILLISECOND, null)",
+              "tstz: Timestamp(MICROSECOND, UTC)",
+              "s: Utf8",
+              "d: Int(64, true)",
+              // DuckDB's reader names the child l, the file (and Arrow C++) element; DuckDB wrote
+              // the column, never null, as REQUIRED.
+              "l: List<element: Int(64, true)> not null");
+      assertThat(Tables.rowCounts(table)).containsExactly(300, 300, 300, 100);
+      // Row i is i * 1001 ms after 2024-01-01, every fifth null: whole milliseconds, kept exactly.
+      List<String> millis = Tables.column(table, "ts_ms", allocator);
+      assertThat(millis).hasSize(1000);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(millis.get(i))
+            .as("row %d", i)
+            .isEqualTo(
+                i % 5 == 4
+                    ? null
+                    : LocalDateTime.of(2024, 1, 1, 0, 0)
+                        .plusNanos(i * 1001L * 1_000_000)
+                        .toString());
+      }
+    }
+  }
+
+  @Test
+  void anArrowSchemaKeyRestoresZoneDurationAndLargeStrings() throws Exception {
+    Schema stored =
+        new Schema(
+            List.of(
+                Field.nullable("ts_ms", new ArrowType.Timestamp(TimeUnit.MILLISECOND, null)),
+                new Field(
+                    "tstz",
+                    new FieldType(
+                        true,
+                        new ArrowType.Timestamp(TimeUnit.MICROSECOND, "Asia/Tokyo"),
+                        null,
+                        Map.of("origin", "sensor")),
+                    null),
+                Field.nullable("s", ArrowType.LargeUtf8.INSTANCE),
+                Field.nullable("d", new ArrowType.Duration(TimeUnit.MILLISECOND)),
+                new Field(
+                    "l",
+                    FieldType.nullable(ArrowType.List.INSTANCE),
+                    List.of(Field.nullable("item", new ArrowType.Int(64, true))))));
+    Path file =
+        duck.copy(
+            ROWS,
+            dir.resolve("arrow.parquet"),
+            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+    try (BatchSet table =
+        DataFiles.read(file, ReadOptions.defaults().withBatchRows(400), allocator)) {
+      assertThat(table.schema().getFields().stream().map(Field::toString))
+          .containsExactly(
+              "ts_ms: Timestamp(MILLISECOND, null)",
+              "tstz: Timestamp(MICROSECOND, Asia/Tokyo)",
+              "s: LargeUtf8",
+              "d: Duration(MILLISECOND)",
+              // Arrow C++ names a list's child from the Parquet schema, not the stored one.
+              "l: List<element: Int(64, true)> not null");
+      assertThat(table.schema().findField("tstz").getMetadata()).containsEntry("origin", "sensor");
+      assertThat(Tables.rowCounts(table)).containsExactly(400, 400, 200);
+      List<String> strings = Tables.column(table, "s", allocator);
+      assertThat(strings).hasSize(1000);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(strings.get(i)).as("row %d", i).isEqualTo(i % 5 == 2 ? null : "v" + i);
+      }
+      List<String> durations = Tables.column(table, "d", allocator);
+      assertThat(durations.get(1)).isNull();
+      assertThat(durations.get(2)).isEqualTo(Duration.ofMillis(14).toString());
+      // The zone is only a label: the instants are DuckDB's.
+      List<String> zoned = Tables.column(table, "tstz", allocator);
+      assertThat(zoned.get(0)).isEqualTo("1704067200000000");
+      assertThat(zoned.get(3)).isNull();
+    }
+  }
+
+  @Test
+  void aStoredSchemaOfOtherColumnsOrTypesItCannotApplyIsIgnored() throws Exception {
+    Schema otherNames =
+        new Schema(
+            List.of(
+                Field.nullable("x", new ArrowType.Timestamp(TimeUnit.MILLISECOND, null)),
+                Field.nullable("tstz", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "Asia/Tokyo")),
+                Field.nullable("s", ArrowType.LargeUtf8.INSTANCE),
+                Field.nullable("d", new ArrowType.Duration(TimeUnit.MILLISECOND)),
+                Field.nullable("l", ArrowType.Utf8.INSTANCE)));
+    Path file =
+        duck.copy(
+            ROWS,
+            dir.resolve("other.parquet"),
+            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(otherNames) + "'}");
+    Path garbage =
+        duck.copy(
+            ROWS,
+            dir.resolve("garbage.parquet"),
+            "FORMAT parquet, KV_METADATA {'ARROW:schema': 'not base64 at all!'}");
+    for (Path f : List.of(file, garbage)) {
+      try (BatchSet table = DataFiles.read(f, ReadOptions.defaults(), allocator)) {
+        assertThat(table.schema().getFields().stream().map(Field::toString))
+            .as("%s", f)
+            .containsExactly(
+                "ts_ms: Timestamp(MILLISECOND, null)",
+                "tstz: Timestamp(MICROSECOND, UTC)",
+                "s: Utf8",
+                "d: Int(64, true)",
+                "l: List<element: Int(64, true)> not null");
+      }
+    }
+  }
+
+  private static Column leaf(String name, String physical, String logical, String converted) {
+    return new Column(name, physical, null, "OPTIONAL", logical, converted, 0, null, null);
+  }
+
+  @Test
+  void planKeepsDuckDbsTypeWhereArrowCppsNeedsAnotherLayout() {
+    Schema duckTypes =
+        new Schema(
+            List.of(
+                Field.nullable("dict", ArrowType.Utf8.INSTANCE),
+                Field.nullable("i", new ArrowType.Int(64, true)),
+                Field.nullable("t", new ArrowType.Time(TimeUnit.MICROSECOND, 64)),
+                Field.nullable(
+                    "h",
+                    new ArrowType.FloatingPoint(
+                        org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE)),
+                Field.nullable("b", ArrowType.Binary.INSTANCE)));
+    List<Top> columns =
+        List.of(
+            new Top(leaf("dict", "BYTE_ARRAY", "StringType()", "UTF8")),
+            new Top(leaf("i", "INT64", null, null)),
+            new Top(
+                leaf(
+                    "t",
+                    "INT32",
+                    "TimeType(isAdjustedToUTC=0, unit=TimeUnit(MILLIS=MilliSeconds(), MICROS=<null>,"
+                        + " NANOS=<null>))",
+                    null)),
+            new Top(leaf("h", "FIXED_LEN_BYTE_ARRAY", "Float16Type()", null)),
+            new Top(
+                new Column(
+                    "b", "FIXED_LEN_BYTE_ARRAY", 16, "REQUIRED", null, null, 0, null, null)));
+    Schema stored =
+        new Schema(
+            List.of(
+                new Field(
+                    "dict",
+                    new FieldType(
+                        true,
+                        ArrowType.Utf8.INSTANCE,
+                        new org.apache.arrow.vector.types.pojo.DictionaryEncoding(0, false, null)),
+                    null),
+                // An int32 over an int64 column: not one Arrow C++ applies.
+                Field.nullable("i", new ArrowType.Int(32, true)),
+                Field.nullable("t", new ArrowType.Time(TimeUnit.SECOND, 32)),
+                Field.nullable(
+                    "h",
+                    new ArrowType.FloatingPoint(
+                        org.apache.arrow.vector.types.FloatingPointPrecision.HALF)),
+                Field.notNullable("b", new ArrowType.FixedSizeBinary(16))));
+    Plan plan = ParquetArrowTypes.plan(duckTypes, columns, stored);
+    assertThat(plan.target().getFields().stream().map(Field::toString))
+        .containsExactly(
+            "dict: Utf8",
+            "i: Int(64, true)",
+            "t: Time(MILLISECOND, 32)",
+            "h: FloatingPoint(HALF)",
+            "b: FixedSizeBinary(16) not null");
+    assertThat(plan.conversions())
+        .containsExactly(
+            Conversion.SAME,
+            Conversion.SAME,
+            Conversion.TIME32_MILLIS,
+            Conversion.HALF_FLOAT,
+            Conversion.FIXED_SIZE_BINARY);
+
+    // Columns that do not line up with DuckDB's: nothing changes.
+    assertThat(ParquetArrowTypes.plan(duckTypes, columns.subList(0, 4), stored).changesNothing())
+        .isTrue();
+  }
+
+  @Test
+  void topLevelSkipsNestedElementsAndFindsAListsElement() {
+    List<Column> elements =
+        List.of(
+            new Column("schema", null, null, "REQUIRED", null, null, 3, null, null),
+            new Column("st", null, null, "OPTIONAL", null, null, 2, null, null),
+            leaf("a", "INT32", null, null),
+            new Column("inner", null, null, "OPTIONAL", "ListType()", "LIST", 1, null, null),
+            new Column("list", null, null, "REPEATED", null, null, 1, null, null),
+            leaf("element", "INT32", null, null),
+            new Column("xs", null, null, "OPTIONAL", "ListType()", "LIST", 1, null, null),
+            new Column("list", null, null, "REPEATED", null, null, 1, null, null),
+            new Column("item", "INT64", null, "REQUIRED", null, null, 0, null, null),
+            new Column("dec", "FIXED_LEN_BYTE_ARRAY", 17, "OPTIONAL", null, "DECIMAL", 0, 40, 2));
+    List<Top> top = ParquetArrowTypes.topLevel(elements);
+    assertThat(top.stream().map(t -> t.column().name())).containsExactly("st", "xs", "dec");
+    assertThat(top.get(0).listElement()).isNull();
+    assertThat(top.get(1).listElement().name()).isEqualTo("item");
+    assertThat(top.get(2).listElement()).isNull();
+
+    Field duckList =
+        new Field(
+            "xs",
+            FieldType.nullable(ArrowType.List.INSTANCE),
+            List.of(Field.nullable("l", new ArrowType.Int(64, true))));
+    assertThat(
+            ParquetArrowTypes.inferred(duckList, top.get(1).column(), top.get(1).listElement())
+                .toString())
+        .isEqualTo("xs: List<item: Int(64, true) not null>");
+
+    assertThat(ParquetArrowTypes.wideDecimal(elements))
+        .startsWith("column 'dec' is DECIMAL(40, 2), which DuckDB reads as DOUBLE");
+    assertThat(ParquetArrowTypes.wideDecimal(elements.subList(0, 9))).isNull();
+  }
+}

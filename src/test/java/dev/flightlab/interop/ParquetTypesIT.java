@@ -1,0 +1,98 @@
+package dev.flightlab.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flightlab.testing.Cli;
+import dev.flightlab.testing.FlightServerExtension;
+import dev.flightlab.testing.ServerFixture;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Parquet files pyarrow writes (python/parquet_types.py), uploaded with {@code flightlab put}, come
+ * back through pyarrow's Flight client as {@code pq.read_table} reads them: the same values, and
+ * the same Arrow types but for the differences docs/files.md lists.
+ */
+@DisabledIfEnvironmentVariable(named = Pyarrow.SKIP_VARIABLE, matches = "1")
+class ParquetTypesIT {
+  @RegisterExtension final FlightServerExtension server = new FlightServerExtension();
+
+  @TempDir static Path files;
+  private ServerFixture fx;
+
+  @BeforeAll
+  static void write() {
+    Pyarrow.Run write = Pyarrow.run("parquet_types.py", "write", files.toString());
+    assertThat(write.exit()).as(write.toString()).isZero();
+  }
+
+  @BeforeEach
+  void start() {
+    fx = server.fixture();
+  }
+
+  /** Puts FILE with flightlab and returns the lines of pyarrow's check, which must pass. */
+  private List<String> putAndCheck(String file) {
+    String path = "/parquet/" + file.replace(".parquet", "");
+    Cli.Run put = Cli.against(fx.uri().toString(), "put", files.resolve(file).toString(), path);
+    assertThat(put.exit()).as(put.err()).isZero();
+    Pyarrow.Run check =
+        Pyarrow.run(
+            "parquet_types.py",
+            "check",
+            "--server",
+            fx.uri().toString(),
+            path,
+            files.resolve(file).toString());
+    assertThat(check.exit()).as(check.toString()).isZero();
+    assertThat(check.out()).contains("OK " + files.resolve(file));
+    return check.out().lines().filter(l -> !l.startsWith("OK ")).toList();
+  }
+
+  @Test
+  void anArrowWrittenFileKeepsItsTypesButDictionariesAndLargeOrFixedLists() {
+    assertThat(putAndCheck("arrow_schema.parquet"))
+        .containsExactly(
+            "TYPE dict: flightlab=string pyarrow=dictionary<values=string, indices=int32,"
+                + " ordered=0>",
+            "TYPE llist: flightlab=list<element: int64> pyarrow=large_list<element: int64>",
+            "TYPE fsl: flightlab=list<element: int64> pyarrow=fixed_size_list<element: int64>[2]",
+            "TYPE st: flightlab=struct<a: int32, t: timestamp[us]>"
+                + " pyarrow=struct<a: int32, t: timestamp[ms]>");
+  }
+
+  @Test
+  void aFileWithoutAnArrowSchemaGetsItsLogicalTypes() {
+    // Only a struct's millisecond child stays in DuckDB's microseconds.
+    String nestedMillis =
+        "TYPE st: flightlab=struct<a: int32, t: timestamp[us]>"
+            + " pyarrow=struct<a: int32, t: timestamp[ms]>";
+    assertThat(putAndCheck("plain.parquet")).containsExactly(nestedMillis);
+    assertThat(putAndCheck("format_1_0.parquet")).containsExactly(nestedMillis);
+  }
+
+  @Test
+  void convertedColumnsSpanManyBatchesWithNullsAtTheirEdges() {
+    assertThat(putAndCheck("batches.parquet")).isEmpty();
+  }
+
+  @Test
+  void aDecimalWiderThanDuckDbReadsIsRefusedAndNothingIsStored() {
+    Cli.Run put =
+        Cli.against(
+            fx.uri().toString(),
+            "put",
+            files.resolve("wide_decimal.parquet").toString(),
+            "/parquet/wide");
+    assertThat(put.exit()).isEqualTo(1);
+    assertThat(put.err())
+        .contains("column 'dec40' is DECIMAL(40, 2), which DuckDB reads as DOUBLE, rounding it");
+    assertThat(fx.store().list(null)).isEmpty();
+  }
+}
