@@ -118,6 +118,7 @@ class GeneratedDataIT {
     assertThat(made.exit()).as(made.describe()).isZero();
     assertThat(made.lines()).hasSizeGreaterThanOrEqualTo(25);
     int parquets = 0;
+    int refused = 0;
     for (String line : made.lines()) {
       String[] parts = line.split("\t");
       Path file = dir.resolve(parts[0] + ".arrow");
@@ -137,9 +138,22 @@ class GeneratedDataIT {
       if (parts[4].equals("parquet")) {
         parquets++;
         assertRoundtrips(dir.resolve(parts[0] + ".parquet"), line + " (Parquet)");
+      } else if (parts[4].equals("parquet-refused")) {
+        refused++;
+        Cli.Run run =
+            Cli.run(
+                "bench",
+                "--op",
+                "roundtrip",
+                "--data-file",
+                dir.resolve(parts[0] + ".parquet").toString(),
+                "--quiet");
+        assertThat(run.exit()).as(line).isNotZero();
+        assertThat(run.err()).as(line).contains("which DuckDB reads as DOUBLE, rounding it");
       }
     }
     assertThat(parquets).isGreaterThanOrEqualTo(20);
+    assertThat(refused).isEqualTo(1);
   }
 
   /** {@code bench --op roundtrip --data-file file}: it succeeds and its value check passes. */
