@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseLargeVariableWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.FixedSizeBinaryVector;
 import org.apache.arrow.vector.Float2Vector;
@@ -447,43 +449,53 @@ final class ParquetArrowTypes {
 
     private void timestampMillis(TimeStampVector source, FieldVector target, int rows)
         throws DataFileException {
-      TimeStampVector to = (TimeStampVector) target;
-      to.allocateNew(rows);
-      for (int r = 0; r < rows; r++) {
-        if (source.isNull(r)) {
-          to.setNull(r);
-        } else {
-          to.set(r, millis(source.get(r), source));
-        }
-      }
-      to.setValueCount(rows);
+      millis(source, (TimeStampVector) target, Long.BYTES, rows);
     }
 
     private void time32Millis(TimeMicroVector source, FieldVector target, int rows)
         throws DataFileException {
-      TimeMilliVector to = (TimeMilliVector) target;
+      millis(source, (TimeMilliVector) target, Integer.BYTES, rows);
+    }
+
+    /**
+     * Microseconds to milliseconds, written {@code width} bytes wide; the values of the file's
+     * milliseconds are whole numbers of them, which is checked.
+     */
+    private void millis(BaseFixedWidthVector source, BaseFixedWidthVector to, int width, int rows)
+        throws DataFileException {
       to.allocateNew(rows);
+      copyValidity(source, to, rows);
+      ArrowBuf in = source.getDataBuffer();
+      ArrowBuf out = to.getDataBuffer();
       for (int r = 0; r < rows; r++) {
-        if (source.isNull(r)) {
-          to.setNull(r);
+        long micros = in.getLong((long) r * Long.BYTES);
+        if (micros % 1000 != 0 && (source.getNullCount() == 0 || !source.isNull(r))) {
+          throw DataFileException.of(
+              file,
+              "column '"
+                  + source.getName()
+                  + "' is stored in milliseconds, yet DuckDB read "
+                  + micros
+                  + " microseconds");
+        }
+        if (width == Long.BYTES) {
+          out.setLong((long) r * width, micros / 1000);
         } else {
-          to.set(r, Math.toIntExact(millis(source.get(r), source)));
+          out.setInt((long) r * width, (int) (micros / 1000));
         }
       }
       to.setValueCount(rows);
     }
 
-    private long millis(long micros, FieldVector source) throws DataFileException {
-      if (micros % 1000 != 0) {
-        throw DataFileException.of(
-            file,
-            "column '"
-                + source.getName()
-                + "' is stored in milliseconds, yet DuckDB read "
-                + micros
-                + " microseconds");
+    /** {@code source}'s validity bits for its first {@code rows} rows, into {@code to}'s. */
+    private static void copyValidity(FieldVector source, FieldVector to, int rows) {
+      long bytes = BitVectorHelper.getValidityBufferSizeFromCount(rows);
+      if (source.getNullCount() == 0) {
+        // Bits past the last row are ignored.
+        to.getValidityBuffer().setOne(0, bytes);
+      } else {
+        to.getValidityBuffer().setBytes(0, source.getValidityBuffer(), 0, bytes);
       }
-      return micros / 1000;
     }
 
     private static void halfFloat(Float4Vector source, Float2Vector to, int rows) {
@@ -522,20 +534,24 @@ final class ParquetArrowTypes {
       to.setValueCount(rows);
     }
 
+    /** Utf8 or Binary into LargeUtf8 or LargeBinary: the bytes copied at once, offsets widened. */
     private static void large(FieldVector source, FieldVector target, int rows) {
       BaseVariableWidthVector from = (BaseVariableWidthVector) source;
       BaseLargeVariableWidthVector to = (BaseLargeVariableWidthVector) target;
-      long bytes = rows == 0 ? 0 : from.getOffsetBuffer().getInt((long) rows * Integer.BYTES);
+      ArrowBuf offsets = from.getOffsetBuffer();
+      long first = rows == 0 ? 0 : offsets.getInt(0);
+      long bytes = rows == 0 ? 0 : offsets.getInt((long) rows * Integer.BYTES) - first;
       to.allocateNew(Math.max(bytes, 1), rows);
-      ArrowBuf data = from.getDataBuffer();
-      for (int r = 0; r < rows; r++) {
-        if (from.isNull(r)) {
-          to.setNull(r);
-        } else {
-          to.set(r, 1, from.getStartOffset(r), from.getStartOffset(r + 1), data);
-        }
+      copyValidity(from, to, rows);
+      to.getDataBuffer().setBytes(0, from.getDataBuffer(), first, bytes);
+      ArrowBuf wide = to.getOffsetBuffer();
+      for (int r = 0; r <= rows; r++) {
+        wide.setLong(
+            (long) r * BaseLargeVariableWidthVector.OFFSET_WIDTH,
+            offsets.getInt((long) r * Integer.BYTES) - first);
       }
-      // Offsets of trailing nulls are filled here.
+      // Every offset is set: nothing left for setValueCount to fill.
+      to.setLastSet(rows - 1);
       to.setValueCount(rows);
     }
 

@@ -152,6 +152,33 @@ class ParquetArrowTypesTest {
   }
 
   @Test
+  void columnsWithoutNullsConvertToAllValid() throws Exception {
+    Schema stored =
+        new Schema(
+            List.of(
+                Field.nullable("t", new ArrowType.Timestamp(TimeUnit.MILLISECOND, null)),
+                Field.nullable("s", ArrowType.LargeUtf8.INSTANCE)));
+    Path file =
+        duck.copy(
+            "SELECT (TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND)::TIMESTAMP_MS AS t,"
+                + " 'x' || i AS s FROM range(21) t(i)",
+            dir.resolve("full.parquet"),
+            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+    try (BatchSet table =
+        DataFiles.read(file, ReadOptions.defaults().withBatchRows(10), allocator)) {
+      assertThat(table.schema()).isEqualTo(stored);
+      assertThat(Tables.rowCounts(table)).containsExactly(10, 10, 1);
+      List<String> times = Tables.column(table, "t", allocator);
+      List<String> strings = Tables.column(table, "s", allocator);
+      for (int i = 0; i < 21; i++) {
+        assertThat(times.get(i))
+            .isEqualTo(LocalDateTime.of(2024, 1, 1, 0, 0).plusSeconds(i).toString());
+        assertThat(strings.get(i)).isEqualTo("x" + i);
+      }
+    }
+  }
+
+  @Test
   void aStoredSchemaOfOtherColumnsOrTypesItCannotApplyIsIgnored() throws Exception {
     Schema otherNames =
         new Schema(
