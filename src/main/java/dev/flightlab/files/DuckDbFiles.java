@@ -51,19 +51,18 @@ final class DuckDbFiles {
   static ArrowReader readParquet(Path file, int batchRows, BufferAllocator allocator)
       throws IOException {
     Source source = new Source(file, FileFormat.PARQUET, sqlPath(file), ',', true, null);
-    List<ParquetArrowTypes.Column> elements = new ArrayList<>();
-    byte[] arrowSchema = parquetSchema(source, elements);
-    String wide = ParquetArrowTypes.wideDecimal(elements);
-    if (wide != null) {
-      throw DataFileException.of(file, wide);
-    }
-    ArrowReader reader = query(source, batchRows, allocator);
+    ParquetSchema schema = new ParquetSchema();
+    ArrowReader reader = query(source, batchRows, allocator, schema);
     try {
+      String wide = ParquetArrowTypes.wideDecimal(schema.elements);
+      if (wide != null) {
+        throw DataFileException.of(file, wide);
+      }
       ParquetArrowTypes.Plan plan =
           ParquetArrowTypes.plan(
               reader.getVectorSchemaRoot().getSchema(),
-              ParquetArrowTypes.topLevel(elements),
-              ParquetArrowTypes.storedSchema(arrowSchema));
+              ParquetArrowTypes.topLevel(schema.elements),
+              ParquetArrowTypes.storedSchema(schema.arrowSchema));
       return ParquetArrowTypes.converting(reader, plan, file, allocator);
     } catch (IOException | RuntimeException e) {
       reader.close();
@@ -71,45 +70,48 @@ final class DuckDbFiles {
     }
   }
 
-  /**
-   * Adds the Parquet schema's elements to {@code elements} and returns the file's {@code
-   * ARROW:schema} value, or null. A file DuckDB cannot read leaves {@code elements} empty: the
-   * query that reads it reports why.
-   */
-  private static byte[] parquetSchema(Source source, List<ParquetArrowTypes.Column> elements) {
-    String path = literal(source.path());
-    try (DuckDBConnection connection = connect(false, null);
-        Statement statement = connection.createStatement()) {
-      try (java.sql.ResultSet r =
-          statement.executeQuery(
-              "SELECT name, type, type_length, repetition_type, logical_type, converted_type,"
-                  + " num_children, precision, scale FROM parquet_schema("
-                  + path
-                  + ")")) {
-        while (r.next()) {
-          elements.add(
-              new ParquetArrowTypes.Column(
-                  r.getString(1),
-                  r.getString(2),
-                  integer(r.getString(3)),
-                  r.getString(4),
-                  r.getString(5),
-                  r.getString(6),
-                  r.getString(7) == null ? 0 : integer(r.getString(7)),
-                  integer(r.getString(8)),
-                  integer(r.getString(9))));
+  /** A Parquet file's schema elements and {@code ARROW:schema} value, as DuckDB reads them. */
+  private static final class ParquetSchema {
+    final List<ParquetArrowTypes.Column> elements = new ArrayList<>();
+    byte[] arrowSchema;
+
+    /**
+     * Reads them on {@code connection}. A file DuckDB cannot read leaves both empty: the query that
+     * reads the file reports why.
+     */
+    void read(DuckDBConnection connection, String path) {
+      try (Statement statement = connection.createStatement()) {
+        try (java.sql.ResultSet r =
+            statement.executeQuery(
+                "SELECT name, type, type_length, repetition_type, logical_type, converted_type,"
+                    + " num_children, precision, scale FROM parquet_schema("
+                    + literal(path)
+                    + ")")) {
+          while (r.next()) {
+            elements.add(
+                new ParquetArrowTypes.Column(
+                    r.getString(1),
+                    r.getString(2),
+                    integer(r.getString(3)),
+                    r.getString(4),
+                    r.getString(5),
+                    r.getString(6),
+                    r.getString(7) == null ? 0 : integer(r.getString(7)),
+                    integer(r.getString(8)),
+                    integer(r.getString(9))));
+          }
         }
+        try (java.sql.ResultSet r =
+            statement.executeQuery(
+                "SELECT value FROM parquet_kv_metadata("
+                    + literal(path)
+                    + ") WHERE key = 'ARROW:schema'::BLOB")) {
+          arrowSchema = r.next() ? r.getBytes(1) : null;
+        }
+      } catch (SQLException | RuntimeException e) {
+        elements.clear();
+        arrowSchema = null;
       }
-      try (java.sql.ResultSet r =
-          statement.executeQuery(
-              "SELECT value FROM parquet_kv_metadata("
-                  + path
-                  + ") WHERE key = 'ARROW:schema'::BLOB")) {
-        return r.next() ? r.getBytes(1) : null;
-      }
-    } catch (SQLException | RuntimeException e) {
-      elements.clear();
-      return null;
     }
   }
 
@@ -121,7 +123,7 @@ final class DuckDbFiles {
     CsvColumnTypes types =
         options.columnTypes() == null ? null : CsvColumnTypes.parse(options.columnTypes());
     Source source = new Source(file, format, sqlPath(file), delimiter, options.header(), types);
-    ArrowReader reader = query(source, options.batchRows(), allocator);
+    ArrowReader reader = query(source, options.batchRows(), allocator, null);
     if (types != null) {
       try {
         types.check(file, reader.getVectorSchemaRoot().getSchema());
@@ -173,13 +175,21 @@ final class DuckDbFiles {
     }
   }
 
-  private static ArrowReader query(Source source, int batchRows, BufferAllocator allocator)
+  /**
+   * Runs {@code source}'s query, streamed; {@code parquet}, when not null, first reads the Parquet
+   * file's schema on the same connection.
+   */
+  private static ArrowReader query(
+      Source source, int batchRows, BufferAllocator allocator, ParquetSchema parquet)
       throws IOException {
     List<AutoCloseable> opened = new ArrayList<>();
     Reader reader;
     try {
       DuckDBConnection connection = connect(true, source.timeZone());
       opened.add(connection);
+      if (parquet != null) {
+        parquet.read(connection, source.path());
+      }
       Statement statement = connection.createStatement();
       opened.add(statement);
       ArrowReader arrow;
