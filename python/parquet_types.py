@@ -3,13 +3,15 @@
 Usage:
   python parquet_types.py write DIR
   python parquet_types.py check --server grpc://127.0.0.1:PORT PATH FILE
+  python parquet_types.py copy ORIGINAL COPY
 
 `write` writes the cases below into DIR with pyarrow and prints one line per file. `check` fetches
 dataset PATH with pyarrow's Flight client and compares it, column by column, with
 `pq.read_table(FILE)`: the same types and values, except where a column's types differ, which it
 prints as `TYPE name: flightlab=... pyarrow=...` and then compares the values after casting
 pyarrow's column to flightlab's type. It prints `OK FILE` when every value matches, and exits 1 if
-any differs.
+any differs. `copy` compares COPY (written by `flightlab get -o`) with ORIGINAL, both read with
+`pq.read_table`, in the same way (flightlab=COPY, pyarrow=ORIGINAL).
 
 Cases:
 - arrow_schema.parquet: every type the Parquet writer takes, with the ARROW:schema key pyarrow
@@ -110,10 +112,14 @@ def write(directory):
 def check(server, path, file):
     client = flight.connect(server)
     ours = client.do_get(flight.Ticket(path.encode())).read_all()
-    theirs = pq.read_table(file)
+    return compare(ours, pq.read_table(file), file)
+
+
+def compare(ours, theirs, label):
+    """0 when `ours` holds `theirs`' values; prints a TYPE line per column whose types differ."""
     bad = 0
     if ours.column_names != theirs.column_names or ours.num_rows != theirs.num_rows:
-        print(f"MISMATCH {file}: columns {ours.column_names} ({ours.num_rows} rows)"
+        print(f"MISMATCH {label}: columns {ours.column_names} ({ours.num_rows} rows)"
               f" vs {theirs.column_names} ({theirs.num_rows} rows)")
         return 1
     for name in theirs.column_names:
@@ -128,11 +134,11 @@ def check(server, path, file):
             print(f"METADATA {name}: flightlab={a.metadata} pyarrow={b.metadata}")
             bad += 1
         if not ours.column(name).combine_chunks().equals(column.combine_chunks()):
-            print(f"MISMATCH {file} {name}: {ours.column(name).to_pylist()[:8]}"
+            print(f"MISMATCH {label} {name}: {ours.column(name).to_pylist()[:8]}"
                   f" vs {column.to_pylist()[:8]}")
             bad += 1
     if not bad:
-        print(f"OK {file}: {ours.num_rows} rows")
+        print(f"OK {label}: {ours.num_rows} rows")
     return 1 if bad else 0
 
 
@@ -145,10 +151,15 @@ def main():
     check_args.add_argument("--server", required=True)
     check_args.add_argument("path")
     check_args.add_argument("file")
+    copy_args = sub.add_parser("copy")
+    copy_args.add_argument("original")
+    copy_args.add_argument("copy")
     args = p.parse_args()
     if args.command == "write":
         write(args.directory)
         return 0
+    if args.command == "copy":
+        return compare(pq.read_table(args.copy), pq.read_table(args.original), args.copy)
     return check(args.server, args.path, args.file)
 
 

@@ -19,6 +19,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBResultSet;
@@ -232,8 +233,10 @@ final class DuckDbFiles {
       WriteOptions options,
       BufferAllocator allocator)
       throws IOException {
-    String unsupported =
-        unsupportedColumn(source.getVectorSchemaRoot().getSchema().getFields(), "");
+    Schema original = source.getVectorSchemaRoot().getSchema();
+    ParquetArrowTypes.Plan plan =
+        ParquetArrowTypes.forDuckDbWriter(original, format == FileFormat.PARQUET);
+    String unsupported = unsupportedColumn(plan.target().getFields(), "");
     if (unsupported != null) {
       throw DataFileException.of(
           named,
@@ -242,7 +245,27 @@ final class DuckDbFiles {
               + format.description()
               + " (write Arrow IPC instead)");
     }
-    Export export = new Export(source, allocator);
+    ArrowReader input = ParquetArrowTypes.borrowing(source, plan, named, allocator);
+    try {
+      return write(input, original, target, named, format, options, allocator);
+    } finally {
+      if (input != source) {
+        // Closes the converted batches only: the caller closes the source.
+        input.close();
+      }
+    }
+  }
+
+  private static WriteOutcome write(
+      ArrowReader input,
+      Schema original,
+      Path target,
+      Path named,
+      FileFormat format,
+      WriteOptions options,
+      BufferAllocator allocator)
+      throws IOException {
+    Export export = new Export(input, allocator);
     try (DuckDBConnection connection = connect(false, null);
         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       // The stream owns the export from here: DuckDB releases it when the scan ends.
@@ -255,7 +278,7 @@ final class DuckDbFiles {
                 + ") TO "
                 + literal(sqlPath(target))
                 + " ("
-                + copyOptions(format, options)
+                + copyOptions(format, options, original)
                 + ")");
         statement.execute("DROP VIEW IF EXISTS " + SOURCE_VIEW);
       } catch (SQLException | RuntimeException e) {
@@ -302,9 +325,17 @@ final class DuckDbFiles {
     return null;
   }
 
-  private static String copyOptions(FileFormat format, WriteOptions options) {
+  /**
+   * COPY's options; a Parquet file also gets the dataset's Arrow schema under {@code ARROW:schema},
+   * as Arrow C++ stores it, from which pyarrow (and {@code put}) restore the types Parquet does not
+   * carry: time zones, durations, large strings, dictionaries.
+   */
+  private static String copyOptions(FileFormat format, WriteOptions options, Schema schema)
+      throws IOException {
     if (format == FileFormat.PARQUET) {
-      return "FORMAT parquet";
+      return "FORMAT parquet, KV_METADATA {'ARROW:schema': "
+          + literal(ParquetArrowTypes.storedSchemaValue(schema))
+          + "}";
     }
     char delimiter = options.delimiter() != null ? options.delimiter() : format.defaultDelimiter();
     return "FORMAT csv, HEADER "

@@ -138,7 +138,9 @@ final class ParquetArrowTypes {
     /** Variable-length binary to fixed-size binary of the Parquet type's length. */
     FIXED_SIZE_BINARY,
     /** Utf8 to LargeUtf8, Binary to LargeBinary. */
-    LARGE
+    LARGE,
+    /** float16 to float32 (exact), for DuckDB, which cannot write float16. */
+    SINGLE_FLOAT
   }
 
   /** The schema to upload and, per column of DuckDB's schema, how to get there. */
@@ -377,6 +379,17 @@ final class ParquetArrowTypes {
     }
   }
 
+  /**
+   * {@code schema} as Arrow C++ stores it under {@code ARROW:schema}: base64 of its IPC message.
+   */
+  static String storedSchemaValue(Schema schema) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(
+        new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(bytes)),
+        schema);
+    return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
   private static byte[] stripped(byte[] base64) {
     int end = base64.length;
     while (end > 0 && Character.isWhitespace(base64[end - 1])) {
@@ -392,19 +405,70 @@ final class ParquetArrowTypes {
    */
   static ArrowReader converting(
       ArrowReader reader, Plan plan, Path file, BufferAllocator allocator) {
-    return plan.changesNothing() ? reader : new ConvertingReader(reader, plan, file, allocator);
+    return plan.changesNothing()
+        ? reader
+        : new ConvertingReader(reader, plan, file, allocator, true);
   }
 
-  /** DuckDB's batches, each column moved or converted into a root of the plan's schema. */
+  /**
+   * The plan that makes {@code schema}'s top-level columns writable by DuckDB: a float16 as float32
+   * (DuckDB cannot write float16; exact), and for {@code parquet} a duration as its int64 count, as
+   * Arrow C++ writes it (DuckDB would write an INTERVAL, which cannot be negative).
+   */
+  static Plan forDuckDbWriter(Schema schema, boolean parquet) {
+    List<Field> target = new ArrayList<>();
+    List<Conversion> conversions = new ArrayList<>();
+    for (Field f : schema.getFields()) {
+      ArrowType type = f.getType();
+      ArrowType to = type;
+      Conversion conversion = Conversion.SAME;
+      if (parquet && type instanceof ArrowType.Duration && f.getDictionary() == null) {
+        to = new ArrowType.Int(64, true);
+        conversion = Conversion.RELABEL;
+      } else if (type instanceof ArrowType.FloatingPoint p
+          && p.getPrecision() == FloatingPointPrecision.HALF
+          && f.getDictionary() == null) {
+        to = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+        conversion = Conversion.SINGLE_FLOAT;
+      }
+      target.add(
+          new Field(
+              f.getName(),
+              new FieldType(f.isNullable(), to, f.getDictionary(), f.getMetadata()),
+              f.getChildren()));
+      conversions.add(conversion);
+    }
+    return new Plan(new Schema(target, schema.getCustomMetadata()), List.copyOf(conversions));
+  }
+
+  /**
+   * {@code source} with every batch converted to {@code plan}'s schema, or {@code source} itself
+   * when the plan changes nothing. Closing the result leaves {@code source} open.
+   */
+  static ArrowReader borrowing(
+      ArrowReader source, Plan plan, Path file, BufferAllocator allocator) {
+    return plan.changesNothing()
+        ? source
+        : new ConvertingReader(source, plan, file, allocator, false);
+  }
+
+  /** A reader's batches, each column moved or converted into a root of the plan's schema. */
   private static final class ConvertingReader extends ForwardingReader {
     private final Plan plan;
     private final Path file;
     private final VectorSchemaRoot root;
+    private final boolean ownsDelegate;
 
-    ConvertingReader(ArrowReader delegate, Plan plan, Path file, BufferAllocator allocator) {
+    ConvertingReader(
+        ArrowReader delegate,
+        Plan plan,
+        Path file,
+        BufferAllocator allocator,
+        boolean ownsDelegate) {
       super(delegate, allocator);
       this.plan = plan;
       this.file = file;
+      this.ownsDelegate = ownsDelegate;
       this.root = VectorSchemaRoot.create(plan.target(), allocator);
     }
 
@@ -431,6 +495,7 @@ final class ParquetArrowTypes {
           case FIXED_SIZE_BINARY ->
               fixedSize((VarBinaryVector) source, (FixedSizeBinaryVector) target, rows);
           case LARGE -> large(source, target, rows);
+          case SINGLE_FLOAT -> singleFloat((Float2Vector) source, (Float4Vector) target, rows);
         }
       }
       root.setRowCount(rows);
@@ -510,6 +575,18 @@ final class ParquetArrowTypes {
       to.setValueCount(rows);
     }
 
+    private static void singleFloat(Float2Vector source, Float4Vector to, int rows) {
+      to.allocateNew(rows);
+      for (int r = 0; r < rows; r++) {
+        if (source.isNull(r)) {
+          to.setNull(r);
+        } else {
+          to.set(r, source.getValueAsFloat(r));
+        }
+      }
+      to.setValueCount(rows);
+    }
+
     private void fixedSize(VarBinaryVector source, FixedSizeBinaryVector to, int rows)
         throws DataFileException {
       to.allocateNew(rows);
@@ -560,7 +637,9 @@ final class ParquetArrowTypes {
       try {
         root.close();
       } finally {
-        delegate.close();
+        if (ownsDelegate) {
+          delegate.close();
+        }
       }
     }
 

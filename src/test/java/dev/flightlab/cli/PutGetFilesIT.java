@@ -363,7 +363,7 @@ class PutGetFilesIT {
           .containsExactly(
               "flightlab get: "
                   + parquet
-                  + ": column 'float16' is FloatingPoint(HALF), which DuckDB cannot write as"
+                  + ": column 'decimal256' is decimal256(76, 10), which DuckDB cannot write as"
                   + " Parquet (write Arrow IPC instead)");
       assertThat(parquet).doesNotExist();
       // Arrow IPC carries every type, empty batch and dictionary included.

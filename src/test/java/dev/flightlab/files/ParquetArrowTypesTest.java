@@ -10,6 +10,7 @@ import dev.flightlab.files.ParquetArrowTypes.Top;
 import dev.flightlab.testing.Tables;
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -17,6 +18,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.DurationVector;
+import org.apache.arrow.vector.Float2Vector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -210,6 +217,69 @@ class ParquetArrowTypesTest {
                 "l: List<element: Int(64, true)> not null");
       }
     }
+  }
+
+  @Test
+  void negativeDurationsAndHalfFloatsWriteToParquetAndReadBack() throws Exception {
+    Schema schema =
+        new Schema(
+            List.of(
+                Field.nullable("d", new ArrowType.Duration(TimeUnit.MILLISECOND)),
+                Field.nullable(
+                    "h",
+                    new ArrowType.FloatingPoint(
+                        org.apache.arrow.vector.types.FloatingPointPrecision.HALF)),
+                Field.nullable("z", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "Asia/Tokyo"))));
+    Path arrows = dir.resolve("in.arrows");
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+        ArrowStreamWriter writer =
+            new ArrowStreamWriter(root, null, Files.newOutputStream(arrows))) {
+      DurationVector d = (DurationVector) root.getVector("d");
+      Float2Vector h = (Float2Vector) root.getVector("h");
+      TimeStampMicroTZVector z = (TimeStampMicroTZVector) root.getVector("z");
+      d.allocateNew(3);
+      h.allocateNew(3);
+      z.allocateNew(3);
+      d.set(0, -1500);
+      d.setNull(1);
+      d.set(2, 7);
+      h.setWithPossibleTruncate(0, -2.5f);
+      h.setWithPossibleTruncate(1, 65504f);
+      h.setNull(2);
+      z.set(0, 1);
+      z.set(1, 2);
+      z.setNull(2);
+      root.setRowCount(3);
+      writer.start();
+      writer.writeBatch();
+      writer.end();
+    }
+    Path parquet = dir.resolve("out.parquet");
+    Path csv = dir.resolve("out.csv");
+    for (Path out : List.of(parquet, csv)) {
+      try (ArrowReader source = DataFiles.open(arrows, ReadOptions.defaults(), allocator)) {
+        assertThat(DataFiles.write(source, out, WriteOptions.defaults(), allocator).rows())
+            .isEqualTo(3);
+      }
+    }
+    // Durations as their int64 count (DuckDB writes an INTERVAL, which cannot be negative), the
+    // types in the ARROW:schema key.
+    assertThat(duck.columns("'" + parquet + "'"))
+        .containsExactly("d BIGINT", "h FLOAT", "z TIMESTAMP WITH TIME ZONE");
+    assertThat(duck.rows("SELECT d, h FROM '" + parquet + "'"))
+        .containsExactly(
+            List.of("-1500", "-2.5"), List.of("NULL", "65504.0"), List.of("7", "NULL"));
+    try (BatchSet back = DataFiles.read(parquet, ReadOptions.defaults(), allocator)) {
+      assertThat(back.schema().getFields().stream().map(Field::toString))
+          .containsExactly(
+              "d: Duration(MILLISECOND)",
+              // A float16 is written, and so read back, as float32: DuckDB cannot write float16.
+              "h: FloatingPoint(SINGLE)",
+              "z: Timestamp(MICROSECOND, Asia/Tokyo)");
+      assertThat(Tables.column(back, "d", allocator))
+          .containsExactly(Duration.ofMillis(-1500).toString(), null, "PT0.007S");
+    }
+    assertThat(Files.readAllLines(csv).get(1)).startsWith("-00:00:01.5,-2.5,");
   }
 
   private static Column leaf(String name, String physical, String logical, String converted) {

@@ -83,6 +83,39 @@ class ParquetTypesIT {
   }
 
   @Test
+  void getWritesParquetThatPyarrowReadsBackInTheUploadedTypes() {
+    putAndCheck("arrow_schema.parquet");
+    Path copy = files.resolve("copy-of-arrow_schema.parquet");
+    Cli.Run get =
+        Cli.against(fx.uri().toString(), "get", "/parquet/arrow_schema", "-o", copy.toString());
+    assertThat(get.exit()).as(get.err()).isZero();
+    Pyarrow.Run check =
+        Pyarrow.run(
+            "parquet_types.py",
+            "copy",
+            files.resolve("arrow_schema.parquet").toString(),
+            copy.toString());
+    assertThat(check.exit()).as(check.toString()).isZero();
+    // Zones, durations (negative ones too), large strings and binaries come back through the
+    // ARROW:schema key; the rest are what DuckDB writes (or what put uploaded).
+    assertThat(check.out().lines())
+        .containsExactly(
+            "TYPE ts_ms_utc: flightlab=timestamp[us, tz=UTC] pyarrow=timestamp[ms, tz=UTC]",
+            "TYPE t32_s: flightlab=time64[us] pyarrow=time32[ms]",
+            "TYPE t32_ms: flightlab=time64[us] pyarrow=time32[ms]",
+            "TYPE f16: flightlab=float pyarrow=halffloat",
+            "TYPE fsb: flightlab=binary pyarrow=fixed_size_binary[2]",
+            "TYPE dict: flightlab=string pyarrow=dictionary<values=string, indices=int32,"
+                + " ordered=0>",
+            "TYPE llist: flightlab=list<element: int64> pyarrow=large_list<element: int64>",
+            "TYPE fsl: flightlab=list<element: int64> pyarrow=fixed_size_list<element: int64>[2]",
+            "TYPE req: flightlab=int32 pyarrow=int32 not null",
+            "TYPE st: flightlab=struct<a: int32, t: timestamp[us]>"
+                + " pyarrow=struct<a: int32, t: timestamp[ms]>",
+            "OK " + copy + ": 4 rows");
+  }
+
+  @Test
   void aDecimalWiderThanDuckDbReadsIsRefusedAndNothingIsStored() {
     Cli.Run put =
         Cli.against(
