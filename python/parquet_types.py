@@ -69,6 +69,25 @@ def every_type():
             pa.struct([("a", pa.int32()), ("t", pa.timestamp("ms"))]),
         ),
         "mp": pa.array([[("a", 1)], None, [], [("b", None)]], pa.map_(pa.string(), pa.int32())),
+        "list_ms": pa.array([[0, None, -1], None, [], [86_400_000]], pa.list_(pa.timestamp("ms"))),
+        "st2": pa.array(
+            [{"h": 1.5, "f": b"abc", "t": 5}, None, {"h": None, "f": None, "t": None},
+             {"h": -0.0, "f": b"xyz", "t": 86_399_999}],
+            pa.struct([("h", pa.float16()), ("f", pa.binary(3)), ("t", pa.time32("ms"))]),
+        ),
+        "map_ms": pa.array(
+            [[("a", 1)], None, [], [("b", None), ("c", -1)]],
+            pa.map_(pa.string(), pa.timestamp("ms", "UTC")),
+        ),
+        "list_dur": pa.array([[-1, None], None, [], [2]], pa.list_(pa.duration("ms"))),
+        "st_tz": pa.array(
+            [{"z": 1, "s": "a"}, None, {"z": None, "s": None}, {"z": -1, "s": ""}],
+            pa.struct([("z", pa.timestamp("us", "Asia/Tokyo")), ("s", pa.large_string())]),
+        ),
+        "list_st": pa.array(
+            [[{"t": 1}], None, [None, {"t": None}], []],
+            pa.list_(pa.struct([("t", pa.timestamp("ms"))])),
+        ),
         "bool": pa.array([True, None, False, True]),
         "str": pa.array(["x", None, "", "yz"]),
     }
@@ -89,6 +108,9 @@ def batches_table(rows=200_000):
             "fsb": pa.array(nulls_at_edges(i.to_bytes(4, "little") for i in range(rows)), pa.binary(4)),
             "f16": pa.array(nulls_at_edges(float(i % 2048) for i in range(rows)), pa.float16()),
             "dur": pa.array(nulls_at_edges(range(rows)), pa.duration("us")),
+            "list_ms": pa.array(
+                nulls_at_edges([i, None, -i] for i in range(rows)), pa.list_(pa.timestamp("ms"))
+            ),
         }
     )
 

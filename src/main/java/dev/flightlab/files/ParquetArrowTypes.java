@@ -8,22 +8,15 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BaseFixedWidthVector;
-import org.apache.arrow.vector.BaseLargeVariableWidthVector;
-import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.memory.util.Float16;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.FixedSizeBinaryVector;
-import org.apache.arrow.vector.Float2Vector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.TimeMicroVector;
-import org.apache.arrow.vector.TimeMilliVector;
-import org.apache.arrow.vector.TimeStampVector;
-import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -36,17 +29,21 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The Arrow types Arrow C++ (pyarrow's {@code pq.read_table}) gives a Parquet file's columns, where
  * DuckDB's reader gives others, and a reader that converts DuckDB's batches to them.
  *
- * <p>Two sources, as in Arrow C++: the Parquet schema's logical types (a millisecond timestamp is
- * {@code timestamp[ms]}, not DuckDB's microseconds; {@code TIME(MILLIS)} is {@code time32[ms]};
- * {@code FLOAT16} is {@code halffloat}; a bare fixed-length byte array is {@code
- * fixed_size_binary}; a {@code REQUIRED} column is not nullable; a list's child is named as in the
- * file, not {@code l}), then the Arrow schema an Arrow writer stores in the file's {@code
- * ARROW:schema} key (a timestamp's own zone, durations, large strings and binaries, field
- * metadata).
+ * <p>Two sources, as in Arrow C++: the Parquet schema's logical types, at every depth (a
+ * millisecond timestamp is {@code timestamp[ms]}, not DuckDB's microseconds; {@code TIME(MILLIS)}
+ * is {@code time32[ms]}; {@code FLOAT16} is {@code halffloat}; a bare fixed-length byte array is
+ * {@code fixed_size_binary}; a {@code REQUIRED} field is not nullable; a list's child is named as
+ * in the file, not {@code l}), then, for top-level columns, the Arrow schema an Arrow writer stores
+ * in the file's {@code ARROW:schema} key (a timestamp's own zone, durations, large strings and
+ * binaries, field metadata).
  *
- * <p>Top-level columns only: a struct's or list's children keep DuckDB's types (but a list child's
- * name). What DuckDB reads as another layout stays as DuckDB reads it (dictionaries as their
- * values, large and fixed-size lists as lists, INT96 timestamps in microseconds).
+ * <p>A converted column shares DuckDB's buffers wherever the layout is the same and converts only
+ * the fields whose layout differs. What DuckDB reads as another shape stays as DuckDB reads it
+ * (dictionaries as their values, large and fixed-size lists as lists, INT96 timestamps in
+ * microseconds).
+ *
+ * <p>On the way out, {@link #forDuckDbWriter} turns the types DuckDB cannot write as Arrow C++
+ * would write them (float16 to float32, durations to int64 in Parquet).
  */
 final class ParquetArrowTypes {
   private ParquetArrowTypes() {}
@@ -77,70 +74,87 @@ final class ParquetArrowTypes {
     }
   }
 
-  /**
-   * A top-level column and, for a list in the standard three-level layout (a repeated group of one
-   * field), that field: Arrow C++ names the list's child after it.
-   */
-  record Top(Column column, Column listElement) {
-    Top(Column column) {
-      this(column, null);
+  /** An element of the Parquet schema and the elements it groups. */
+  record Node(Column column, List<Node> children) {
+    Node(Column column) {
+      this(column, List.of());
+    }
+
+    boolean annotated(String converted, String logical) {
+      return converted.equals(column.converted())
+          || column.logical() != null && column.logical().startsWith(logical);
+    }
+
+    /** A list's element in the standard three-level layout (a repeated group of one), or null. */
+    Node listElement() {
+      if (!annotated("LIST", "ListType") || children.size() != 1) {
+        return null;
+      }
+      Node repeated = children.get(0);
+      boolean group =
+          "REPEATED".equals(repeated.column().repetition())
+              && repeated.column().physical() == null
+              && repeated.children().size() == 1;
+      return group ? repeated.children().get(0) : null;
+    }
+
+    /** A map's repeated key-value group of two, or null. */
+    Node keyValue() {
+      if (!annotated("MAP", "MapType") || children.size() != 1) {
+        return null;
+      }
+      Node repeated = children.get(0);
+      return "REPEATED".equals(repeated.column().repetition()) && repeated.children().size() == 2
+          ? repeated
+          : null;
     }
   }
 
   /** The root's children in {@code elements} (all of {@code parquet_schema()}, root first). */
-  static List<Top> topLevel(List<Column> elements) {
-    List<Top> top = new ArrayList<>();
+  static List<Node> topLevel(List<Column> elements) {
     if (elements.isEmpty()) {
-      return top;
+      return List.of();
     }
-    int at = 1;
-    for (int i = 0; i < elements.get(0).children() && at < elements.size(); i++) {
-      Column column = elements.get(at);
-      Column element = null;
-      boolean list =
-          "LIST".equals(column.converted())
-              || column.logical() != null && column.logical().startsWith("ListType");
-      if (list && column.children() == 1 && at + 2 < elements.size()) {
-        Column repeated = elements.get(at + 1);
-        if ("REPEATED".equals(repeated.repetition())
-            && repeated.physical() == null
-            && repeated.children() == 1) {
-          element = elements.get(at + 2);
-        }
-      }
-      top.add(new Top(column, element));
-      at = after(elements, at);
-    }
-    return top;
+    int[] at = {0};
+    return node(elements, at).children();
   }
 
-  /** The index after element {@code at}'s subtree. */
-  private static int after(List<Column> elements, int at) {
-    int next = at + 1;
-    for (int i = 0; i < elements.get(at).children() && next < elements.size(); i++) {
-      next = after(elements, next);
+  private static Node node(List<Column> elements, int[] at) {
+    Column column = elements.get(at[0]++);
+    List<Node> children = new ArrayList<>();
+    for (int i = 0; i < column.children() && at[0] < elements.size(); i++) {
+      children.add(node(elements, at));
     }
-    return next;
+    return new Node(column, List.copyOf(children));
   }
 
-  /** What happens to one column of each batch. */
+  /** How a top-level column of each batch becomes the target's. */
   enum Conversion {
     /** DuckDB's vector as it is. */
     SAME,
-    /** DuckDB's buffers under another field: same layout, another type, name or nullability. */
-    RELABEL,
+    /**
+     * Its buffers under the target's field, those of the leaves whose types differ converted
+     * ({@link Leaf}), the others shared.
+     */
+    CONVERT
+  }
+
+  /** What happens to the buffers of one field (at any depth) of a converted column. */
+  enum Leaf {
+    /** Shared as they are: the same layout (a timestamp's zone, int64 and duration, names). */
+    SAME_LAYOUT,
     /** Microsecond timestamps to milliseconds. */
     TIMESTAMP_MILLIS,
     /** time64[us] to time32[ms]. */
     TIME32_MILLIS,
     /** float32 to float16 (the values came from float16: exact). */
     HALF_FLOAT,
+    /** float16 to float32 (exact), for DuckDB, which cannot write float16. */
+    SINGLE_FLOAT,
     /** Variable-length binary to fixed-size binary of the Parquet type's length. */
     FIXED_SIZE_BINARY,
-    /** Utf8 to LargeUtf8, Binary to LargeBinary. */
-    LARGE,
-    /** float16 to float32 (exact), for DuckDB, which cannot write float16. */
-    SINGLE_FLOAT
+    /** Utf8 to LargeUtf8, Binary to LargeBinary: offsets widened, the bytes shared. */
+    LARGE
   }
 
   /** The schema to upload and, per column of DuckDB's schema, how to get there. */
@@ -151,11 +165,11 @@ final class ParquetArrowTypes {
   }
 
   /**
-   * The plan for DuckDB's schema {@code duck} of a file whose top-level Parquet columns are {@code
+   * The plan for DuckDB's schema {@code duck} of a file whose top-level Parquet elements are {@code
    * columns} and whose stored Arrow schema is {@code stored} (null when it has none or it cannot be
    * read).
    */
-  static Plan plan(Schema duck, List<Top> columns, Schema stored) {
+  static Plan plan(Schema duck, List<Node> columns, Schema stored) {
     List<Field> fields = duck.getFields();
     if (columns.size() != fields.size()) {
       // Not the columns DuckDB read: trust DuckDB's types.
@@ -166,16 +180,25 @@ final class ParquetArrowTypes {
             && stored.getFields().size() == fields.size()
             && sameNames(stored.getFields(), fields);
     List<Field> target = new ArrayList<>();
-    List<Conversion> conversions = new ArrayList<>();
     for (int i = 0; i < fields.size(); i++) {
-      Field from = fields.get(i);
-      Field inferred = inferred(from, columns.get(i).column(), columns.get(i).listElement());
-      Field to = storedMatches ? overlaid(inferred, stored.getFields().get(i)) : inferred;
-      Conversion conversion = conversion(from, to);
-      target.add(conversion == Conversion.SAME ? from : to);
-      conversions.add(conversion);
+      Field inferred = inferred(fields.get(i), columns.get(i));
+      target.add(storedMatches ? overlaid(inferred, stored.getFields().get(i)) : inferred);
     }
-    return new Plan(new Schema(target, duck.getCustomMetadata()), List.copyOf(conversions));
+    return plan(duck, target);
+  }
+
+  /** Each field of {@code from} converted to {@code to}'s where it can be, kept where not. */
+  private static Plan plan(Schema from, List<Field> to) {
+    List<Field> target = new ArrayList<>();
+    List<Conversion> conversions = new ArrayList<>();
+    for (int i = 0; i < to.size(); i++) {
+      Field a = from.getFields().get(i);
+      Field b = to.get(i);
+      boolean convert = !a.equals(b) && convertible(a, b);
+      target.add(convert ? b : a);
+      conversions.add(convert ? Conversion.CONVERT : Conversion.SAME);
+    }
+    return new Plan(new Schema(target, from.getCustomMetadata()), List.copyOf(conversions));
   }
 
   private static boolean sameNames(List<Field> a, List<Field> b) {
@@ -188,54 +211,37 @@ final class ParquetArrowTypes {
   }
 
   /**
-   * The field Arrow C++ infers from the Parquet column (a list's child named after {@code
-   * listElement}, when not null), where DuckDB read {@code from}.
+   * The field Arrow C++ infers from the Parquet element {@code node}, where DuckDB read {@code
+   * from}: at every depth, the logical type's unit, float16, fixed-size binary, REQUIRED as not
+   * nullable, and a list's child named after the file's element.
    */
-  static Field inferred(Field from, Column column, Column listElement) {
-    ArrowType type = from.getType();
-    String logical = column.logical() == null ? "" : column.logical();
-    String converted = column.converted() == null ? "" : column.converted();
-    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MICROSECOND) {
-      if (logical.startsWith("TimestampType(") && logical.contains("MILLIS=MilliSeconds()")) {
-        type = new ArrowType.Timestamp(TimeUnit.MILLISECOND, adjusted(logical) ? "UTC" : null);
-      } else if (logical.isEmpty() && converted.equals("TIMESTAMP_MILLIS")) {
-        // A legacy converted type is normalised to UTC.
-        type = new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
-      } else if (logical.isEmpty() && converted.equals("TIMESTAMP_MICROS")) {
-        type = new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
-      }
-    } else if (type instanceof ArrowType.Time t && t.getUnit() == TimeUnit.MICROSECOND) {
-      boolean millis =
-          logical.startsWith("TimeType(")
-              ? logical.contains("MILLIS=MilliSeconds()")
-              : logical.isEmpty() && converted.equals("TIME_MILLIS");
-      if (millis) {
-        type = new ArrowType.Time(TimeUnit.MILLISECOND, 32);
-      }
-    } else if (type instanceof ArrowType.FloatingPoint p
-        && p.getPrecision() == FloatingPointPrecision.SINGLE
-        && logical.startsWith("Float16Type")) {
-      type = new ArrowType.FloatingPoint(FloatingPointPrecision.HALF);
-    } else if (type instanceof ArrowType.Binary
-        && "FIXED_LEN_BYTE_ARRAY".equals(column.physical())
-        && logical.isEmpty()
-        && converted.isEmpty()
-        && column.typeLength() != null) {
-      type = new ArrowType.FixedSizeBinary(column.typeLength());
-    }
+  static Field inferred(Field from, Node node) {
+    Column column = node.column();
+    ArrowType type = node.children().isEmpty() ? leafType(from.getType(), column) : from.getType();
     List<Field> children = from.getChildren();
-    if (type instanceof ArrowType.List && listElement != null && children.size() == 1) {
-      Field child = children.get(0);
-      children =
-          List.of(
-              new Field(
-                  listElement.name(),
-                  new FieldType(
-                      child.isNullable() && !listElement.required(),
-                      child.getType(),
-                      child.getDictionary(),
-                      child.getMetadata()),
-                  child.getChildren()));
+    if (type instanceof ArrowType.Struct && node.children().size() == children.size()) {
+      List<Field> inferred = new ArrayList<>();
+      for (int i = 0; i < children.size(); i++) {
+        inferred.add(inferred(children.get(i), node.children().get(i)));
+      }
+      children = inferred;
+    } else if (type instanceof ArrowType.List && children.size() == 1) {
+      Node element = node.listElement();
+      if (element != null) {
+        children = List.of(renamed(inferred(children.get(0), element), element.column().name()));
+      }
+    } else if (type instanceof ArrowType.Map
+        && children.size() == 1
+        && children.get(0).getChildren().size() == 2) {
+      Node keyValue = node.keyValue();
+      if (keyValue != null) {
+        Field entries = children.get(0);
+        List<Field> pair =
+            List.of(
+                inferred(entries.getChildren().get(0), keyValue.children().get(0)),
+                inferred(entries.getChildren().get(1), keyValue.children().get(1)));
+        children = List.of(new Field(entries.getName(), entries.getFieldType(), pair));
+      }
     }
     boolean nullable = !column.required() && from.isNullable();
     return new Field(
@@ -244,14 +250,53 @@ final class ParquetArrowTypes {
         children);
   }
 
+  private static Field renamed(Field field, String name) {
+    return new Field(name, field.getFieldType(), field.getChildren());
+  }
+
+  /** The type Arrow C++ gives a primitive Parquet column that DuckDB read as {@code type}. */
+  private static ArrowType leafType(ArrowType type, Column column) {
+    String logical = column.logical() == null ? "" : column.logical();
+    String converted = column.converted() == null ? "" : column.converted();
+    if (type instanceof ArrowType.Timestamp t && t.getUnit() == TimeUnit.MICROSECOND) {
+      if (logical.startsWith("TimestampType(") && logical.contains("MILLIS=MilliSeconds()")) {
+        return new ArrowType.Timestamp(TimeUnit.MILLISECOND, adjusted(logical) ? "UTC" : null);
+      } else if (logical.isEmpty() && converted.equals("TIMESTAMP_MILLIS")) {
+        // A legacy converted type is normalised to UTC.
+        return new ArrowType.Timestamp(TimeUnit.MILLISECOND, "UTC");
+      } else if (logical.isEmpty() && converted.equals("TIMESTAMP_MICROS")) {
+        return new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
+      }
+    } else if (type instanceof ArrowType.Time t && t.getUnit() == TimeUnit.MICROSECOND) {
+      boolean millis =
+          logical.startsWith("TimeType(")
+              ? logical.contains("MILLIS=MilliSeconds()")
+              : logical.isEmpty() && converted.equals("TIME_MILLIS");
+      if (millis) {
+        return new ArrowType.Time(TimeUnit.MILLISECOND, 32);
+      }
+    } else if (type instanceof ArrowType.FloatingPoint p
+        && p.getPrecision() == FloatingPointPrecision.SINGLE
+        && logical.startsWith("Float16Type")) {
+      return new ArrowType.FloatingPoint(FloatingPointPrecision.HALF);
+    } else if (type instanceof ArrowType.Binary
+        && "FIXED_LEN_BYTE_ARRAY".equals(column.physical())
+        && logical.isEmpty()
+        && converted.isEmpty()
+        && column.typeLength() != null) {
+      return new ArrowType.FixedSizeBinary(column.typeLength());
+    }
+    return type;
+  }
+
   private static boolean adjusted(String logical) {
     return logical.contains("isAdjustedToUTC=1") || logical.contains("isAdjustedToUTC=true");
   }
 
   /**
-   * {@code inferred} with what the stored Arrow field restores: a timestamp's zone, a duration, a
-   * large string or binary, and field metadata. A stored field of any other type is ignored, as
-   * Arrow C++ ignores one it cannot apply.
+   * {@code inferred} with what the stored Arrow field restores, at every depth: a timestamp's zone,
+   * a duration, a large string or binary, and field metadata. A stored field of any other type is
+   * ignored, as Arrow C++ ignores one it cannot apply.
    */
   static Field overlaid(Field inferred, Field stored) {
     ArrowType have = inferred.getType();
@@ -263,14 +308,19 @@ final class ParquetArrowTypes {
         && "UTC".equals(h.getTimezone())
         && w.getTimezone() != null) {
       type = want;
-    } else if (want instanceof ArrowType.Duration
-        && have instanceof ArrowType.Int i
-        && i.getBitWidth() == 64
-        && i.getIsSigned()) {
+    } else if (want instanceof ArrowType.Duration && isInt64(have)) {
       type = want;
     } else if (want instanceof ArrowType.LargeUtf8 && have instanceof ArrowType.Utf8
         || want instanceof ArrowType.LargeBinary && have instanceof ArrowType.Binary) {
       type = want;
+    }
+    List<Field> children = inferred.getChildren();
+    if (children.size() == stored.getChildren().size()) {
+      List<Field> overlaid = new ArrayList<>();
+      for (int i = 0; i < children.size(); i++) {
+        overlaid.add(overlaid(children.get(i), stored.getChildren().get(i)));
+      }
+      children = overlaid;
     }
     return new Field(
         inferred.getName(),
@@ -279,72 +329,74 @@ final class ParquetArrowTypes {
             type,
             inferred.getDictionary(),
             stored.getMetadata().isEmpty() ? inferred.getMetadata() : stored.getMetadata()),
-        inferred.getChildren());
-  }
-
-  /** How to make a vector of {@code to} from one of {@code from}. */
-  static Conversion conversion(Field from, Field to) {
-    if (from.equals(to)) {
-      return Conversion.SAME;
-    }
-    ArrowType a = from.getType();
-    ArrowType b = to.getType();
-    if (a instanceof ArrowType.Timestamp ta
-        && b instanceof ArrowType.Timestamp tb
-        && ta.getUnit() == TimeUnit.MICROSECOND
-        && tb.getUnit() == TimeUnit.MILLISECOND) {
-      return Conversion.TIMESTAMP_MILLIS;
-    }
-    if (a instanceof ArrowType.Time ta
-        && b instanceof ArrowType.Time tb
-        && ta.getUnit() == TimeUnit.MICROSECOND
-        && tb.getUnit() == TimeUnit.MILLISECOND) {
-      return Conversion.TIME32_MILLIS;
-    }
-    if (a instanceof ArrowType.FloatingPoint
-        && b instanceof ArrowType.FloatingPoint p
-        && p.getPrecision() == FloatingPointPrecision.HALF) {
-      return Conversion.HALF_FLOAT;
-    }
-    if (a instanceof ArrowType.Binary && b instanceof ArrowType.FixedSizeBinary) {
-      return Conversion.FIXED_SIZE_BINARY;
-    }
-    if (a instanceof ArrowType.Utf8 && b instanceof ArrowType.LargeUtf8
-        || a instanceof ArrowType.Binary && b instanceof ArrowType.LargeBinary) {
-      return Conversion.LARGE;
-    }
-    return sameLayout(from, to) ? Conversion.RELABEL : Conversion.SAME;
+        children);
   }
 
   /**
-   * Whether vectors of the two fields hold the same buffers: equal types, but for a timestamp's
-   * zone and int64 against a duration, at every level, names and nullability aside.
+   * Whether a vector of {@code from} converts to one of {@code to}: the same shape, each field's
+   * type the same or one {@link #leaf} converts, and no dictionaries.
    */
-  static boolean sameLayout(Field a, Field b) {
-    if (a.getDictionary() != null || b.getDictionary() != null) {
+  static boolean convertible(Field from, Field to) {
+    if (from.getDictionary() != null
+        || to.getDictionary() != null
+        || leaf(from.getType(), to.getType()) == null
+        || from.getChildren().size() != to.getChildren().size()) {
       return false;
     }
-    if (!sameLayout(a.getType(), b.getType()) || a.getChildren().size() != b.getChildren().size()) {
-      return false;
-    }
-    for (int i = 0; i < a.getChildren().size(); i++) {
-      if (!sameLayout(a.getChildren().get(i), b.getChildren().get(i))) {
+    for (int i = 0; i < from.getChildren().size(); i++) {
+      if (!convertible(from.getChildren().get(i), to.getChildren().get(i))) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean sameLayout(ArrowType a, ArrowType b) {
-    if (a instanceof ArrowType.Timestamp ta && b instanceof ArrowType.Timestamp tb) {
-      return ta.getUnit() == tb.getUnit();
+  /** What turns a field of type {@code from} into one of {@code to}, or null when nothing does. */
+  static Leaf leaf(ArrowType from, ArrowType to) {
+    if (from.equals(to)
+        || from instanceof ArrowType.Timestamp a
+            && to instanceof ArrowType.Timestamp b
+            && a.getUnit() == b.getUnit()
+        || isInt64(from) && to instanceof ArrowType.Duration
+        || from instanceof ArrowType.Duration && isInt64(to)) {
+      return Leaf.SAME_LAYOUT;
     }
-    return a.equals(b) || isInt64OrDuration(a) && isInt64OrDuration(b);
+    if (from instanceof ArrowType.Timestamp a
+        && to instanceof ArrowType.Timestamp b
+        && a.getUnit() == TimeUnit.MICROSECOND
+        && b.getUnit() == TimeUnit.MILLISECOND) {
+      return Leaf.TIMESTAMP_MILLIS;
+    }
+    if (from instanceof ArrowType.Time a
+        && to instanceof ArrowType.Time b
+        && a.getUnit() == TimeUnit.MICROSECOND
+        && a.getBitWidth() == 64
+        && b.getUnit() == TimeUnit.MILLISECOND
+        && b.getBitWidth() == 32) {
+      return Leaf.TIME32_MILLIS;
+    }
+    if (from instanceof ArrowType.FloatingPoint a && to instanceof ArrowType.FloatingPoint b) {
+      if (a.getPrecision() == FloatingPointPrecision.SINGLE
+          && b.getPrecision() == FloatingPointPrecision.HALF) {
+        return Leaf.HALF_FLOAT;
+      }
+      if (a.getPrecision() == FloatingPointPrecision.HALF
+          && b.getPrecision() == FloatingPointPrecision.SINGLE) {
+        return Leaf.SINGLE_FLOAT;
+      }
+    }
+    if (from instanceof ArrowType.Binary && to instanceof ArrowType.FixedSizeBinary) {
+      return Leaf.FIXED_SIZE_BINARY;
+    }
+    if (from instanceof ArrowType.Utf8 && to instanceof ArrowType.LargeUtf8
+        || from instanceof ArrowType.Binary && to instanceof ArrowType.LargeBinary) {
+      return Leaf.LARGE;
+    }
+    return null;
   }
 
-  private static boolean isInt64OrDuration(ArrowType t) {
-    return t instanceof ArrowType.Duration
-        || t instanceof ArrowType.Int i && i.getBitWidth() == 64 && i.getIsSigned();
+  private static boolean isInt64(ArrowType t) {
+    return t instanceof ArrowType.Int i && i.getBitWidth() == 64 && i.getIsSigned();
   }
 
   /**
@@ -411,34 +463,40 @@ final class ParquetArrowTypes {
   }
 
   /**
-   * The plan that makes {@code schema}'s top-level columns writable by DuckDB: a float16 as float32
-   * (DuckDB cannot write float16; exact), and for {@code parquet} a duration as its int64 count, as
-   * Arrow C++ writes it (DuckDB would write an INTERVAL, which cannot be negative).
+   * The plan that makes {@code schema}'s columns writable by DuckDB: a float16 as float32 (DuckDB
+   * cannot write float16; exact), and for {@code parquet} a duration as its int64 count, as Arrow
+   * C++ writes it (DuckDB would write an INTERVAL, which cannot be negative). Columns holding a
+   * dictionary stay as they are.
    */
   static Plan forDuckDbWriter(Schema schema, boolean parquet) {
     List<Field> target = new ArrayList<>();
-    List<Conversion> conversions = new ArrayList<>();
     for (Field f : schema.getFields()) {
-      ArrowType type = f.getType();
-      ArrowType to = type;
-      Conversion conversion = Conversion.SAME;
-      if (parquet && type instanceof ArrowType.Duration && f.getDictionary() == null) {
-        to = new ArrowType.Int(64, true);
-        conversion = Conversion.RELABEL;
-      } else if (type instanceof ArrowType.FloatingPoint p
-          && p.getPrecision() == FloatingPointPrecision.HALF
-          && f.getDictionary() == null) {
-        to = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
-        conversion = Conversion.SINGLE_FLOAT;
-      }
-      target.add(
-          new Field(
-              f.getName(),
-              new FieldType(f.isNullable(), to, f.getDictionary(), f.getMetadata()),
-              f.getChildren()));
-      conversions.add(conversion);
+      target.add(hasDictionary(f) ? f : writable(f, parquet));
     }
-    return new Plan(new Schema(target, schema.getCustomMetadata()), List.copyOf(conversions));
+    return plan(schema, target);
+  }
+
+  private static boolean hasDictionary(Field field) {
+    return field.getDictionary() != null
+        || field.getChildren().stream().anyMatch(ParquetArrowTypes::hasDictionary);
+  }
+
+  private static Field writable(Field field, boolean parquet) {
+    ArrowType type = field.getType();
+    if (parquet && type instanceof ArrowType.Duration) {
+      type = new ArrowType.Int(64, true);
+    } else if (type instanceof ArrowType.FloatingPoint p
+        && p.getPrecision() == FloatingPointPrecision.HALF) {
+      type = new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+    }
+    List<Field> children = new ArrayList<>();
+    for (Field child : field.getChildren()) {
+      children.add(writable(child, parquet));
+    }
+    return new Field(
+        field.getName(),
+        new FieldType(field.isNullable(), type, null, field.getMetadata()),
+        children);
   }
 
   /**
@@ -487,22 +545,17 @@ final class ParquetArrowTypes {
       for (int i = 0; i < plan.conversions().size(); i++) {
         FieldVector source = from.getVector(i);
         FieldVector target = root.getVector(i);
-        switch (plan.conversions().get(i)) {
-          case SAME, RELABEL -> move(source, target, rows);
-          case TIMESTAMP_MILLIS -> timestampMillis((TimeStampVector) source, target, rows);
-          case TIME32_MILLIS -> time32Millis((TimeMicroVector) source, target, rows);
-          case HALF_FLOAT -> halfFloat((Float4Vector) source, (Float2Vector) target, rows);
-          case FIXED_SIZE_BINARY ->
-              fixedSize((VarBinaryVector) source, (FixedSizeBinaryVector) target, rows);
-          case LARGE -> large(source, target, rows);
-          case SINGLE_FLOAT -> singleFloat((Float2Vector) source, (Float4Vector) target, rows);
+        if (plan.conversions().get(i) == Conversion.SAME) {
+          move(source, target, rows);
+        } else {
+          convert(source, target, rows);
         }
       }
       root.setRowCount(rows);
       return true;
     }
 
-    /** DuckDB's buffers into {@code target} (shared, not copied), under target's field. */
+    /** {@code source}'s buffers into {@code target} (shared, not copied), under target's field. */
     private static void move(FieldVector source, FieldVector target, int rows) {
       VectorSchemaRoot one = new VectorSchemaRoot(List.of(source));
       one.setRowCount(rows);
@@ -512,124 +565,176 @@ final class ParquetArrowTypes {
       }
     }
 
-    private void timestampMillis(TimeStampVector source, FieldVector target, int rows)
+    /**
+     * {@code source}'s buffers into {@code target}: those of each field whose type differs
+     * converted into new buffers, the others shared.
+     */
+    private void convert(FieldVector source, FieldVector target, int rows)
         throws DataFileException {
-      millis(source, (TimeStampVector) target, Long.BYTES, rows);
-    }
-
-    private void time32Millis(TimeMicroVector source, FieldVector target, int rows)
-        throws DataFileException {
-      millis(source, (TimeMilliVector) target, Integer.BYTES, rows);
+      VectorSchemaRoot one = new VectorSchemaRoot(List.of(source));
+      one.setRowCount(rows);
+      List<ArrowBuf> made = new ArrayList<>();
+      try (ArrowRecordBatch batch = new VectorUnloader(one).getRecordBatch()) {
+        List<ArrowBuf> buffers = new ArrayList<>();
+        int[] at = {0, 0};
+        convert(source.getField(), target.getField(), batch, at, buffers, made);
+        // The converted batch holds its own reference to each buffer, shared or made here.
+        try (ArrowRecordBatch converted = new ArrowRecordBatch(rows, batch.getNodes(), buffers)) {
+          new VectorLoader(new VectorSchemaRoot(List.of(target))).load(converted);
+        }
+      } finally {
+        for (ArrowBuf b : made) {
+          b.close();
+        }
+      }
     }
 
     /**
-     * Microseconds to milliseconds, written {@code width} bytes wide; the values of the file's
-     * milliseconds are whole numbers of them, which is checked.
+     * Adds the buffers of field {@code from} (node {@code at[0]}, buffers from {@code at[1]} of
+     * {@code batch}) and its children, as {@code to} holds them, to {@code out}.
      */
-    private void millis(BaseFixedWidthVector source, BaseFixedWidthVector to, int width, int rows)
+    private void convert(
+        Field from,
+        Field to,
+        ArrowRecordBatch batch,
+        int[] at,
+        List<ArrowBuf> out,
+        List<ArrowBuf> made)
         throws DataFileException {
-      to.allocateNew(rows);
-      copyValidity(source, to, rows);
-      ArrowBuf in = source.getDataBuffer();
-      ArrowBuf out = to.getDataBuffer();
-      for (int r = 0; r < rows; r++) {
-        long micros = in.getLong((long) r * Long.BYTES);
-        if (micros % 1000 != 0 && (source.getNullCount() == 0 || !source.isNull(r))) {
+      ArrowFieldNode node = batch.getNodes().get(at[0]++);
+      int count = TypeLayout.getTypeBufferCount(from.getType());
+      List<ArrowBuf> in = batch.getBuffers().subList(at[1], at[1] + count);
+      at[1] += count;
+      Leaf leaf = leaf(from.getType(), to.getType());
+      if (leaf == Leaf.SAME_LAYOUT) {
+        out.addAll(in);
+      } else {
+        int n = node.getLength();
+        ArrowBuf validity = in.get(0);
+        out.add(validity);
+        out.add(
+            switch (leaf) {
+              case TIMESTAMP_MILLIS -> millis(from, node, validity, in.get(1), Long.BYTES, made);
+              case TIME32_MILLIS -> millis(from, node, validity, in.get(1), Integer.BYTES, made);
+              case HALF_FLOAT -> halfFloats(in.get(1), n, made);
+              case SINGLE_FLOAT -> singleFloats(in.get(1), n, made);
+              case FIXED_SIZE_BINARY -> fixedSize(from, to, node, validity, in, made);
+              case LARGE -> wideOffsets(in.get(1), n, made);
+              case SAME_LAYOUT -> throw new IllegalStateException();
+            });
+        if (leaf == Leaf.LARGE) {
+          out.add(in.get(2));
+        }
+      }
+      for (int i = 0; i < from.getChildren().size(); i++) {
+        convert(from.getChildren().get(i), to.getChildren().get(i), batch, at, out, made);
+      }
+    }
+
+    private ArrowBuf allocate(long bytes, List<ArrowBuf> made) {
+      ArrowBuf b = allocator.buffer(bytes);
+      made.add(b);
+      b.setZero(0, b.capacity());
+      return b;
+    }
+
+    private static boolean valid(ArrowFieldNode node, ArrowBuf validity, int row) {
+      return node.getNullCount() == 0 || BitVectorHelper.get(validity, row) == 1;
+    }
+
+    /**
+     * Microseconds to milliseconds, {@code width} bytes wide; the file's milliseconds are whole
+     * numbers of them, which is checked.
+     */
+    private ArrowBuf millis(
+        Field field,
+        ArrowFieldNode node,
+        ArrowBuf validity,
+        ArrowBuf micros,
+        int width,
+        List<ArrowBuf> made)
+        throws DataFileException {
+      int n = node.getLength();
+      ArrowBuf out = allocate((long) n * width, made);
+      for (int r = 0; r < n; r++) {
+        long value = micros.getLong((long) r * Long.BYTES);
+        if (value % 1000 != 0 && valid(node, validity, r)) {
           throw DataFileException.of(
               file,
               "column '"
-                  + source.getName()
+                  + field.getName()
                   + "' is stored in milliseconds, yet DuckDB read "
-                  + micros
+                  + value
                   + " microseconds");
         }
         if (width == Long.BYTES) {
-          out.setLong((long) r * width, micros / 1000);
+          out.setLong((long) r * width, value / 1000);
         } else {
-          out.setInt((long) r * width, (int) (micros / 1000));
+          out.setInt((long) r * width, (int) (value / 1000));
         }
       }
-      to.setValueCount(rows);
+      return out;
     }
 
-    /** {@code source}'s validity bits for its first {@code rows} rows, into {@code to}'s. */
-    private static void copyValidity(FieldVector source, FieldVector to, int rows) {
-      long bytes = BitVectorHelper.getValidityBufferSizeFromCount(rows);
-      if (source.getNullCount() == 0) {
-        // Bits past the last row are ignored.
-        to.getValidityBuffer().setOne(0, bytes);
-      } else {
-        to.getValidityBuffer().setBytes(0, source.getValidityBuffer(), 0, bytes);
+    private ArrowBuf halfFloats(ArrowBuf singles, int n, List<ArrowBuf> made) {
+      ArrowBuf out = allocate((long) n * Short.BYTES, made);
+      for (int r = 0; r < n; r++) {
+        out.setShort((long) r * Short.BYTES, Float16.toFloat16(singles.getFloat((long) r * 4)));
       }
+      return out;
     }
 
-    private static void halfFloat(Float4Vector source, Float2Vector to, int rows) {
-      to.allocateNew(rows);
-      for (int r = 0; r < rows; r++) {
-        if (source.isNull(r)) {
-          to.setNull(r);
-        } else {
-          to.setWithPossibleTruncate(r, source.get(r));
-        }
+    private ArrowBuf singleFloats(ArrowBuf halves, int n, List<ArrowBuf> made) {
+      ArrowBuf out = allocate((long) n * Float.BYTES, made);
+      for (int r = 0; r < n; r++) {
+        out.setFloat((long) r * Float.BYTES, Float16.toFloat(halves.getShort((long) r * 2)));
       }
-      to.setValueCount(rows);
+      return out;
     }
 
-    private static void singleFloat(Float2Vector source, Float4Vector to, int rows) {
-      to.allocateNew(rows);
-      for (int r = 0; r < rows; r++) {
-        if (source.isNull(r)) {
-          to.setNull(r);
-        } else {
-          to.set(r, source.getValueAsFloat(r));
-        }
-      }
-      to.setValueCount(rows);
-    }
-
-    private void fixedSize(VarBinaryVector source, FixedSizeBinaryVector to, int rows)
+    private ArrowBuf fixedSize(
+        Field from,
+        Field to,
+        ArrowFieldNode node,
+        ArrowBuf validity,
+        List<ArrowBuf> in,
+        List<ArrowBuf> made)
         throws DataFileException {
-      to.allocateNew(rows);
-      for (int r = 0; r < rows; r++) {
-        if (source.isNull(r)) {
-          to.setNull(r);
+      int width = ((ArrowType.FixedSizeBinary) to.getType()).getByteWidth();
+      int n = node.getLength();
+      ArrowBuf offsets = in.get(1);
+      ArrowBuf data = in.get(2);
+      ArrowBuf out = allocate((long) n * width, made);
+      for (int r = 0; r < n; r++) {
+        if (!valid(node, validity, r)) {
           continue;
         }
-        byte[] value = source.get(r);
-        if (value.length != to.getByteWidth()) {
+        int start = offsets.getInt((long) r * Integer.BYTES);
+        int length = offsets.getInt((long) (r + 1) * Integer.BYTES) - start;
+        if (length != width) {
           throw DataFileException.of(
               file,
               "column '"
-                  + source.getName()
+                  + from.getName()
                   + "' holds "
-                  + to.getByteWidth()
+                  + width
                   + "-byte values, yet DuckDB read one of "
-                  + value.length);
+                  + length);
         }
-        to.set(r, value);
+        out.setBytes((long) r * width, data, start, width);
       }
-      to.setValueCount(rows);
+      return out;
     }
 
-    /** Utf8 or Binary into LargeUtf8 or LargeBinary: the bytes copied at once, offsets widened. */
-    private static void large(FieldVector source, FieldVector target, int rows) {
-      BaseVariableWidthVector from = (BaseVariableWidthVector) source;
-      BaseLargeVariableWidthVector to = (BaseLargeVariableWidthVector) target;
-      ArrowBuf offsets = from.getOffsetBuffer();
-      long first = rows == 0 ? 0 : offsets.getInt(0);
-      long bytes = rows == 0 ? 0 : offsets.getInt((long) rows * Integer.BYTES) - first;
-      to.allocateNew(Math.max(bytes, 1), rows);
-      copyValidity(from, to, rows);
-      to.getDataBuffer().setBytes(0, from.getDataBuffer(), first, bytes);
-      ArrowBuf wide = to.getOffsetBuffer();
-      for (int r = 0; r <= rows; r++) {
-        wide.setLong(
-            (long) r * BaseLargeVariableWidthVector.OFFSET_WIDTH,
-            offsets.getInt((long) r * Integer.BYTES) - first);
+    /** 32-bit offsets widened to 64: the bytes they point into are shared as they are. */
+    private ArrowBuf wideOffsets(ArrowBuf offsets, int n, List<ArrowBuf> made) {
+      ArrowBuf out = allocate((long) (n + 1) * Long.BYTES, made);
+      if (offsets.capacity() >= (long) (n + 1) * Integer.BYTES) {
+        for (int r = 0; r <= n; r++) {
+          out.setLong((long) r * Long.BYTES, offsets.getInt((long) r * Integer.BYTES));
+        }
       }
-      // Every offset is set: nothing left for setValueCount to fill.
-      to.setLastSet(rows - 1);
-      to.setValueCount(rows);
+      return out;
     }
 
     @Override

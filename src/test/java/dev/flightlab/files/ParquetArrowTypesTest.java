@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flightlab.data.BatchSet;
 import dev.flightlab.files.ParquetArrowTypes.Column;
 import dev.flightlab.files.ParquetArrowTypes.Conversion;
+import dev.flightlab.files.ParquetArrowTypes.Node;
 import dev.flightlab.files.ParquetArrowTypes.Plan;
-import dev.flightlab.files.ParquetArrowTypes.Top;
 import dev.flightlab.testing.Tables;
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.Channels;
@@ -299,19 +299,19 @@ class ParquetArrowTypesTest {
                     new ArrowType.FloatingPoint(
                         org.apache.arrow.vector.types.FloatingPointPrecision.SINGLE)),
                 Field.nullable("b", ArrowType.Binary.INSTANCE)));
-    List<Top> columns =
+    List<Node> columns =
         List.of(
-            new Top(leaf("dict", "BYTE_ARRAY", "StringType()", "UTF8")),
-            new Top(leaf("i", "INT64", null, null)),
-            new Top(
+            new Node(leaf("dict", "BYTE_ARRAY", "StringType()", "UTF8")),
+            new Node(leaf("i", "INT64", null, null)),
+            new Node(
                 leaf(
                     "t",
                     "INT32",
                     "TimeType(isAdjustedToUTC=0, unit=TimeUnit(MILLIS=MilliSeconds(), MICROS=<null>,"
                         + " NANOS=<null>))",
                     null)),
-            new Top(leaf("h", "FIXED_LEN_BYTE_ARRAY", "Float16Type()", null)),
-            new Top(
+            new Node(leaf("h", "FIXED_LEN_BYTE_ARRAY", "Float16Type()", null)),
+            new Node(
                 new Column(
                     "b", "FIXED_LEN_BYTE_ARRAY", 16, "REQUIRED", null, null, 0, null, null)));
     Schema stored =
@@ -344,9 +344,9 @@ class ParquetArrowTypesTest {
         .containsExactly(
             Conversion.SAME,
             Conversion.SAME,
-            Conversion.TIME32_MILLIS,
-            Conversion.HALF_FLOAT,
-            Conversion.FIXED_SIZE_BINARY);
+            Conversion.CONVERT,
+            Conversion.CONVERT,
+            Conversion.CONVERT);
 
     // Columns that do not line up with DuckDB's: nothing changes.
     assertThat(ParquetArrowTypes.plan(duckTypes, columns.subList(0, 4), stored).changesNothing())
@@ -367,10 +367,13 @@ class ParquetArrowTypesTest {
             new Column("list", null, null, "REPEATED", null, null, 1, null, null),
             new Column("item", "INT64", null, "REQUIRED", null, null, 0, null, null),
             new Column("dec", "FIXED_LEN_BYTE_ARRAY", 17, "OPTIONAL", null, "DECIMAL", 0, 40, 2));
-    List<Top> top = ParquetArrowTypes.topLevel(elements);
+    List<Node> top = ParquetArrowTypes.topLevel(elements);
     assertThat(top.stream().map(t -> t.column().name())).containsExactly("st", "xs", "dec");
+    assertThat(top.get(0).children().stream().map(t -> t.column().name()))
+        .containsExactly("a", "inner");
+    assertThat(top.get(0).children().get(1).listElement().column().name()).isEqualTo("element");
     assertThat(top.get(0).listElement()).isNull();
-    assertThat(top.get(1).listElement().name()).isEqualTo("item");
+    assertThat(top.get(1).listElement().column().name()).isEqualTo("item");
     assertThat(top.get(2).listElement()).isNull();
 
     Field duckList =
@@ -378,9 +381,7 @@ class ParquetArrowTypesTest {
             "xs",
             FieldType.nullable(ArrowType.List.INSTANCE),
             List.of(Field.nullable("l", new ArrowType.Int(64, true))));
-    assertThat(
-            ParquetArrowTypes.inferred(duckList, top.get(1).column(), top.get(1).listElement())
-                .toString())
+    assertThat(ParquetArrowTypes.inferred(duckList, top.get(1)).toString())
         .isEqualTo("xs: List<item: Int(64, true) not null>");
 
     assertThat(ParquetArrowTypes.wideDecimal(elements))
