@@ -20,6 +20,7 @@ Cases:
 - format_1_0.parquet: the same, Parquet format 1.0 (legacy converted types, no nanoseconds);
 - batches.parquet: 200,000 rows in row groups of 70,000 (several uploaded batches), nulls at the
   start and end of every column, so that buffers are rebuilt at batch edges;
+- empty.parquet, nulls.parquet: converted types with no rows, and with only nulls (or empty lists);
 - wide_decimal.parquet: a decimal256(40, 2) column, which DuckDB would read as DOUBLE (rounded).
 """
 
@@ -124,6 +125,17 @@ def write(directory):
         legacy, os.path.join(directory, "format_1_0.parquet"), store_schema=False, version="1.0"
     )
     pq.write_table(batches_table(), os.path.join(directory, "batches.parquet"), row_group_size=70_000)
+    edge_types = {"t": pa.timestamp("ms"), "s": pa.large_string(), "l": pa.list_(pa.time32("ms"))}
+    empty = pa.table({n: pa.array([], t) for n, t in edge_types.items()})
+    pq.write_table(empty, os.path.join(directory, "empty.parquet"))
+    nulls = pa.table(
+        {
+            "t": pa.array([None] * 5, edge_types["t"]),
+            "s": pa.array([None] * 5, edge_types["s"]),
+            "l": pa.array([None, [], [None], None, [1]], edge_types["l"]),
+        }
+    )
+    pq.write_table(nulls, os.path.join(directory, "nulls.parquet"))
     wide = pa.table({"i": pa.array([1, 2], pa.int64()),
                      "dec40": pa.array([decimal.Decimal("1.23"), None], pa.decimal256(40, 2))})
     pq.write_table(wide, os.path.join(directory, "wide_decimal.parquet"))

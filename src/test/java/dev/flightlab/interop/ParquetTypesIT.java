@@ -81,6 +81,12 @@ class ParquetTypesIT {
   }
 
   @Test
+  void convertedColumnsWithNoRowsOrOnlyNullsComeBackTheSame() {
+    assertThat(putAndCheck("empty.parquet")).isEmpty();
+    assertThat(putAndCheck("nulls.parquet")).isEmpty();
+  }
+
+  @Test
   void getWritesParquetThatPyarrowReadsBackInTheUploadedTypes() {
     putAndCheck("arrow_schema.parquet");
     Path copy = files.resolve("copy-of-arrow_schema.parquet");
