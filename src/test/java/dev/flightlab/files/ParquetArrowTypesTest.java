@@ -69,6 +69,17 @@ class ParquetArrowTypesTest {
           + " [i, NULL] AS l"
           + " FROM range(1000) t(i)";
 
+  /** {@link #ROWS}' fields as Arrow C++ reads them from the Parquet file DuckDB writes. */
+  private static final List<String> ROWS_AS_ARROW_CPP_READS_THEM =
+      List.of(
+          "ts_ms: Timestamp(MILLISECOND, null)",
+          "tstz: Timestamp(MICROSECOND, UTC)",
+          "s: Utf8",
+          "d: Int(64, true)",
+          // DuckDB's reader names the child l, the file (and Arrow C++) element; DuckDB wrote the
+          // column, never null, as REQUIRED.
+          "l: List<element: Int(64, true)> not null");
+
   private static String arrowSchema(Schema schema) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema);
@@ -81,14 +92,7 @@ class ParquetArrowTypesTest {
     try (BatchSet table =
         DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
       assertThat(table.schema().getFields().stream().map(Field::toString))
-          .containsExactly(
-              "ts_ms: Timestamp(MILLISECOND, null)",
-              "tstz: Timestamp(MICROSECOND, UTC)",
-              "s: Utf8",
-              "d: Int(64, true)",
-              // DuckDB's reader names the child l, the file (and Arrow C++) element; DuckDB wrote
-              // the column, never null, as REQUIRED.
-              "l: List<element: Int(64, true)> not null");
+          .containsExactlyElementsOf(ROWS_AS_ARROW_CPP_READS_THEM);
       assertThat(Tables.rowCounts(table)).containsExactly(300, 300, 300, 100);
       // Row i is i * 1001 ms after 2024-01-01, every fifth null: whole milliseconds, kept exactly.
       List<String> millis = Tables.column(table, "ts_ms", allocator);
@@ -209,12 +213,7 @@ class ParquetArrowTypesTest {
       try (BatchSet table = DataFiles.read(f, ReadOptions.defaults(), allocator)) {
         assertThat(table.schema().getFields().stream().map(Field::toString))
             .as("%s", f)
-            .containsExactly(
-                "ts_ms: Timestamp(MILLISECOND, null)",
-                "tstz: Timestamp(MICROSECOND, UTC)",
-                "s: Utf8",
-                "d: Int(64, true)",
-                "l: List<element: Int(64, true)> not null");
+            .containsExactlyElementsOf(ROWS_AS_ARROW_CPP_READS_THEM);
       }
     }
   }

@@ -140,14 +140,7 @@ class GeneratedDataIT {
         assertRoundtrips(dir.resolve(parts[0] + ".parquet"), line + " (Parquet)");
       } else if (parts[4].equals("parquet-refused")) {
         refused++;
-        Cli.Run run =
-            Cli.run(
-                "bench",
-                "--op",
-                "roundtrip",
-                "--data-file",
-                dir.resolve(parts[0] + ".parquet").toString(),
-                "--quiet");
+        Cli.Run run = roundtrip(dir.resolve(parts[0] + ".parquet"));
         assertThat(run.exit()).as(line).isNotZero();
         assertThat(run.err()).as(line).contains("which DuckDB reads as DOUBLE, rounding it");
       }
@@ -159,24 +152,28 @@ class GeneratedDataIT {
   /** {@code bench --op roundtrip --data-file file}: it succeeds and its value check passes. */
   private void assertRoundtrips(Path file, String what) throws Exception {
     Path json = dir.resolve(file.getFileName() + ".json");
-    Cli.Run run =
-        Cli.run(
-            "bench",
-            "--op",
-            "roundtrip",
-            "--data-file",
-            file.toString(),
-            "--warmup",
-            "0",
-            "--iterations",
-            "1",
-            "--quiet",
-            "--format",
-            "json",
-            "--output",
-            json.toString());
+    Cli.Run run = roundtrip(file, "--format", "json", "--output", json.toString());
     assertThat(run.exit()).as(what + ": " + run.err()).isZero();
     JsonNode iteration = JSON.readTree(json.toFile()).path("points").get(0).path("iterations");
     assertThat(iteration.get(0).path("verified").asBoolean()).as(what).isTrue();
+  }
+
+  /** Runs {@code bench --op roundtrip --data-file file}, one iteration, with {@code more} flags. */
+  private static Cli.Run roundtrip(Path file, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "--op",
+                "roundtrip",
+                "--data-file",
+                file.toString(),
+                "--warmup",
+                "0",
+                "--iterations",
+                "1",
+                "--quiet"));
+    args.addAll(List.of(more));
+    return Cli.run(args.toArray(String[]::new));
   }
 }
