@@ -10,8 +10,8 @@ dataset PATH with pyarrow's Flight client and compares it, column by column, wit
 `pq.read_table(FILE)`: the same types and values, except where a column's types differ, which it
 prints as `TYPE name: flightlab=... pyarrow=...` and then compares the values after casting
 pyarrow's column to flightlab's type. It prints `OK FILE` when every value matches, and exits 1 if
-any differs. `copy` compares COPY (written by `flightlab get -o`) with ORIGINAL, both read with
-`pq.read_table`, in the same way (flightlab=COPY, pyarrow=ORIGINAL).
+any differs. `copy` compares COPY (written by `flightlab get -o`) with ORIGINAL (Parquet, or an .arrows
+stream), read with `pq.read_table`, in the same way (flightlab=COPY, pyarrow=ORIGINAL).
 
 Cases:
 - arrow_schema.parquet: every type the Parquet writer takes, with the ARROW:schema key pyarrow
@@ -20,6 +20,8 @@ Cases:
 - format_1_0.parquet: the same, Parquet format 1.0 (legacy converted types, no nanoseconds);
 - batches.parquet: 200,000 rows in row groups of 70,000 (several uploaded batches), nulls at the
   start and end of every column, so that buffers are rebuilt at batch edges;
+- mixed.arrows (an Arrow IPC stream, for `get -o x.parquet`): a dictionary column beside
+  float16, negative durations and a list of float16;
 - empty.parquet, nulls.parquet: converted types with no rows, and with only nulls (or empty lists);
 - wide_decimal.parquet: a decimal256(40, 2) column, which DuckDB would read as DOUBLE (rounded).
 """
@@ -136,11 +138,29 @@ def write(directory):
         }
     )
     pq.write_table(nulls, os.path.join(directory, "nulls.parquet"))
+    mixed = pa.table(
+        {
+            "d": pa.array(["a", "b", None, "a"]).dictionary_encode(),
+            "h": pa.array([1.5, None, 2, 65504], pa.float16()),
+            "du": pa.array([-1, 2, None, 4], pa.duration("s")),
+            "lh": pa.array([[1.5, None], None, [], [-2]], pa.list_(pa.float16())),
+        }
+    )
+    with pa.OSFile(os.path.join(directory, "mixed.arrows"), "wb") as sink:
+        with pa.ipc.new_stream(sink, mixed.schema) as writer:
+            writer.write_table(mixed)
     wide = pa.table({"i": pa.array([1, 2], pa.int64()),
                      "dec40": pa.array([decimal.Decimal("1.23"), None], pa.decimal256(40, 2))})
     pq.write_table(wide, os.path.join(directory, "wide_decimal.parquet"))
     for name in sorted(os.listdir(directory)):
         print(f"WROTE {name}")
+
+
+def read(path):
+    if path.endswith(".arrows"):
+        with pa.ipc.open_stream(path) as reader:
+            return reader.read_all()
+    return pq.read_table(path)
 
 
 def check(server, path, file):
@@ -193,7 +213,7 @@ def main():
         write(args.directory)
         return 0
     if args.command == "copy":
-        return compare(pq.read_table(args.copy), pq.read_table(args.original), args.copy)
+        return compare(pq.read_table(args.copy), read(args.original), args.copy)
     return check(args.server, args.path, args.file)
 
 

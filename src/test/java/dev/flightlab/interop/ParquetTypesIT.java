@@ -122,6 +122,26 @@ class ParquetTypesIT {
   }
 
   @Test
+  void aDictionaryBesideConvertedColumnsWritesToParquet() {
+    Cli.Run put =
+        Cli.against(fx.uri().toString(), "put", files.resolve("mixed.arrows").toString(), "/mixed");
+    assertThat(put.exit()).as(put.err()).isZero();
+    Path copy = files.resolve("copy-of-mixed.parquet");
+    Cli.Run get = Cli.against(fx.uri().toString(), "get", "/mixed", "-o", copy.toString());
+    assertThat(get.exit()).as(get.err()).isZero();
+    Pyarrow.Run check =
+        Pyarrow.run(
+            "parquet_types.py", "copy", files.resolve("mixed.arrows").toString(), copy.toString());
+    assertThat(check.exit()).as(check.toString()).isZero();
+    // The dictionary and the negative durations come back as they were.
+    assertThat(check.out().lines())
+        .containsExactly(
+            "TYPE h: flightlab=float pyarrow=halffloat",
+            "TYPE lh: flightlab=list<element: float> pyarrow=list<item: halffloat>",
+            "OK " + copy + ": 4 rows");
+  }
+
+  @Test
   void aDecimalWiderThanDuckDbReadsIsRefusedAndNothingIsStored() {
     Cli.Run put =
         Cli.against(
