@@ -96,7 +96,9 @@ def every_type():
     }
     fields = [pa.field(n, a.type, nullable=(n != "req")) for n, a in columns.items()]
     fields = [f.with_metadata({"origin": "flightlab test"}) if f.name == "ts_ms" else f for f in fields]
-    return pa.table(list(columns.values()), schema=pa.schema(fields))
+    return pa.table(
+        list(columns.values()), schema=pa.schema(fields, metadata={"origin": "parquet_types.py"})
+    )
 
 
 def batches_table(rows=200_000):
@@ -176,6 +178,9 @@ def compare(ours, theirs, label):
         print(f"MISMATCH {label}: columns {ours.column_names} ({ours.num_rows} rows)"
               f" vs {theirs.column_names} ({theirs.num_rows} rows)")
         return 1
+    if (ours.schema.metadata or None) != (theirs.schema.metadata or None):
+        print(f"METADATA {label}: flightlab={ours.schema.metadata} pyarrow={theirs.schema.metadata}")
+        bad += 1
     for name in theirs.column_names:
         a = ours.schema.field(name)
         b = theirs.schema.field(name)

@@ -63,7 +63,7 @@ final class DuckDbFiles {
           ParquetArrowTypes.plan(
               reader.getVectorSchemaRoot().getSchema(),
               ParquetArrowTypes.topLevel(schema.elements),
-              ParquetArrowTypes.storedSchema(schema.arrowSchema));
+              schema.keyValues);
       return ParquetArrowTypes.converting(reader, plan, file, allocator);
     } catch (IOException | RuntimeException e) {
       reader.close();
@@ -71,10 +71,10 @@ final class DuckDbFiles {
     }
   }
 
-  /** A Parquet file's schema elements and {@code ARROW:schema} value, as DuckDB reads them. */
+  /** A Parquet file's schema elements and key-value metadata, as DuckDB reads them. */
   private static final class ParquetSchema {
     final List<ParquetArrowTypes.Column> elements = new ArrayList<>();
-    byte[] arrowSchema;
+    final java.util.Map<String, String> keyValues = new java.util.LinkedHashMap<>();
 
     /**
      * Reads them on {@code connection}. A file DuckDB cannot read leaves both empty: the query that
@@ -104,14 +104,17 @@ final class DuckDbFiles {
         }
         try (java.sql.ResultSet r =
             statement.executeQuery(
-                "SELECT value FROM parquet_kv_metadata("
-                    + literal(path)
-                    + ") WHERE key = 'ARROW:schema'::BLOB")) {
-          arrowSchema = r.next() ? r.getBytes(1) : null;
+                "SELECT key, value FROM parquet_kv_metadata(" + literal(path) + ")")) {
+          while (r.next()) {
+            byte[] value = r.getBytes(2);
+            keyValues.put(
+                new String(r.getBytes(1), StandardCharsets.UTF_8),
+                value == null ? "" : new String(value, StandardCharsets.UTF_8));
+          }
         }
       } catch (SQLException | RuntimeException e) {
         elements.clear();
-        arrowSchema = null;
+        keyValues.clear();
       }
     }
   }
@@ -328,14 +331,18 @@ final class DuckDbFiles {
   /**
    * COPY's options; a Parquet file also gets the dataset's Arrow schema under {@code ARROW:schema},
    * as Arrow C++ stores it, from which pyarrow (and {@code put}) restore the types Parquet does not
-   * carry: time zones, durations, large strings, dictionaries.
+   * carry (time zones, durations, large strings, dictionaries), and the schema's metadata as its
+   * own key-value pairs.
    */
   private static String copyOptions(FileFormat format, WriteOptions options, Schema schema)
       throws IOException {
     if (format == FileFormat.PARQUET) {
-      return "FORMAT parquet, KV_METADATA {'ARROW:schema': "
-          + literal(ParquetArrowTypes.storedSchemaValue(schema))
-          + "}";
+      StringBuilder keyValues = new StringBuilder();
+      for (var e : ParquetArrowTypes.keyValueMetadata(schema).entrySet()) {
+        keyValues.append(keyValues.isEmpty() ? "" : ", ");
+        keyValues.append(literal(e.getKey())).append(": ").append(literal(e.getValue()));
+      }
+      return "FORMAT parquet, KV_METADATA {" + keyValues + "}";
     }
     char delimiter = options.delimiter() != null ? options.delimiter() : format.defaultDelimiter();
     return "FORMAT csv, HEADER "

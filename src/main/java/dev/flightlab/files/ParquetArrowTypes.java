@@ -2,10 +2,13 @@ package dev.flightlab.files;
 
 import dev.flightlab.data.IpcSchemas;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.Float16;
@@ -164,6 +167,31 @@ final class ParquetArrowTypes {
     }
   }
 
+  /** The key under which Arrow writers store the Arrow schema in a Parquet file. */
+  static final String ARROW_SCHEMA = "ARROW:schema";
+
+  /**
+   * The plan for DuckDB's schema {@code duck} of a file whose top-level Parquet elements are {@code
+   * columns} and whose key-value metadata is {@code keyValues}: its {@value #ARROW_SCHEMA} value,
+   * when it reads, restores types; the other pairs are the schema's metadata, as Arrow C++ gives
+   * them.
+   */
+  static Plan plan(Schema duck, List<Node> columns, Map<String, String> keyValues) {
+    Map<String, String> metadata = new LinkedHashMap<>(keyValues);
+    String arrowSchema = metadata.remove(ARROW_SCHEMA);
+    Plan plan =
+        plan(
+            duck,
+            columns,
+            arrowSchema == null
+                ? null
+                : storedSchema(arrowSchema.getBytes(StandardCharsets.US_ASCII)));
+    if (metadata.isEmpty()) {
+      return plan;
+    }
+    return new Plan(new Schema(plan.target().getFields(), metadata), plan.conversions());
+  }
+
   /**
    * The plan for DuckDB's schema {@code duck} of a file whose top-level Parquet elements are {@code
    * columns} and whose stored Arrow schema is {@code stored} (null when it has none or it cannot be
@@ -185,6 +213,19 @@ final class ParquetArrowTypes {
       target.add(storedMatches ? overlaid(inferred, stored.getFields().get(i)) : inferred);
     }
     return plan(duck, target);
+  }
+
+  /**
+   * The key-value metadata Arrow C++ writes to a Parquet file for {@code schema}: the schema's own
+   * metadata, and the schema itself under {@value #ARROW_SCHEMA}.
+   */
+  static Map<String, String> keyValueMetadata(Schema schema) throws IOException {
+    Map<String, String> keyValues = new LinkedHashMap<>();
+    if (schema.getCustomMetadata() != null) {
+      keyValues.putAll(schema.getCustomMetadata());
+    }
+    keyValues.put(ARROW_SCHEMA, storedSchemaValue(schema));
+    return keyValues;
   }
 
   /** Each field of {@code from} converted to {@code to}'s where it can be, kept where not. */
@@ -452,14 +493,15 @@ final class ParquetArrowTypes {
 
   /**
    * {@code reader} (DuckDB's, read into {@code allocator}) with every batch converted to {@code
-   * plan}'s schema, or {@code reader} itself when the plan changes nothing. Closing the result
-   * closes {@code reader}.
+   * plan}'s schema, or {@code reader} itself when that is its schema. Closing the result closes
+   * {@code reader}.
    */
-  static ArrowReader converting(
-      ArrowReader reader, Plan plan, Path file, BufferAllocator allocator) {
-    return plan.changesNothing()
-        ? reader
-        : new ConvertingReader(reader, plan, file, allocator, true);
+  static ArrowReader converting(ArrowReader reader, Plan plan, Path file, BufferAllocator allocator)
+      throws IOException {
+    if (plan.changesNothing() && plan.target().equals(reader.getVectorSchemaRoot().getSchema())) {
+      return reader;
+    }
+    return new ConvertingReader(reader, plan, file, allocator, true);
   }
 
   /**

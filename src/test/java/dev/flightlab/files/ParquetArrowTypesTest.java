@@ -190,6 +190,26 @@ class ParquetArrowTypesTest {
   }
 
   @Test
+  void theFilesKeyValuePairsBecomeTheSchemasMetadata() throws Exception {
+    Path file =
+        duck.copy(
+            "SELECT 1 AS a",
+            dir.resolve("owned.parquet"),
+            "FORMAT parquet, KV_METADATA {'owner': 'team-x', 'note': 'it''s'}");
+    try (BatchSet table = DataFiles.read(file, ReadOptions.defaults(), allocator)) {
+      assertThat(table.schema().getCustomMetadata())
+          .containsExactlyInAnyOrderEntriesOf(Map.of("owner", "team-x", "note", "it's"));
+    }
+    // And back: get -o x.parquet writes them as pairs of their own, beside ARROW:schema.
+    Path copy = dir.resolve("copy.parquet");
+    try (ArrowReader source = DataFiles.open(file, ReadOptions.defaults(), allocator)) {
+      DataFiles.write(source, copy, WriteOptions.defaults(), allocator);
+    }
+    assertThat(duck.rows("SELECT decode(key) FROM parquet_kv_metadata('" + copy + "')"))
+        .containsExactlyInAnyOrder(List.of("owner"), List.of("note"), List.of("ARROW:schema"));
+  }
+
+  @Test
   void aStoredSchemaOfOtherColumnsOrTypesItCannotApplyIsIgnored() throws Exception {
     Schema otherNames =
         new Schema(
