@@ -4,6 +4,7 @@ Usage:
   python parquet_types.py write DIR
   python parquet_types.py check --server grpc://127.0.0.1:PORT PATH FILE
   python parquet_types.py copy ORIGINAL COPY
+  python parquet_types.py stored FILE
 
 `write` writes the cases below into DIR with pyarrow and prints one line per file. `check` fetches
 dataset PATH with pyarrow's Flight client and compares it, column by column, with
@@ -11,7 +12,8 @@ dataset PATH with pyarrow's Flight client and compares it, column by column, wit
 prints as `TYPE name: flightlab=... pyarrow=...` and then compares the values after casting
 pyarrow's column to flightlab's type. It prints `OK FILE` when every value matches, and exits 1 if
 any differs. `copy` compares COPY (written by `flightlab get -o`) with ORIGINAL (Parquet, or an .arrows
-stream), read with `pq.read_table`, in the same way (flightlab=COPY, pyarrow=ORIGINAL).
+stream), read with `pq.read_table`, in the same way (flightlab=COPY, pyarrow=ORIGINAL). `stored`
+prints the fields of the Arrow schema FILE stores under ARROW:schema, one `name: type` a line.
 
 Cases:
 - arrow_schema.parquet: every type the Parquet writer takes, with the ARROW:schema key pyarrow
@@ -27,6 +29,7 @@ Cases:
 """
 
 import argparse
+import base64
 import decimal
 import os
 import sys
@@ -213,9 +216,16 @@ def main():
     copy_args = sub.add_parser("copy")
     copy_args.add_argument("original")
     copy_args.add_argument("copy")
+    stored_args = sub.add_parser("stored")
+    stored_args.add_argument("file")
     args = p.parse_args()
     if args.command == "write":
         write(args.directory)
+        return 0
+    if args.command == "stored":
+        value = pq.ParquetFile(args.file).metadata.metadata[b"ARROW:schema"]
+        for field in pa.ipc.read_schema(pa.py_buffer(base64.b64decode(value))):
+            print(f"{field.name}: {field.type}")
         return 0
     if args.command == "copy":
         return compare(pq.read_table(args.copy), read(args.original), args.copy)

@@ -281,7 +281,7 @@ final class DuckDbFiles {
                 + ") TO "
                 + literal(sqlPath(target))
                 + " ("
-                + copyOptions(format, options, original)
+                + copyOptions(format, options, original, input)
                 + ")");
         statement.execute("DROP VIEW IF EXISTS " + SOURCE_VIEW);
       } catch (SQLException | RuntimeException e) {
@@ -334,11 +334,12 @@ final class DuckDbFiles {
    * carry (time zones, durations, large strings, dictionaries), and the schema's metadata as its
    * own key-value pairs.
    */
-  private static String copyOptions(FileFormat format, WriteOptions options, Schema schema)
+  private static String copyOptions(
+      FileFormat format, WriteOptions options, Schema schema, ArrowReader dictionaries)
       throws IOException {
     if (format == FileFormat.PARQUET) {
       StringBuilder keyValues = new StringBuilder();
-      for (var e : ParquetArrowTypes.keyValueMetadata(schema).entrySet()) {
+      for (var e : ParquetArrowTypes.keyValueMetadata(schema, dictionaries).entrySet()) {
         keyValues.append(keyValues.isEmpty() ? "" : ", ");
         keyValues.append(literal(e.getKey())).append(": ").append(literal(e.getValue()));
       }

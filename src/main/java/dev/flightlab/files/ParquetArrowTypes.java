@@ -1,14 +1,20 @@
 package dev.flightlab.files;
 
 import dev.flightlab.data.IpcSchemas;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.Float16;
@@ -18,9 +24,12 @@ import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -216,15 +225,22 @@ final class ParquetArrowTypes {
   }
 
   /**
-   * The key-value metadata Arrow C++ writes to a Parquet file for {@code schema}: the schema's own
-   * metadata, and the schema itself under {@value #ARROW_SCHEMA}.
+   * The key-value metadata Arrow C++ writes to a Parquet file for {@code schema} (memory format,
+   * its dictionaries in {@code dictionaries}): the schema's own metadata, and the schema itself, in
+   * message format, under {@value #ARROW_SCHEMA}.
    */
-  static Map<String, String> keyValueMetadata(Schema schema) throws IOException {
+  static Map<String, String> keyValueMetadata(Schema schema, DictionaryProvider dictionaries)
+      throws IOException {
     Map<String, String> keyValues = new LinkedHashMap<>();
     if (schema.getCustomMetadata() != null) {
       keyValues.putAll(schema.getCustomMetadata());
     }
-    keyValues.put(ARROW_SCHEMA, storedSchemaValue(schema));
+    Set<Long> used = new HashSet<>();
+    List<Field> fields = new ArrayList<>();
+    for (Field f : schema.getFields()) {
+      fields.add(IpcSchemas.toMessageFormat(f, dictionaries, used));
+    }
+    keyValues.put(ARROW_SCHEMA, storedSchemaValue(new Schema(fields, schema.getCustomMetadata())));
     return keyValues;
   }
 
@@ -465,7 +481,7 @@ final class ParquetArrowTypes {
       return null;
     }
     try {
-      return IpcSchemas.readMessage(java.util.Base64.getDecoder().decode(stripped(base64)));
+      return IpcSchemas.readMessage(Base64.getDecoder().decode(stripped(base64)));
     } catch (IllegalArgumentException e) {
       // Arrow C++ fails the read here; DuckDB's types are still right, so read on with them.
       return null;
@@ -473,14 +489,13 @@ final class ParquetArrowTypes {
   }
 
   /**
-   * {@code schema} as Arrow C++ stores it under {@code ARROW:schema}: base64 of its IPC message.
+   * {@code schema} (message format) as Arrow C++ stores it under {@code ARROW:schema}: base64 of
+   * its IPC message.
    */
   static String storedSchemaValue(Schema schema) throws IOException {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    org.apache.arrow.vector.ipc.message.MessageSerializer.serialize(
-        new org.apache.arrow.vector.ipc.WriteChannel(java.nio.channels.Channels.newChannel(bytes)),
-        schema);
-    return java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema);
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
   }
 
   private static byte[] stripped(byte[] base64) {
@@ -488,7 +503,7 @@ final class ParquetArrowTypes {
     while (end > 0 && Character.isWhitespace(base64[end - 1])) {
       end--;
     }
-    return end == base64.length ? base64 : java.util.Arrays.copyOf(base64, end);
+    return end == base64.length ? base64 : Arrays.copyOf(base64, end);
   }
 
   /**

@@ -139,6 +139,15 @@ class ParquetTypesIT {
             "TYPE h: flightlab=float pyarrow=halffloat",
             "TYPE lh: flightlab=list<element: float> pyarrow=list<item: halffloat>",
             "OK " + copy + ": 4 rows");
+    // The stored Arrow schema is the dataset's, its dictionary showing its values' type.
+    Pyarrow.Run stored = Pyarrow.run("parquet_types.py", "stored", copy.toString());
+    assertThat(stored.exit()).as(stored.toString()).isZero();
+    assertThat(stored.out().lines())
+        .containsExactly(
+            "d: dictionary<values=string, indices=int32, ordered=0>",
+            "h: halffloat",
+            "du: duration[s]",
+            "lh: list<item: halffloat>");
   }
 
   @Test
