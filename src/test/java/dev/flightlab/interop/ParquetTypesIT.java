@@ -55,6 +55,20 @@ class ParquetTypesIT {
     return check.out().lines().filter(l -> !l.startsWith("OK ")).toList();
   }
 
+  /**
+   * {@code get -o copy} of dataset {@code path}, then pyarrow's comparison of {@code copy} with
+   * {@code original} (one of the written files), which must pass.
+   */
+  private Pyarrow.Run getAndCompare(String path, Path copy, String original) {
+    Cli.Run get = Cli.against(fx.uri().toString(), "get", path, "-o", copy.toString());
+    assertThat(get.exit()).as(get.err()).isZero();
+    Pyarrow.Run check =
+        Pyarrow.run(
+            "parquet_types.py", "copy", files.resolve(original).toString(), copy.toString());
+    assertThat(check.exit()).as(check.toString()).isZero();
+    return check;
+  }
+
   @Test
   void anArrowWrittenFileKeepsItsTypesButDictionariesAndLargeOrFixedLists() {
     // Nested types included: a list's, a struct's and a map's millisecond timestamps, time32,
@@ -90,16 +104,7 @@ class ParquetTypesIT {
   void getWritesParquetThatPyarrowReadsBackInTheUploadedTypes() {
     putAndCheck("arrow_schema.parquet");
     Path copy = files.resolve("copy-of-arrow_schema.parquet");
-    Cli.Run get =
-        Cli.against(fx.uri().toString(), "get", "/parquet/arrow_schema", "-o", copy.toString());
-    assertThat(get.exit()).as(get.err()).isZero();
-    Pyarrow.Run check =
-        Pyarrow.run(
-            "parquet_types.py",
-            "copy",
-            files.resolve("arrow_schema.parquet").toString(),
-            copy.toString());
-    assertThat(check.exit()).as(check.toString()).isZero();
+    Pyarrow.Run check = getAndCompare("/parquet/arrow_schema", copy, "arrow_schema.parquet");
     // Zones, durations (negative ones too), large strings and binaries come back through the
     // ARROW:schema key; the rest are what DuckDB writes (or what put uploaded).
     assertThat(check.out().lines())
@@ -127,12 +132,7 @@ class ParquetTypesIT {
         Cli.against(fx.uri().toString(), "put", files.resolve("mixed.arrows").toString(), "/mixed");
     assertThat(put.exit()).as(put.err()).isZero();
     Path copy = files.resolve("copy-of-mixed.parquet");
-    Cli.Run get = Cli.against(fx.uri().toString(), "get", "/mixed", "-o", copy.toString());
-    assertThat(get.exit()).as(get.err()).isZero();
-    Pyarrow.Run check =
-        Pyarrow.run(
-            "parquet_types.py", "copy", files.resolve("mixed.arrows").toString(), copy.toString());
-    assertThat(check.exit()).as(check.toString()).isZero();
+    Pyarrow.Run check = getAndCompare("/mixed", copy, "mixed.arrows");
     // The dictionary and the negative durations come back as they were.
     assertThat(check.out().lines())
         .containsExactly(
