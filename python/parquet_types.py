@@ -24,6 +24,10 @@ Cases:
   start and end of every column, so that buffers are rebuilt at batch edges;
 - mixed.arrows (an Arrow IPC stream, for `get -o x.parquet`): a dictionary column beside
   float16, negative durations and a list of float16;
+- int96.parquet, int96_arrow.parquet: INT96 timestamps (as Spark writes them), top-level and in a
+  list, without and with ARROW:schema;
+- int96_far.parquet: an INT96 timestamp in the year 3000, which nanoseconds cannot hold (pyarrow
+  wraps it to 1830);
 - empty.parquet, nulls.parquet: converted types with no rows, and with only nulls (or empty lists);
 - wide_decimal.parquet: a decimal256(40, 2) column, which DuckDB would read as DOUBLE (rounded).
 """
@@ -132,6 +136,27 @@ def write(directory):
         legacy, os.path.join(directory, "format_1_0.parquet"), store_schema=False, version="1.0"
     )
     pq.write_table(batches_table(), os.path.join(directory, "batches.parquet"), row_group_size=70_000)
+    int96 = pa.table(
+        {
+            "ts": pa.array([0, 1500, None, -86_400_000_001], pa.timestamp("us")),
+            "tz": pa.array([0, 1, None, 2], pa.timestamp("ms", "Europe/Paris")),
+            "l": pa.array([[0], None, [], [5]], pa.list_(pa.timestamp("us"))),
+        }
+    )
+    for name, store_schema in (("int96.parquet", False), ("int96_arrow.parquet", True)):
+        pq.write_table(
+            int96,
+            os.path.join(directory, name),
+            use_deprecated_int96_timestamps=True,
+            store_schema=store_schema,
+        )
+    far = pa.table({"ts": pa.array([0, 32_503_680_000_000_000], pa.timestamp("us"))})
+    pq.write_table(
+        far,
+        os.path.join(directory, "int96_far.parquet"),
+        use_deprecated_int96_timestamps=True,
+        store_schema=False,
+    )
     edge_types = {"t": pa.timestamp("ms"), "s": pa.large_string(), "l": pa.list_(pa.time32("ms"))}
     empty = pa.table({n: pa.array([], t) for n, t in edge_types.items()})
     pq.write_table(empty, os.path.join(directory, "empty.parquet"))

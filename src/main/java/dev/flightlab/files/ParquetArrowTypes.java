@@ -51,8 +51,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>A converted column shares DuckDB's buffers wherever the layout is the same and converts only
  * the fields whose layout differs. What DuckDB reads as another shape stays as DuckDB reads it
- * (dictionaries as their values, large and fixed-size lists as lists, INT96 timestamps in
- * microseconds).
+ * (dictionaries as their values, large and fixed-size lists as lists).
  *
  * <p>On the way out, {@link #forDuckDbWriter} turns the types DuckDB cannot write as Arrow C++
  * would write them (float16 to float32, durations to int64 in Parquet).
@@ -157,6 +156,8 @@ final class ParquetArrowTypes {
     SAME_LAYOUT,
     /** Microsecond timestamps to milliseconds. */
     TIMESTAMP_MILLIS,
+    /** Microsecond timestamps to nanoseconds (an INT96 column: DuckDB reads microseconds). */
+    TIMESTAMP_NANOS,
     /** time64[us] to time32[ms]. */
     TIME32_MILLIS,
     /** float32 to float16 (the values came from float16: exact). */
@@ -324,6 +325,11 @@ final class ParquetArrowTypes {
       } else if (logical.isEmpty() && converted.equals("TIMESTAMP_MICROS")) {
         return new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
       }
+      if ("INT96".equals(column.physical()) && t.getTimezone() == null) {
+        // Arrow C++ reads INT96 as nanoseconds; DuckDB has already dropped what is below the
+        // microsecond.
+        return new ArrowType.Timestamp(TimeUnit.NANOSECOND, null);
+      }
     } else if (type instanceof ArrowType.Time t && t.getUnit() == TimeUnit.MICROSECOND) {
       boolean millis =
           logical.startsWith("TimeType(")
@@ -423,6 +429,12 @@ final class ParquetArrowTypes {
         && a.getUnit() == TimeUnit.MICROSECOND
         && b.getUnit() == TimeUnit.MILLISECOND) {
       return Leaf.TIMESTAMP_MILLIS;
+    }
+    if (from instanceof ArrowType.Timestamp a
+        && to instanceof ArrowType.Timestamp b
+        && a.getUnit() == TimeUnit.MICROSECOND
+        && b.getUnit() == TimeUnit.NANOSECOND) {
+      return Leaf.TIMESTAMP_NANOS;
     }
     if (from instanceof ArrowType.Time a
         && to instanceof ArrowType.Time b
@@ -672,6 +684,7 @@ final class ParquetArrowTypes {
         out.add(
             switch (leaf) {
               case TIMESTAMP_MILLIS -> millis(from, node, validity, in.get(1), Long.BYTES, made);
+              case TIMESTAMP_NANOS -> nanos(from, node, validity, in.get(1), made);
               case TIME32_MILLIS -> millis(from, node, validity, in.get(1), Integer.BYTES, made);
               case HALF_FLOAT -> halfFloats(in.get(1), n, made);
               case SINGLE_FLOAT -> singleFloats(in.get(1), n, made);
@@ -729,6 +742,32 @@ final class ParquetArrowTypes {
         } else {
           out.setInt((long) r * width, (int) (value / 1000));
         }
+      }
+      return out;
+    }
+
+    /**
+     * Microseconds to nanoseconds; a value nanoseconds cannot hold (before 1677 or after 2262)
+     * fails the read, naming the column.
+     */
+    private ArrowBuf nanos(
+        Field field, ArrowFieldNode node, ArrowBuf validity, ArrowBuf micros, List<ArrowBuf> made)
+        throws DataFileException {
+      int n = node.getLength();
+      ArrowBuf out = allocate((long) n * Long.BYTES, made);
+      for (int r = 0; r < n; r++) {
+        long value = micros.getLong((long) r * Long.BYTES);
+        long nanos = value * 1000;
+        if (nanos / 1000 != value && valid(node, validity, r)) {
+          throw DataFileException.of(
+              file,
+              "column '"
+                  + field.getName()
+                  + "' is an INT96 timestamp, read as nanoseconds as Arrow C++ reads it, and "
+                  + value
+                  + " microseconds is outside their range (years 1677-2262)");
+        }
+        out.setLong((long) r * Long.BYTES, nanos);
       }
       return out;
     }

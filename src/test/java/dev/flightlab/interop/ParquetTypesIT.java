@@ -95,6 +95,23 @@ class ParquetTypesIT {
   }
 
   @Test
+  void int96TimestampsComeInNanosecondsAsArrowCppReadsThem() {
+    assertThat(putAndCheck("int96.parquet")).isEmpty();
+    assertThat(putAndCheck("int96_arrow.parquet")).isEmpty();
+    // Where nanoseconds overflow, pyarrow wraps the value to another date; flightlab refuses the
+    // file, naming the column, and stores nothing.
+    Cli.Run far =
+        Cli.against(
+            fx.uri().toString(), "put", files.resolve("int96_far.parquet").toString(), "/far");
+    assertThat(far.exit()).isEqualTo(1);
+    assertThat(far.err())
+        .contains(
+            "column 'ts' is an INT96 timestamp, read as nanoseconds as Arrow C++ reads it, and"
+                + " 32503680000000000 microseconds is outside their range (years 1677-2262)");
+    assertThat(fx.store().list(null).stream().map(d -> d.path().toString())).doesNotContain("/far");
+  }
+
+  @Test
   void convertedColumnsWithNoRowsOrOnlyNullsComeBackTheSame() {
     assertThat(putAndCheck("empty.parquet")).isEmpty();
     assertThat(putAndCheck("nulls.parquet")).isEmpty();
