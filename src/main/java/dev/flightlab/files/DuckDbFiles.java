@@ -63,7 +63,8 @@ final class DuckDbFiles {
           ParquetArrowTypes.plan(
               reader.getVectorSchemaRoot().getSchema(),
               ParquetArrowTypes.topLevel(schema.elements),
-              schema.keyValues);
+              schema.keyValues,
+              schema.dictionaries);
       return ParquetArrowTypes.converting(reader, plan, file, allocator);
     } catch (IOException | RuntimeException e) {
       reader.close();
@@ -71,10 +72,14 @@ final class DuckDbFiles {
     }
   }
 
-  /** A Parquet file's schema elements and key-value metadata, as DuckDB reads them. */
+  /**
+   * A Parquet file's schema elements, key-value metadata and the values of the columns its Arrow
+   * schema says are dictionary-encoded, as DuckDB reads them.
+   */
   private static final class ParquetSchema {
     final List<ParquetArrowTypes.Column> elements = new ArrayList<>();
     final java.util.Map<String, String> keyValues = new java.util.LinkedHashMap<>();
+    final java.util.Map<Integer, List<byte[]>> dictionaries = new java.util.LinkedHashMap<>();
 
     /**
      * Reads them on {@code connection}. A file DuckDB cannot read leaves both empty: the query that
@@ -112,10 +117,47 @@ final class DuckDbFiles {
                 value == null ? "" : new String(value, StandardCharsets.UTF_8));
           }
         }
+        for (int i :
+            ParquetArrowTypes.dictionaryColumns(ParquetArrowTypes.topLevel(elements), keyValues)) {
+          String column = ParquetArrowTypes.topLevel(elements).get(i).column().name();
+          List<byte[]> values = distinctValues(statement, path, column);
+          if (values.size() <= ParquetArrowTypes.MAX_DICTIONARY_VALUES) {
+            dictionaries.put(i, values);
+          }
+        }
       } catch (SQLException | RuntimeException e) {
         elements.clear();
         keyValues.clear();
+        dictionaries.clear();
       }
+    }
+
+    /**
+     * The distinct non-null values of {@code column}, in the order they first appear, up to one
+     * past {@link ParquetArrowTypes#MAX_DICTIONARY_VALUES}.
+     */
+    private static List<byte[]> distinctValues(Statement statement, String path, String column)
+        throws SQLException {
+      String name = "\"" + column.replace("\"", "\"\"") + "\"";
+      List<byte[]> values = new ArrayList<>();
+      try (java.sql.ResultSet r =
+          statement.executeQuery(
+              "SELECT "
+                  + name
+                  + " FROM read_parquet("
+                  + literal(path)
+                  + ", file_row_number=true) WHERE "
+                  + name
+                  + " IS NOT NULL GROUP BY "
+                  + name
+                  + " ORDER BY min(file_row_number) LIMIT "
+                  + (ParquetArrowTypes.MAX_DICTIONARY_VALUES + 1))) {
+        boolean text = "VARCHAR".equals(r.getMetaData().getColumnTypeName(1));
+        while (r.next()) {
+          values.add(text ? r.getString(1).getBytes(StandardCharsets.UTF_8) : r.getBytes(1));
+        }
+      }
+      return values;
     }
   }
 

@@ -18,12 +18,16 @@ import java.util.Set;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.Float16;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryHashTable;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.WriteChannel;
@@ -33,6 +37,7 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -50,8 +55,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * binaries, field metadata).
  *
  * <p>A converted column shares DuckDB's buffers wherever the layout is the same and converts only
- * the fields whose layout differs. What DuckDB reads as another shape stays as DuckDB reads it
- * (dictionaries as their values, large and fixed-size lists as lists).
+ * the fields whose layout differs. A dictionary column gets one dictionary for the whole file, read
+ * before the upload. What DuckDB reads as another shape stays as DuckDB reads it (large and
+ * fixed-size lists as lists).
  *
  * <p>On the way out, {@link #forDuckDbWriter} turns the types DuckDB cannot write as Arrow C++
  * would write them (float16 to float32, durations to int64 in Parquet).
@@ -147,8 +153,16 @@ final class ParquetArrowTypes {
      * Its buffers under the target's field, those of the leaves whose types differ converted
      * ({@link Leaf}), the others shared.
      */
-    CONVERT
+    CONVERT,
+    /**
+     * Strings or bytes encoded against the column's dictionary, read from the whole file ({@link
+     * Plan#dictionaries}): the column {@code ARROW:schema} says is dictionary-encoded.
+     */
+    DICTIONARY
   }
+
+  /** Past this many distinct values a dictionary column is uploaded as its values. */
+  static final int MAX_DICTIONARY_VALUES = 1 << 20;
 
   /** What happens to the buffers of one field (at any depth) of a converted column. */
   enum Leaf {
@@ -170,8 +184,17 @@ final class ParquetArrowTypes {
     LARGE
   }
 
-  /** The schema to upload and, per column of DuckDB's schema, how to get there. */
-  record Plan(Schema target, List<Conversion> conversions) {
+  /**
+   * The schema to upload and, per column of DuckDB's schema, how to get there; {@code dictionaries}
+   * holds the values of each {@link Conversion#DICTIONARY} column, by its index (its dictionary's
+   * id).
+   */
+  record Plan(
+      Schema target, List<Conversion> conversions, Map<Integer, List<byte[]>> dictionaries) {
+    Plan(Schema target, List<Conversion> conversions) {
+      this(target, conversions, Map.of());
+    }
+
     boolean changesNothing() {
       return conversions.stream().allMatch(c -> c == Conversion.SAME);
     }
@@ -186,20 +209,72 @@ final class ParquetArrowTypes {
    * when it reads, restores types; the other pairs are the schema's metadata, as Arrow C++ gives
    * them.
    */
-  static Plan plan(Schema duck, List<Node> columns, Map<String, String> keyValues) {
+  static Plan plan(
+      Schema duck,
+      List<Node> columns,
+      Map<String, String> keyValues,
+      Map<Integer, List<byte[]>> dictionaries) {
     Map<String, String> metadata = new LinkedHashMap<>(keyValues);
-    String arrowSchema = metadata.remove(ARROW_SCHEMA);
-    Plan plan =
-        plan(
-            duck,
-            columns,
-            arrowSchema == null
-                ? null
-                : storedSchema(arrowSchema.getBytes(StandardCharsets.US_ASCII)));
-    if (metadata.isEmpty()) {
-      return plan;
+    metadata.remove(ARROW_SCHEMA);
+    Plan plan = plan(duck, columns, storedSchema(keyValues));
+    List<Field> target = new ArrayList<>(plan.target().getFields());
+    List<Conversion> conversions = new ArrayList<>(plan.conversions());
+    Map<Integer, List<byte[]>> used = new LinkedHashMap<>();
+    for (var e : dictionaries.entrySet()) {
+      int i = e.getKey();
+      Field from = duck.getFields().get(i);
+      if (from.getType() instanceof ArrowType.Utf8 || from.getType() instanceof ArrowType.Binary) {
+        Field values = target.get(i);
+        ArrowType.Int indices = new ArrowType.Int(32, true);
+        target.set(
+            i,
+            new Field(
+                values.getName(),
+                new FieldType(
+                    values.isNullable(),
+                    indices,
+                    new DictionaryEncoding(i, false, indices),
+                    values.getMetadata()),
+                List.of()));
+        conversions.set(i, Conversion.DICTIONARY);
+        used.put(i, e.getValue());
+      }
     }
-    return new Plan(new Schema(plan.target().getFields(), metadata), plan.conversions());
+    return new Plan(
+        new Schema(target, metadata.isEmpty() ? duck.getCustomMetadata() : metadata),
+        List.copyOf(conversions),
+        used);
+  }
+
+  /** The schema under {@value #ARROW_SCHEMA} in {@code keyValues}, or null. */
+  static Schema storedSchema(Map<String, String> keyValues) {
+    String value = keyValues.get(ARROW_SCHEMA);
+    return value == null ? null : storedSchema(value.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * The top-level columns whose field in the stored Arrow schema is a dictionary of strings or
+   * bytes, and which Parquet holds as plain byte arrays: the ones to read a dictionary for.
+   */
+  static List<Integer> dictionaryColumns(List<Node> columns, Map<String, String> keyValues) {
+    Schema stored = storedSchema(keyValues);
+    List<Integer> out = new ArrayList<>();
+    if (stored == null || stored.getFields().size() != columns.size()) {
+      return out;
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      Field field = stored.getFields().get(i);
+      Column column = columns.get(i).column();
+      boolean values =
+          field.getType() instanceof ArrowType.Utf8 || field.getType() instanceof ArrowType.Binary;
+      if (field.getDictionary() != null
+          && values
+          && field.getName().equals(column.name())
+          && "BYTE_ARRAY".equals(column.physical())) {
+        out.add(i);
+      }
+    }
+    return out;
   }
 
   /**
@@ -585,6 +660,8 @@ final class ParquetArrowTypes {
     private final Path file;
     private final VectorSchemaRoot root;
     private final boolean ownsDelegate;
+    private final Map<Long, Dictionary> dictionaries = new LinkedHashMap<>();
+    private final Map<Integer, DictionaryHashTable> hashTables = new LinkedHashMap<>();
 
     ConvertingReader(
         ArrowReader delegate,
@@ -597,11 +674,54 @@ final class ParquetArrowTypes {
       this.file = file;
       this.ownsDelegate = ownsDelegate;
       this.root = VectorSchemaRoot.create(plan.target(), allocator);
+      try {
+        for (var e : plan.dictionaries().entrySet()) {
+          int i = e.getKey();
+          Field values = Field.nullable(plan.target().getFields().get(i).getName(), valueType(i));
+          BaseVariableWidthVector vector = (BaseVariableWidthVector) values.createVector(allocator);
+          // Owned by the dictionary from here; closed with the reader.
+          dictionaries.put(
+              (long) i, new Dictionary(vector, plan.target().getFields().get(i).getDictionary()));
+          vector.allocateNew();
+          List<byte[]> all = e.getValue();
+          for (int j = 0; j < all.size(); j++) {
+            vector.setSafe(j, all.get(j));
+          }
+          vector.setValueCount(all.size());
+          hashTables.put(i, new DictionaryHashTable(vector));
+        }
+      } catch (IOException | RuntimeException e) {
+        closeDictionaries();
+        root.close();
+        throw e instanceof RuntimeException r
+            ? r
+            : new java.io.UncheckedIOException((IOException) e);
+      }
+    }
+
+    /** The values' type of column {@code i}, as DuckDB reads it (Utf8 or Binary). */
+    private ArrowType valueType(int i) throws IOException {
+      return delegate.getVectorSchemaRoot().getSchema().getFields().get(i).getType();
     }
 
     @Override
     public VectorSchemaRoot getVectorSchemaRoot() {
       return root;
+    }
+
+    @Override
+    public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
+      return dictionaries.isEmpty() ? delegate.getDictionaryVectors() : dictionaries;
+    }
+
+    @Override
+    public Dictionary lookup(long id) {
+      return dictionaries.isEmpty() ? delegate.lookup(id) : dictionaries.get(id);
+    }
+
+    @Override
+    public Set<Long> getDictionaryIds() {
+      return dictionaries.isEmpty() ? delegate.getDictionaryIds() : dictionaries.keySet();
     }
 
     @Override
@@ -614,14 +734,35 @@ final class ParquetArrowTypes {
       for (int i = 0; i < plan.conversions().size(); i++) {
         FieldVector source = from.getVector(i);
         FieldVector target = root.getVector(i);
-        if (plan.conversions().get(i) == Conversion.SAME) {
-          move(source, target, rows);
-        } else {
-          convert(source, target, rows);
+        switch (plan.conversions().get(i)) {
+          case SAME -> move(source, target, rows);
+          case CONVERT -> convert(source, target, rows);
+          case DICTIONARY -> encode(source, (IntVector) target, hashTables.get(i), rows);
         }
       }
       root.setRowCount(rows);
       return true;
+    }
+
+    /** The index of each of {@code source}'s values in its dictionary, into {@code indices}. */
+    private void encode(
+        FieldVector source, IntVector indices, DictionaryHashTable dictionary, int rows)
+        throws DataFileException {
+      indices.allocateNew(rows);
+      for (int r = 0; r < rows; r++) {
+        if (source.isNull(r)) {
+          indices.setNull(r);
+          continue;
+        }
+        int index = dictionary.getIndex(r, source);
+        if (index < 0) {
+          throw DataFileException.of(
+              file,
+              "column '" + source.getName() + "' holds a value its dictionary, read first, lacks");
+        }
+        indices.set(r, index);
+      }
+      indices.setValueCount(rows);
     }
 
     /** {@code source}'s buffers into {@code target} (shared, not copied), under target's field. */
@@ -833,9 +974,17 @@ final class ParquetArrowTypes {
       return out;
     }
 
+    private void closeDictionaries() {
+      for (Dictionary d : dictionaries.values()) {
+        d.getVector().close();
+      }
+      dictionaries.clear();
+    }
+
     @Override
     protected void closeReadSource() throws IOException {
       try {
+        closeDictionaries();
         root.close();
       } finally {
         if (ownsDelegate) {

@@ -210,6 +210,42 @@ class ParquetArrowTypesTest {
   }
 
   @Test
+  void aDictionaryColumnGetsOneDictionaryForTheWholeFile() throws Exception {
+    Schema stored =
+        new Schema(
+            List.of(
+                Field.nullable("i", new ArrowType.Int(64, true)),
+                new Field(
+                    "s",
+                    new FieldType(
+                        true,
+                        ArrowType.Utf8.INSTANCE,
+                        new org.apache.arrow.vector.types.pojo.DictionaryEncoding(
+                            7, false, new ArrowType.Int(8, true))),
+                    null)));
+    Path file =
+        duck.copy(
+            "SELECT i, CASE WHEN i % 4 = 3 THEN NULL ELSE 'v' || (i % 5) END AS s"
+                + " FROM range(1000) t(i)",
+            dir.resolve("dict.parquet"),
+            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+    try (BatchSet table =
+        DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
+      Field s = table.schema().findField("s");
+      assertThat(s.getDictionary()).isNotNull();
+      assertThat(s.getDictionary().getIndexType()).isEqualTo(new ArrowType.Int(32, true));
+      assertThat(Tables.rowCounts(table)).containsExactly(300, 300, 300, 100);
+      // One dictionary, in the order the values first appear, for every batch.
+      assertThat(table.dictionaries().lookup(s.getDictionary().getId()).getVector().getValueCount())
+          .isEqualTo(5);
+      List<String> decoded = Tables.decodedColumn(table, "s", allocator);
+      for (int i = 0; i < 1000; i++) {
+        assertThat(decoded.get(i)).as("row %d", i).isEqualTo(i % 4 == 3 ? null : "v" + (i % 5));
+      }
+    }
+  }
+
+  @Test
   void aStoredSchemaOfOtherColumnsOrTypesItCannotApplyIsIgnored() throws Exception {
     Schema otherNames =
         new Schema(
