@@ -28,6 +28,7 @@ Cases:
   list, without and with ARROW:schema;
 - int96_far.parquet: an INT96 timestamp in the year 3000, which nanoseconds cannot hold (pyarrow
   wraps it to 1830);
+- day1.parquet, day2.parquet: a dictionary column each, with different values, for an append;
 - empty.parquet, nulls.parquet: converted types with no rows, and with only nulls (or empty lists);
 - wide_decimal.parquet: a decimal256(40, 2) column, which DuckDB would read as DOUBLE (rounded).
 """
@@ -158,6 +159,10 @@ def write(directory):
         use_deprecated_int96_timestamps=True,
         store_schema=False,
     )
+    for name, values in (("day1.parquet", ["a", "b", "a"]), ("day2.parquet", ["b", None, "c"])):
+        pq.write_table(
+            pa.table({"d": pa.array(values).dictionary_encode()}), os.path.join(directory, name)
+        )
     edge_types = {"t": pa.timestamp("ms"), "s": pa.large_string(), "l": pa.list_(pa.time32("ms"))}
     empty = pa.table({n: pa.array([], t) for n, t in edge_types.items()})
     pq.write_table(empty, os.path.join(directory, "empty.parquet"))

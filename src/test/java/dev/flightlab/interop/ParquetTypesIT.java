@@ -2,9 +2,12 @@ package dev.flightlab.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flightlab.data.BatchSet;
 import dev.flightlab.testing.Cli;
 import dev.flightlab.testing.FlightServerExtension;
 import dev.flightlab.testing.ServerFixture;
+import dev.flightlab.testing.Tables;
+import dev.flightlab.wire.DatasetPath;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +94,26 @@ class ParquetTypesIT {
   @Test
   void convertedColumnsSpanManyBatchesWithNullsAtTheirEdges() {
     assertThat(putAndCheck("batches.parquet")).isEmpty();
+  }
+
+  @Test
+  void filesWithDifferentDictionariesAppendToOneDataset() {
+    for (String day : List.of("day1", "day2")) {
+      Cli.Run put =
+          Cli.against(
+              fx.uri().toString(),
+              "put",
+              files.resolve(day + ".parquet").toString(),
+              "/days",
+              "--mode",
+              "append");
+      assertThat(put.exit()).as(put.err()).isZero();
+    }
+    try (BatchSet days = fx.client().get(DatasetPath.parse("/days"))) {
+      assertThat(days.schema().findField("d").getDictionary()).isNotNull();
+      assertThat(Tables.decodedColumn(days, "d", fx.allocator()))
+          .containsExactly("a", "b", "a", "b", null, "c");
+    }
   }
 
   @Test
