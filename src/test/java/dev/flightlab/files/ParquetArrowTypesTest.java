@@ -80,6 +80,11 @@ class ParquetArrowTypesTest {
           // column, never null, as REQUIRED.
           "l: List<element: Int(64, true)> not null");
 
+  /** COPY options that write Parquet with {@code schema} under ARROW:schema. */
+  private static String withArrowSchema(Schema schema) throws Exception {
+    return "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(schema) + "'}";
+  }
+
   private static String arrowSchema(Schema schema) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema);
@@ -130,11 +135,7 @@ class ParquetArrowTypesTest {
                     "l",
                     FieldType.nullable(ArrowType.List.INSTANCE),
                     List.of(Field.nullable("item", new ArrowType.Int(64, true))))));
-    Path file =
-        duck.copy(
-            ROWS,
-            dir.resolve("arrow.parquet"),
-            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+    Path file = duck.copy(ROWS, dir.resolve("arrow.parquet"), withArrowSchema(stored));
     try (BatchSet table =
         DataFiles.read(file, ReadOptions.defaults().withBatchRows(400), allocator)) {
       assertThat(table.schema().getFields().stream().map(Field::toString))
@@ -174,7 +175,7 @@ class ParquetArrowTypesTest {
             "SELECT (TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND)::TIMESTAMP_MS AS t,"
                 + " 'x' || i AS s FROM range(21) t(i)",
             dir.resolve("full.parquet"),
-            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+            withArrowSchema(stored));
     try (BatchSet table =
         DataFiles.read(file, ReadOptions.defaults().withBatchRows(10), allocator)) {
       assertThat(table.schema()).isEqualTo(stored);
@@ -227,8 +228,7 @@ class ParquetArrowTypesTest {
         duck.copy(
             "SELECT i, CASE WHEN i % 4 = 3 THEN NULL ELSE 'v' || (i % 5) END AS s"
                 + " FROM range(1000) t(i)",
-            dir.resolve("dict.parquet"),
-            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(stored) + "'}");
+            dir.resolve("dict.parquet"), withArrowSchema(stored));
     try (BatchSet table =
         DataFiles.read(file, ReadOptions.defaults().withBatchRows(300), allocator)) {
       Field s = table.schema().findField("s");
@@ -255,11 +255,7 @@ class ParquetArrowTypesTest {
                 Field.nullable("s", ArrowType.LargeUtf8.INSTANCE),
                 Field.nullable("d", new ArrowType.Duration(TimeUnit.MILLISECOND)),
                 Field.nullable("l", ArrowType.Utf8.INSTANCE)));
-    Path file =
-        duck.copy(
-            ROWS,
-            dir.resolve("other.parquet"),
-            "FORMAT parquet, KV_METADATA {'ARROW:schema': '" + arrowSchema(otherNames) + "'}");
+    Path file = duck.copy(ROWS, dir.resolve("other.parquet"), withArrowSchema(otherNames));
     Path garbage =
         duck.copy(
             ROWS,

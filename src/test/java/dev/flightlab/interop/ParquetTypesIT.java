@@ -40,10 +40,17 @@ class ParquetTypesIT {
     fx = server.fixture();
   }
 
+  /** {@code flightlab put FILE PATH more...} of one of the written files. */
+  private Cli.Run put(String file, String path, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of(files.resolve(file).toString(), path));
+    args.addAll(List.of(more));
+    return Cli.against(fx.uri().toString(), "put", args.toArray(String[]::new));
+  }
+
   /** Puts FILE with flightlab and returns the lines of pyarrow's check, which must pass. */
   private List<String> putAndCheck(String file) {
     String path = "/parquet/" + file.replace(".parquet", "");
-    Cli.Run put = Cli.against(fx.uri().toString(), "put", files.resolve(file).toString(), path);
+    Cli.Run put = put(file, path);
     assertThat(put.exit()).as(put.err()).isZero();
     Pyarrow.Run check =
         Pyarrow.run(
@@ -99,14 +106,7 @@ class ParquetTypesIT {
   @Test
   void filesWithDifferentDictionariesAppendToOneDataset() {
     for (String day : List.of("day1", "day2")) {
-      Cli.Run put =
-          Cli.against(
-              fx.uri().toString(),
-              "put",
-              files.resolve(day + ".parquet").toString(),
-              "/days",
-              "--mode",
-              "append");
+      Cli.Run put = put(day + ".parquet", "/days", "--mode", "append");
       assertThat(put.exit()).as(put.err()).isZero();
     }
     try (BatchSet days = fx.client().get(DatasetPath.parse("/days"))) {
@@ -122,9 +122,7 @@ class ParquetTypesIT {
     assertThat(putAndCheck("int96_arrow.parquet")).isEmpty();
     // Where nanoseconds overflow, pyarrow wraps the value to another date; flightlab refuses the
     // file, naming the column, and stores nothing.
-    Cli.Run far =
-        Cli.against(
-            fx.uri().toString(), "put", files.resolve("int96_far.parquet").toString(), "/far");
+    Cli.Run far = put("int96_far.parquet", "/far");
     assertThat(far.exit()).isEqualTo(1);
     assertThat(far.err())
         .contains(
@@ -165,8 +163,7 @@ class ParquetTypesIT {
 
   @Test
   void aDictionaryBesideConvertedColumnsWritesToParquet() {
-    Cli.Run put =
-        Cli.against(fx.uri().toString(), "put", files.resolve("mixed.arrows").toString(), "/mixed");
+    Cli.Run put = put("mixed.arrows", "/mixed");
     assertThat(put.exit()).as(put.err()).isZero();
     Path copy = files.resolve("copy-of-mixed.parquet");
     Pyarrow.Run check = getAndCompare("/mixed", copy, "mixed.arrows");
@@ -189,12 +186,7 @@ class ParquetTypesIT {
 
   @Test
   void aDecimalWiderThanDuckDbReadsIsRefusedAndNothingIsStored() {
-    Cli.Run put =
-        Cli.against(
-            fx.uri().toString(),
-            "put",
-            files.resolve("wide_decimal.parquet").toString(),
-            "/parquet/wide");
+    Cli.Run put = put("wide_decimal.parquet", "/parquet/wide");
     assertThat(put.exit()).isEqualTo(1);
     assertThat(put.err())
         .contains("column 'dec40' is DECIMAL(40, 2), which DuckDB reads as DOUBLE, rounding it");
