@@ -6,10 +6,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
@@ -78,8 +81,8 @@ final class DuckDbFiles {
    */
   private static final class ParquetSchema {
     final List<ParquetArrowTypes.Column> elements = new ArrayList<>();
-    final java.util.Map<String, String> keyValues = new java.util.LinkedHashMap<>();
-    final java.util.Map<Integer, List<byte[]>> dictionaries = new java.util.LinkedHashMap<>();
+    final Map<String, String> keyValues = new LinkedHashMap<>();
+    final Map<Integer, List<byte[]>> dictionaries = new LinkedHashMap<>();
 
     /**
      * Reads them on {@code connection}. A file DuckDB cannot read leaves both empty: the query that
@@ -87,7 +90,7 @@ final class DuckDbFiles {
      */
     void read(DuckDBConnection connection, String path) {
       try (Statement statement = connection.createStatement()) {
-        try (java.sql.ResultSet r =
+        try (ResultSet r =
             statement.executeQuery(
                 "SELECT name, type, type_length, repetition_type, logical_type, converted_type,"
                     + " num_children, precision, scale FROM parquet_schema("
@@ -107,7 +110,7 @@ final class DuckDbFiles {
                     integer(r.getString(9))));
           }
         }
-        try (java.sql.ResultSet r =
+        try (ResultSet r =
             statement.executeQuery(
                 "SELECT key, value FROM parquet_kv_metadata(" + literal(path) + ")")) {
           while (r.next()) {
@@ -140,7 +143,7 @@ final class DuckDbFiles {
         throws SQLException {
       String name = "\"" + column.replace("\"", "\"\"") + "\"";
       List<byte[]> values = new ArrayList<>();
-      try (java.sql.ResultSet r =
+      try (ResultSet r =
           statement.executeQuery(
               "SELECT "
                   + name
@@ -516,7 +519,7 @@ final class DuckDbFiles {
     String columns = "";
     try (DuckDBConnection connection = connect(false, null);
         Statement statement = connection.createStatement();
-        java.sql.ResultSet r = statement.executeQuery("DESCRIBE SELECT * FROM " + source.csv(""))) {
+        ResultSet r = statement.executeQuery("DESCRIBE SELECT * FROM " + source.csv(""))) {
       List<String> names = new ArrayList<>();
       while (r.next()) {
         names.add(r.getString(1));

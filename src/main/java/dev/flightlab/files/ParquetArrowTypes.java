@@ -3,6 +3,7 @@ package dev.flightlab.files;
 import dev.flightlab.data.IpcSchemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -690,12 +691,14 @@ final class ParquetArrowTypes {
           vector.setValueCount(all.size());
           hashTables.put(i, new DictionaryHashTable(vector));
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
         closeDictionaries();
         root.close();
-        throw e instanceof RuntimeException r
-            ? r
-            : new java.io.UncheckedIOException((IOException) e);
+        throw new UncheckedIOException(e);
+      } catch (RuntimeException e) {
+        closeDictionaries();
+        root.close();
+        throw e;
       }
     }
 
