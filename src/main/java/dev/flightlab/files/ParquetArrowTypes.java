@@ -27,6 +27,7 @@ import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryHashTable;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
@@ -789,10 +790,17 @@ final class ParquetArrowTypes {
       List<ArrowBuf> made = new ArrayList<>();
       try (ArrowRecordBatch batch = new VectorUnloader(one).getRecordBatch()) {
         List<ArrowBuf> buffers = new ArrayList<>();
-        int[] at = {0, 0};
+        int[] at = {0, 0, 0};
         convert(source.getField(), target.getField(), batch, at, buffers, made);
         // The converted batch holds its own reference to each buffer, shared or made here.
-        try (ArrowRecordBatch converted = new ArrowRecordBatch(rows, batch.getNodes(), buffers)) {
+        try (ArrowRecordBatch converted =
+            new ArrowRecordBatch(
+                rows,
+                batch.getNodes(),
+                buffers,
+                NoCompressionCodec.DEFAULT_BODY_COMPRESSION,
+                batch.getVariadicBufferCounts(),
+                true)) {
           new VectorLoader(new VectorSchemaRoot(List.of(target))).load(converted);
         }
       } finally {
@@ -804,7 +812,8 @@ final class ParquetArrowTypes {
 
     /**
      * Adds the buffers of field {@code from} (node {@code at[0]}, buffers from {@code at[1]} of
-     * {@code batch}) and its children, as {@code to} holds them, to {@code out}.
+     * {@code batch}, and for a view type its variadic buffer count {@code at[2]}) and its children,
+     * as {@code to} holds them, to {@code out}.
      */
     private void convert(
         Field from,
@@ -816,6 +825,10 @@ final class ParquetArrowTypes {
         throws DataFileException {
       ArrowFieldNode node = batch.getNodes().get(at[0]++);
       int count = TypeLayout.getTypeBufferCount(from.getType());
+      if (!TypeLayout.getTypeLayout(from.getType()).isFixedBufferCount()) {
+        // A view type's data buffers, whose number the batch records per such field.
+        count += Math.toIntExact(batch.getVariadicBufferCounts().get(at[2]++));
+      }
       List<ArrowBuf> in = batch.getBuffers().subList(at[1], at[1] + count);
       at[1] += count;
       Leaf leaf = leaf(from.getType(), to.getType());

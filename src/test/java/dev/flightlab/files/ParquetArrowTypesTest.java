@@ -10,6 +10,7 @@ import dev.flightlab.files.ParquetArrowTypes.Plan;
 import dev.flightlab.testing.Tables;
 import java.io.ByteArrayOutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import org.apache.arrow.vector.DurationVector;
 import org.apache.arrow.vector.Float2Vector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ViewVarCharVector;
+import org.apache.arrow.vector.complex.StructVector;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.WriteChannel;
@@ -331,6 +334,53 @@ class ParquetArrowTypesTest {
           .containsExactly(Duration.ofMillis(-1500).toString(), null, "PT0.007S");
     }
     assertThat(Files.readAllLines(csv).get(1)).startsWith("-00:00:01.5,-2.5,");
+  }
+
+  @Test
+  void aStructWithAFloat16BesideAStringViewWritesToParquet() throws Exception {
+    Field struct =
+        new Field(
+            "s",
+            FieldType.nullable(ArrowType.Struct.INSTANCE),
+            List.of(
+                Field.nullable(
+                    "h",
+                    new ArrowType.FloatingPoint(
+                        org.apache.arrow.vector.types.FloatingPointPrecision.HALF)),
+                Field.nullable("v", ArrowType.Utf8View.INSTANCE)));
+    Path arrows = dir.resolve("view.arrows");
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(List.of(struct)), allocator);
+        ArrowStreamWriter writer =
+            new ArrowStreamWriter(root, null, Files.newOutputStream(arrows))) {
+      StructVector s = (StructVector) root.getVector("s");
+      Float2Vector h = (Float2Vector) s.getChild("h");
+      ViewVarCharVector v = (ViewVarCharVector) s.getChild("v");
+      s.allocateNew();
+      h.allocateNew(2);
+      v.allocateNew();
+      s.setIndexDefined(0);
+      s.setIndexDefined(1);
+      h.setWithPossibleTruncate(0, 1.5f);
+      h.setNull(1);
+      // Longer than 12 bytes: held in a data buffer of the view vector's own.
+      v.setSafe(0, "a string longer than twelve bytes".getBytes(StandardCharsets.UTF_8));
+      v.setSafe(1, "another long string value".getBytes(StandardCharsets.UTF_8));
+      h.setValueCount(2);
+      v.setValueCount(2);
+      root.setRowCount(2);
+      writer.start();
+      writer.writeBatch();
+      writer.end();
+    }
+    Path parquet = dir.resolve("view.parquet");
+    try (ArrowReader source = DataFiles.open(arrows, ReadOptions.defaults(), allocator)) {
+      assertThat(DataFiles.write(source, parquet, WriteOptions.defaults(), allocator).rows())
+          .isEqualTo(2);
+    }
+    assertThat(duck.rows("SELECT s.h, s.v FROM '" + parquet + "'"))
+        .containsExactly(
+            List.of("1.5", "a string longer than twelve bytes"),
+            List.of("NULL", "another long string value"));
   }
 
   private static Column leaf(String name, String physical, String logical, String converted) {
