@@ -65,7 +65,8 @@ final class DuckDbFiles {
       ParquetArrowTypes.Plan plan =
           ParquetArrowTypes.plan(
               reader.getVectorSchemaRoot().getSchema(),
-              ParquetArrowTypes.topLevel(schema.elements),
+              schema.top,
+              schema.stored,
               schema.keyValues,
               schema.dictionaries);
       return ParquetArrowTypes.converting(reader, plan, file, allocator);
@@ -83,6 +84,12 @@ final class DuckDbFiles {
     final List<ParquetArrowTypes.Column> elements = new ArrayList<>();
     final Map<String, String> keyValues = new LinkedHashMap<>();
     final Map<Integer, List<byte[]>> dictionaries = new LinkedHashMap<>();
+
+    /** The root's children among {@link #elements}. */
+    List<ParquetArrowTypes.Node> top = List.of();
+
+    /** The schema under ARROW:schema, or null. */
+    Schema stored;
 
     /**
      * Reads them on {@code connection}. A file DuckDB cannot read leaves both empty: the query that
@@ -120,9 +127,10 @@ final class DuckDbFiles {
                 value == null ? "" : new String(value, StandardCharsets.UTF_8));
           }
         }
-        for (int i :
-            ParquetArrowTypes.dictionaryColumns(ParquetArrowTypes.topLevel(elements), keyValues)) {
-          String column = ParquetArrowTypes.topLevel(elements).get(i).column().name();
+        top = ParquetArrowTypes.topLevel(elements);
+        stored = ParquetArrowTypes.storedSchema(keyValues);
+        for (int i : ParquetArrowTypes.dictionaryColumns(top, stored)) {
+          String column = top.get(i).column().name();
           List<byte[]> values = distinctValues(statement, path, column);
           if (values.size() <= ParquetArrowTypes.MAX_DICTIONARY_VALUES) {
             dictionaries.put(i, values);
@@ -132,6 +140,8 @@ final class DuckDbFiles {
         elements.clear();
         keyValues.clear();
         dictionaries.clear();
+        top = List.of();
+        stored = null;
       }
     }
 

@@ -5,10 +5,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,9 +50,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * millisecond timestamp is {@code timestamp[ms]}, not DuckDB's microseconds; {@code TIME(MILLIS)}
  * is {@code time32[ms]}; {@code FLOAT16} is {@code halffloat}; a bare fixed-length byte array is
  * {@code fixed_size_binary}; a {@code REQUIRED} field is not nullable; a list's child is named as
- * in the file, not {@code l}), then, for top-level columns, the Arrow schema an Arrow writer stores
- * in the file's {@code ARROW:schema} key (a timestamp's own zone, durations, large strings and
- * binaries, field metadata).
+ * in the file, not {@code l}), then the Arrow schema an Arrow writer stores in the file's {@code
+ * ARROW:schema} key, at every depth too (a timestamp's own zone, durations, large strings and
+ * binaries, field metadata). The file's other key-value pairs become the schema's metadata.
  *
  * <p>A converted column shares DuckDB's buffers wherever the layout is the same and converts only
  * the fields whose layout differs. A dictionary column gets one dictionary for the whole file, read
@@ -207,18 +205,20 @@ final class ParquetArrowTypes {
 
   /**
    * The plan for DuckDB's schema {@code duck} of a file whose top-level Parquet elements are {@code
-   * columns} and whose key-value metadata is {@code keyValues}: its {@value #ARROW_SCHEMA} value,
-   * when it reads, restores types; the other pairs are the schema's metadata, as Arrow C++ gives
-   * them.
+   * columns}, whose stored Arrow schema is {@code stored} (null when it has none or it cannot be
+   * read), and whose key-value metadata is {@code keyValues}: the pairs but {@value #ARROW_SCHEMA}
+   * are the schema's metadata, as Arrow C++ gives them; {@code dictionaries} holds the values read
+   * for the {@link #dictionaryColumns}.
    */
   static Plan plan(
       Schema duck,
       List<Node> columns,
+      Schema stored,
       Map<String, String> keyValues,
       Map<Integer, List<byte[]>> dictionaries) {
     Map<String, String> metadata = new LinkedHashMap<>(keyValues);
     metadata.remove(ARROW_SCHEMA);
-    Plan plan = plan(duck, columns, storedSchema(keyValues));
+    Plan plan = plan(duck, columns, stored);
     List<Field> target = new ArrayList<>(plan.target().getFields());
     List<Conversion> conversions = new ArrayList<>(plan.conversions());
     Map<Integer, List<byte[]>> used = new LinkedHashMap<>();
@@ -248,18 +248,11 @@ final class ParquetArrowTypes {
         used);
   }
 
-  /** The schema under {@value #ARROW_SCHEMA} in {@code keyValues}, or null. */
-  static Schema storedSchema(Map<String, String> keyValues) {
-    String value = keyValues.get(ARROW_SCHEMA);
-    return value == null ? null : storedSchema(value.getBytes(StandardCharsets.US_ASCII));
-  }
-
   /**
    * The top-level columns whose field in the stored Arrow schema is a dictionary of strings or
    * bytes, and which Parquet holds as plain byte arrays: the ones to read a dictionary for.
    */
-  static List<Integer> dictionaryColumns(List<Node> columns, Map<String, String> keyValues) {
-    Schema stored = storedSchema(keyValues);
+  static List<Integer> dictionaryColumns(List<Node> columns, Schema stored) {
     List<Integer> out = new ArrayList<>();
     if (stored == null || stored.getFields().size() != columns.size()) {
       return out;
@@ -564,13 +557,17 @@ final class ParquetArrowTypes {
     return null;
   }
 
-  /** The schema stored under {@code ARROW:schema} (base64 of an IPC schema message), or null. */
-  static Schema storedSchema(byte[] base64) {
+  /**
+   * The schema stored under {@value #ARROW_SCHEMA} in a file's {@code keyValues} (base64 of an IPC
+   * schema message), or null.
+   */
+  static Schema storedSchema(Map<String, String> keyValues) {
+    String base64 = keyValues.get(ARROW_SCHEMA);
     if (base64 == null) {
       return null;
     }
     try {
-      return IpcSchemas.readMessage(Base64.getDecoder().decode(stripped(base64)));
+      return IpcSchemas.readMessage(Base64.getDecoder().decode(base64.stripTrailing()));
     } catch (IllegalArgumentException e) {
       // Arrow C++ fails the read here; DuckDB's types are still right, so read on with them.
       return null;
@@ -585,14 +582,6 @@ final class ParquetArrowTypes {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     MessageSerializer.serialize(new WriteChannel(Channels.newChannel(bytes)), schema);
     return Base64.getEncoder().encodeToString(bytes.toByteArray());
-  }
-
-  private static byte[] stripped(byte[] base64) {
-    int end = base64.length;
-    while (end > 0 && Character.isWhitespace(base64[end - 1])) {
-      end--;
-    }
-    return end == base64.length ? base64 : Arrays.copyOf(base64, end);
   }
 
   /**
