@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Run the original demo flow on an embedded server (or --server).",
-      "Uploads two tables, lists flights, fetches one back, then times 100 DoPuts of 131,072",
-      "rows. The embedded server runs on a free loopback port in the same JVM."
+      "Uploads two tables, lists flights, fetches one back, then times 100 DoPuts of 131,072"
+          + " rows.",
+      "The embedded server runs on a free loopback port in the same JVM."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger("flightlab.demo");
