@@ -419,6 +419,7 @@ final class DuckDbFiles {
    */
   private static DuckDBConnection connect(boolean streamResults, String timeZone)
       throws SQLException {
+    DuckDbLibrary.require();
     Properties properties = new Properties();
     properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, String.valueOf(streamResults));
     properties.setProperty("autoinstall_known_extensions", "false");
