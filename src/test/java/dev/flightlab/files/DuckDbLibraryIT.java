@@ -38,7 +38,10 @@ class DuckDbLibraryIT {
   }
 
   private static String libraryName() {
-    return "libduckdb_java.so_" + DuckDbLibrary.os() + "_" + DuckDbLibrary.arch();
+    return "libduckdb_java.so_"
+        + DuckDbFiles.NativeLibrary.os()
+        + "_"
+        + DuckDbFiles.NativeLibrary.arch();
   }
 
   @Test
