@@ -117,19 +117,19 @@ class LauncherIT {
 
   @Test
   void theUnsafeFlagGoesToJdk23AndLaterOnly() throws Exception {
-    assertThat(javaArgs("25.0.3", true, null, "ls"))
+    assertThat(javaArgs("25.0.3", true, "", "ls"))
         .containsExactly("--sun-misc-unsafe-memory-access=allow");
-    assertThat(javaArgs("23", true, null, "ls"))
+    assertThat(javaArgs("23", true, "", "ls"))
         .containsExactly("--sun-misc-unsafe-memory-access=allow");
-    assertThat(javaArgs("22.0.2", true, null, "ls")).isEmpty();
-    assertThat(javaArgs("17.0.15", true, null, "ls")).isEmpty();
+    assertThat(javaArgs("22.0.2", true, "", "ls")).isEmpty();
+    assertThat(javaArgs("17.0.15", true, "", "ls")).isEmpty();
   }
 
   @Test
   void withoutAReleaseFileTheVersionComesFromJavaVersion() throws Exception {
-    assertThat(javaArgs("25.0.1", false, null, "ls"))
+    assertThat(javaArgs("25.0.1", false, "", "ls"))
         .containsExactly("--sun-misc-unsafe-memory-access=allow");
-    assertThat(javaArgs("17.0.2", false, null, "ls")).isEmpty();
+    assertThat(javaArgs("17.0.2", false, "", "ls")).isEmpty();
   }
 
   @Test
@@ -157,7 +157,20 @@ class LauncherIT {
     assertThat(javaArgs("17.0.15", true, null, "bench"))
         .containsExactly(
             "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.005", "-XX:+UseSerialGC");
-    assertThat(javaArgs("17.0.15", true, null, "get")).isEmpty();
+  }
+
+  @Test
+  void clientCommandsStartWithC1AtItsUsualThresholds() throws Exception {
+    for (String command : List.of("ls", "info", "get", "put", "drop", "actions")) {
+      assertThat(javaArgs("17.0.15", true, null, command))
+          .as(command)
+          .containsExactly("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    }
+    assertThat(javaArgs("25.0.3", true, null, "get"))
+        .containsExactly(
+            "--sun-misc-unsafe-memory-access=allow", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    assertThat(javaArgs("17.0.15", true, "-Xmx1g", "put")).containsExactly("-Xmx1g");
+    assertThat(javaArgs("17.0.15", true, null, "--version")).isEmpty();
   }
 
   @Test
@@ -169,7 +182,7 @@ class LauncherIT {
     Path client17 = archive("client", "17.0.15", java17, "jsa");
     Path serve17 = archive("serve", "17.0.15", java17, "jsa");
     try {
-      assertThat(javaArgs("17.0.15", true, null, "get"))
+      assertThat(javaArgs("17.0.15", true, "", "get"))
           .containsExactly("-XX:SharedArchiveFile=" + client17);
       assertThat(javaArgs("17.0.15", true, "", "serve"))
           .containsExactly("-XX:SharedArchiveFile=" + serve17);
