@@ -14,7 +14,8 @@
 #
 # Bulk rows: one DoPut or DoGet of BULK_ROWS rows of int64x4 at 4,096 and 65,536 rows per batch,
 # cold (fresh server, fresh client): `flightlab bench --op put|get --warmup 0 --iterations 1
-# --schema int64x4 --server grpc://...` against a fresh `flightlab serve`, and
+# --schema int64x4 --server grpc://...` (puts with --no-batch-latency: no app_metadata per batch,
+# as pyarrow sends none) against a fresh `flightlab serve`, and
 # `python/seed_client.py --mode bulk` against a fresh python/seed_server.py. The figure is MiB/s
 # of the table's 32 bytes a row (2^20), what both send (bench's logical_MiBps, which equals its
 # wire body bytes; its ipc_MiBps also counts all-valid bitmaps that it leaves out on the wire).
@@ -174,9 +175,14 @@ run_row() { # ROW ROUND
       name="r$round-bulk-$impl-$op-$batch"
       if [ "$impl" = flightlab ]; then
         start_server flightlab "$name" || { printf '%s\t%s\tfailed\n' "$row" "$round" >>"$results"; return; }
+        # Like for like: pyarrow's do_put sends the batches without app_metadata and reads no acks,
+        # so the bench's uploads go without its per-batch sequence numbers (--no-batch-latency),
+        # which would have the server acknowledge every batch.
+        local like_pyarrow=()
+        [ "$op" = put ] && like_pyarrow=(--no-batch-latency)
         run_client ./flightlab bench --op "$op" --warmup 0 --iterations 1 --rows "$bulk_rows" --schema int64x4 \
-          --batch-rows "$batch" --server "$server_uri" --quiet --format json --output "$out/$name.json" \
-          >"$out/$name.log" 2>&1 || true
+          --batch-rows "$batch" "${like_pyarrow[@]}" --server "$server_uri" --quiet --format json \
+          --output "$out/$name.json" >"$out/$name.log" 2>&1 || true
         stop_server
         value=$("$python" -c '
 import json, sys

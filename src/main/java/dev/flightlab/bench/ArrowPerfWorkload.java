@@ -95,7 +95,14 @@ final class ArrowPerfWorkload extends Workload {
               streamCount,
               (s, out) ->
                   withStreamData(
-                      s, data -> putDriver.put(ctx.client(s), descriptor, data, true, out)));
+                      s,
+                      data ->
+                          putDriver.put(
+                              ctx.client(s),
+                              descriptor,
+                              data,
+                              options.transfer().batchLatency(),
+                              out)));
       return List.of(merge(Phase.PUT, outcomes, measured));
     }
     long want = perf.recordsPerStream();

@@ -2,6 +2,7 @@ package dev.flightlab.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,9 +75,21 @@ public record Baseline(Path file, List<Point> points) {
                       e.getKey(), new Figure(s.path("unit").asText(), s.path("median").asDouble()));
                 }
               });
-      points.add(new Point(point.get("workload"), medians));
+      points.add(new Point(withDefaults(point.get("workload")), medians));
     }
     return new Baseline(file, points);
+  }
+
+  /**
+   * A baseline's workload with the options added since it was written at the values it ran with:
+   * {@code transfer.batch_latency} (true: every upload was timed batch by batch).
+   */
+  private static JsonNode withDefaults(JsonNode workload) {
+    JsonNode transfer = workload.path("transfer");
+    if (transfer instanceof ObjectNode t && !t.has("batch_latency")) {
+      t.put("batch_latency", true);
+    }
+    return workload;
   }
 
   /** Compares each point of {@code run} with the baseline's point of the same workload. */

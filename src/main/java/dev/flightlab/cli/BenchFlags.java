@@ -225,6 +225,18 @@ final class BenchFlags {
                 + " DoGet of server-generated int64x4 Token streams, DoPut to a Perf descriptor that"
                 + " the server discards; --op get or put). Default: ${DEFAULT-VALUE}.")
     BenchProtocol protocol = TransferOptions.DEFAULTS.protocol();
+
+    @Option(
+        names = "--batch-latency",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description =
+            "Uploads (put, roundtrip) send each batch's sequence number as app_metadata, and a"
+                + " server that echoes it gives each batch's latency (the default). With"
+                + " --no-batch-latency the batches go without it, as pyarrow's do_put sends them:"
+                + " the server acknowledges nothing, and only throughput is measured.")
+    boolean batchLatency = TransferOptions.DEFAULTS.batchLatency();
   }
 
   /** {@link OutputOptions}. */

@@ -91,6 +91,7 @@ class BaselineTest {
             o.with(new ConcurrencyOptions(2, 2)),
             o.with(t.withCompression(IpcCompression.parse("zstd"))),
             o.with(t.withClient(ClientKind.ARROW)),
+            o.with(t.withBatchLatency(false)),
             o.with(Op.EXCHANGE),
             o.with(
                 new TargetOptions(
@@ -110,6 +111,21 @@ class BaselineTest {
     BenchOptions longer = o.with(new TimingOptions(Warmup.parse("10s"), 20, null));
     assertThat(baseline.compare(BenchFixtures.withOptions(base, longer), 0.10).entries())
         .hasSize(1);
+  }
+
+  @Test
+  void aBaselineFromBeforeBatchLatencyWasAnOptionMatchesRunsThatTimeBatches() throws IOException {
+    RunResult r = BenchFixtures.putRun();
+    Path file = save(r);
+    // Such a file has no transfer.batch_latency: every upload then was timed batch by batch.
+    String json = Files.readString(file);
+    String old = json.replaceAll(",\\s*\"batch_latency\"\\s*:\\s*true", "");
+    assertThat(old).isNotEqualTo(json).doesNotContain("batch_latency");
+    Files.writeString(file, old);
+    Baseline baseline = Baseline.load(file);
+    assertThat(baseline.compare(r, 0.10).entries()).hasSize(1);
+    BenchOptions untimed = r.options().with(r.options().transfer().withBatchLatency(false));
+    assertThat(baseline.compare(BenchFixtures.withOptions(r, untimed), 0.10).entries()).isEmpty();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.flightlab.data.DataGenerator;
 import dev.flightlab.data.SchemaSpec;
 import dev.flightlab.server.FlightLabServer;
 import dev.flightlab.server.ServerOptions;
+import dev.flightlab.store.Dataset;
 import dev.flightlab.wire.DatasetPath;
 import dev.flightlab.wire.IpcCompression;
 import java.net.URI;
@@ -105,6 +106,33 @@ class BenchWorkloadsIT {
     assertThat(r.serverStatsBefore()).containsKey("memory_used_bytes");
     // The benchmark dropped what it wrote.
     assertThat(server.store().list(null)).isEmpty();
+  }
+
+  @Test
+  void withoutBatchLatencyUploadsCarryNoAppMetadataAndNothingIsAcked() throws Exception {
+    for (boolean batchLatency : new boolean[] {true, false}) {
+      RunResult r =
+          run(
+              o ->
+                  o.with(TransferOptions.DEFAULTS.withBatchLatency(batchLatency))
+                      .with(target(uri(), null, true)));
+      PointResult p = onlyPoint(r);
+      for (IterationResult it : p.iterations()) {
+        PhaseResult put = it.phase(Phase.PUT);
+        assertThat(put.batches()).isEqualTo(4);
+        assertThat(put.latency().count()).as("acks timed").isEqualTo(batchLatency ? 4 : 0);
+        assertThat(put.firstBatch().count()).isEqualTo(batchLatency ? 1 : 0);
+      }
+      // What the server stored: the sequence numbers as app_metadata, or none.
+      DatasetPath kept = DatasetPath.parse("/flightlab-bench/put-0");
+      try (Dataset d = server.store().snapshot(kept)) {
+        assertThat(d.rowCount()).isEqualTo(2_000);
+        assertThat(d.batches())
+            .as("app_metadata stored with batch latency %s", batchLatency)
+            .allMatch(b -> (b.appMetadata() != null) == batchLatency);
+      }
+      server.store().drop(kept);
+    }
   }
 
   @Test

@@ -118,6 +118,13 @@ class BenchFlagsTest {
   }
 
   @Test
+  void batchLatencyIsOnUnlessTurnedOff() {
+    assertThat(parse().options().transfer().batchLatency()).isTrue();
+    assertThat(parse("--batch-latency").options().transfer().batchLatency()).isTrue();
+    assertThat(parse("--no-batch-latency").options().transfer().batchLatency()).isFalse();
+  }
+
+  @Test
   void helpShowsEveryDefault() {
     CommandLine cli = new CommandLine(new BenchCommand());
     for (OptionSpec option : cli.getCommandSpec().options()) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flightlab.wire.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -128,6 +130,15 @@ class SeedRaceIT {
       assertThat(table.get(reference)[3]).as("a reference row has no ratio").isEmpty();
       assertThat(table.get(reference)[4]).as("nor a target").isEmpty();
     }
+
+    // The bench's upload went like pyarrow's: no app_metadata per batch, so no acks to time.
+    JsonNode bench = Json.MAPPER.readTree(race.resolve("r1-bulk-flightlab-put-4096.json").toFile());
+    assertThat(bench.at("/options/transfer/batch_latency").asBoolean(true)).isFalse();
+    assertThat(
+            bench.at("/points/0/summary/put/latency").isMissingNode()
+                || bench.at("/points/0/summary/put/latency/count").asLong() == 0)
+        .as("no per-batch latency in %s", bench.at("/points/0/summary/put"))
+        .isTrue();
 
     // Start-up: every fresh flightlab serve of the run (one per flightlab server row) is counted.
     List<Long> accepted = new ArrayList<>();

@@ -113,7 +113,10 @@ public final class HtmlReport implements ReportWriter {
             + " ("
             + transfer.client().description()
             + ")"
-            + (transfer.client() == ClientKind.ARROW ? "; send wait " + transfer.sendWait() : ""));
+            + (transfer.client() == ClientKind.ARROW ? "; send wait " + transfer.sendWait() : "")
+            + (transfer.batchLatency()
+                ? ""
+                : "; uploads without per-batch app_metadata (--no-batch-latency)"));
     t.row("Warm-up", "--warmup " + o.effectiveWarmup().text() + " (never mixed into the figures)");
     for (PointResult p : r.points()) {
       DataInfo d = p.data();

@@ -125,10 +125,13 @@ final class TextPhaseSummary {
   private void latency(PhaseResult first) {
     LatencyStats l = point.latencyStats(phase);
     if (!l.present()) {
+      boolean uploads = phase == Phase.PUT;
       line(
-          "  latency      none recorded (%s; a server that does not echo each batch's"
-              + " app_metadata gives none)",
-          first.latencyKind());
+          "  latency      none recorded (%s; %s)",
+          first.latencyKind(),
+          uploads && !point.options().transfer().batchLatency()
+              ? "--no-batch-latency: the batches went without app_metadata"
+              : "a server that does not echo each batch's app_metadata gives none");
       return;
     }
     line(
