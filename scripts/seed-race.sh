@@ -181,7 +181,7 @@ run_row() { # ROW ROUND
         local like_pyarrow=()
         [ "$op" = put ] && like_pyarrow=(--no-batch-latency)
         run_client ./flightlab bench --op "$op" --warmup 0 --iterations 1 --rows "$bulk_rows" --schema int64x4 \
-          --batch-rows "$batch" "${like_pyarrow[@]}" --server "$server_uri" --quiet --format json \
+          --batch-rows "$batch" ${like_pyarrow[@]+"${like_pyarrow[@]}"} --server "$server_uri" --quiet --format json \
           --output "$out/$name.json" >"$out/$name.log" 2>&1 || true
         stop_server
         value=$("$python" -c '

@@ -95,14 +95,7 @@ final class ArrowPerfWorkload extends Workload {
               streamCount,
               (s, out) ->
                   withStreamData(
-                      s,
-                      data ->
-                          putDriver.put(
-                              ctx.client(s),
-                              descriptor,
-                              data,
-                              options.transfer().batchLatency(),
-                              out)));
+                      s, data -> putDriver.put(ctx.client(s), descriptor, data, true, out)));
       return List.of(merge(Phase.PUT, outcomes, measured));
     }
     long want = perf.recordsPerStream();

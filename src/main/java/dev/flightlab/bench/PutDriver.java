@@ -36,16 +36,17 @@ final class PutDriver {
   /**
    * Uploads {@code data} to {@code path} (replacing it) and adds what moved to {@code out}.
    *
-   * @param sequence send each batch's sequence number as app_metadata (for latencies); otherwise
-   *     the data's own app_metadata
+   * @param timeBatches time each batch by its acknowledgement: send its sequence number as
+   *     app_metadata, unless the options turn per-batch latency off ({@code --no-batch-latency});
+   *     otherwise the data's own app_metadata goes
    */
   void put(
       FlightLabClient client,
       DatasetPath path,
       StreamData data,
-      boolean sequence,
+      boolean timeBatches,
       StreamOutcome out) {
-    put(client, path.toDescriptor(), data, sequence, out);
+    put(client, path.toDescriptor(), data, timeBatches, out);
   }
 
   /** Uploads {@code data} with {@code descriptor} as it is (a Perf command, say): see above. */
@@ -53,8 +54,9 @@ final class PutDriver {
       FlightLabClient client,
       FlightDescriptor path,
       StreamData data,
-      boolean sequence,
+      boolean timeBatches,
       StreamOutcome out) {
+    boolean sequence = timeBatches && transfer.batchLatency();
     long start = System.nanoTime();
     AckClock clock = new AckClock(start, data.sentNanos(), out.latency);
     long[] sent =

@@ -30,14 +30,7 @@ final class PutWorkload extends Workload {
             streamCount,
             (s, out) ->
                 withStreamData(
-                    s,
-                    data ->
-                        driver.put(
-                            ctx.client(s),
-                            paths.get(s),
-                            data,
-                            options.transfer().batchLatency(),
-                            out)));
+                    s, data -> driver.put(ctx.client(s), paths.get(s), data, true, out)));
     return List.of(merge(Phase.PUT, outcomes, measured));
   }
 }

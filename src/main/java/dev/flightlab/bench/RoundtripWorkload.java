@@ -39,13 +39,7 @@ final class RoundtripWorkload extends Workload {
         Concurrently.run(
             ctx.streamThreads(),
             streamCount,
-            (s, out) ->
-                putDriver.put(
-                    ctx.client(s),
-                    paths.get(s),
-                    streams.get(s),
-                    options.transfer().batchLatency(),
-                    out));
+            (s, out) -> putDriver.put(ctx.client(s), paths.get(s), streams.get(s), true, out));
     if (tickets.isEmpty()) {
       // Untimed, between the phases: where to read each upload from.
       for (int s = 0; s < streamCount; s++) {
